@@ -60,8 +60,14 @@ struct cond_token cond_lex_peek (struct cond_lexer *lx, enum cond_lex_mode mode)
 /** Skip blanks; returns the new position. */
 size_t cond_lex_skip_blanks (struct cond_lexer *lx);
 
-/** Does the token's raw text equal `word`? */
-bool cond_tok_is (const struct cond_lexer *lx, const struct cond_token *t, const char *word);
+/** Does the token's raw text equal `word`?  Inline: the parser calls it
+ *  in loops over keyword tables, with constant words. */
+static inline bool
+cond_tok_is (const struct cond_lexer *lx, const struct cond_token *t, const char *word)
+{
+  size_t n = __builtin_strlen (word);
+  return t->len == n && __builtin_memcmp (lx->text + t->offset, word, n) == 0;
+}
 
 /** The token's raw text as a new string. */
 char *cond_tok_text (const struct cond_lexer *lx, const struct cond_token *t);
