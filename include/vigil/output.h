@@ -38,6 +38,11 @@ struct output_format *output_format_compile (const char *text, struct diag_loc l
  *  in output_fields. */
 struct field_ref **output_format_fields (struct output_format *f, size_t *n);
 
+/** Render a format back with each field as {key}, a width as {10:key} and
+ *  transformers as {toupper(proc.name)}, for debugging and tests.  Caller
+ *  frees. */
+char *output_format_to_string (const struct output_format *f);
+
 void output_format_free (struct output_format *f);
 
 /* One output field's captured value: typed for JSON (Falco prints numbers
