@@ -55,6 +55,9 @@ enum field_argmode {
 #define FIELD_F_LIST 0x1 /* the value is a list of strings (usable with intersects/in) */
 #define FIELD_F_NO_TRANSFORMER 0x2 /* Falco refuses transformers on it (evt.rawarg, fd.net...) */
 #define FIELD_F_NO_RHS 0x4 /* Falco refuses it as a val() right-hand side */
+/* Without an index the field stands for every ancestor (proc.aname=sshd:
+ * some ancestor is sshd); the value is then a list of the ancestors'. */
+#define FIELD_F_ANY_ANCESTOR 0x8
 
 struct field_def {
   const char *name;

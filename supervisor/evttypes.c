@@ -1,0 +1,494 @@
+/* vigil: Falco's event type names and the symbolic constants of scalar
+ * syscall arguments. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vigil/error.h"
+#include "vigil/evttypes.h"
+
+/* ---- event types ---- */
+
+/* Every name evt.type can be compared with in Falco: the system call
+ * names of libscap's ppm_sc table (all architectures: Falco accepts
+ * them all, and the live supervisor simply never sees the others), the
+ * names of libscap's event table that are not system call names (the
+ * generic "syscall", "prlimit", "llseek", "pread", "pwrite"), and the
+ * events that are no system calls: tracepoints (procexit, switch,
+ * signaldeliver, page_fault and their ppm_sc spellings) and meta-events
+ * (container, asyncevent, pluginevent...).  Ids are positions here; the
+ * table is sorted by name (strcmp) for bsearch. */
+struct evttype {
+  const char *name;
+  bool is_syscall;
+};
+
+static const struct evttype evttypes[] = {
+  { "_llseek", true }, { "_newselect", true }, { "_sysctl", true },
+  { "accept", true }, { "accept4", true }, { "access", true },
+  { "acct", true }, { "add_key", true }, { "adjtimex", true },
+  { "alarm", true }, { "arch_prctl", true }, { "asyncevent", false },
+  { "bdflush", true }, { "bind", true }, { "bpf", true },
+  { "brk", true }, { "cachestat", true }, { "capget", true },
+  { "capset", true }, { "chdir", true }, { "chmod", true },
+  { "chown", true }, { "chroot", true }, { "clock_adjtime", true },
+  { "clock_getres", true }, { "clock_gettime", true }, { "clock_nanosleep", true },
+  { "clock_settime", true }, { "clone", true }, { "clone3", true },
+  { "close", true }, { "close_range", true }, { "connect", true },
+  { "container", false }, { "copy_file_range", true }, { "cpu_hotplug", false },
+  { "creat", true }, { "create_module", true }, { "delete_module", true },
+  { "drop", false }, { "dup", true }, { "dup2", true },
+  { "dup3", true }, { "epoll_create", true }, { "epoll_create1", true },
+  { "epoll_ctl", true }, { "epoll_ctl_old", true }, { "epoll_pwait", true },
+  { "epoll_pwait2", true }, { "epoll_wait", true }, { "epoll_wait_old", true },
+  { "eventfd", true }, { "eventfd2", true }, { "execve", true },
+  { "execveat", true }, { "exit", true }, { "exit_group", true },
+  { "faccessat", true }, { "faccessat2", true }, { "fadvise64", true },
+  { "fallocate", true }, { "fanotify_init", true }, { "fanotify_mark", true },
+  { "fchdir", true }, { "fchmod", true }, { "fchmodat", true },
+  { "fchmodat2", true }, { "fchown", true }, { "fchownat", true },
+  { "fcntl", true }, { "fcntl64", true }, { "fdatasync", true },
+  { "fgetxattr", true }, { "finit_module", true }, { "flistxattr", true },
+  { "flock", true }, { "fork", true }, { "fremovexattr", true },
+  { "fsconfig", true }, { "fsetxattr", true }, { "fsmount", true },
+  { "fsopen", true }, { "fspick", true }, { "fstat", true },
+  { "fstat64", true }, { "fstatat64", true }, { "fstatfs", true },
+  { "fstatfs64", true }, { "fsync", true }, { "ftruncate", true },
+  { "futex", true }, { "futex_requeue", true }, { "futex_wait", true },
+  { "futex_waitv", true }, { "futex_wake", true }, { "futimesat", true },
+  { "get_kernel_syms", true }, { "get_mempolicy", true }, { "get_robust_list", true },
+  { "get_thread_area", true }, { "getcpu", true }, { "getcwd", true },
+  { "getdents", true }, { "getdents64", true }, { "getegid", true },
+  { "getegid32", true }, { "geteuid", true }, { "geteuid32", true },
+  { "getgid", true }, { "getgid32", true }, { "getgroups", true },
+  { "getitimer", true }, { "getpeername", true }, { "getpgid", true },
+  { "getpgrp", true }, { "getpid", true }, { "getpmsg", true },
+  { "getppid", true }, { "getpriority", true }, { "getrandom", true },
+  { "getresgid", true }, { "getresgid32", true }, { "getresuid", true },
+  { "getresuid32", true }, { "getrlimit", true }, { "getrusage", true },
+  { "getsid", true }, { "getsockname", true }, { "getsockopt", true },
+  { "gettid", true }, { "gettimeofday", true }, { "getuid", true },
+  { "getuid32", true }, { "getxattr", true }, { "groupadded", false },
+  { "groupdeleted", false }, { "idle", true }, { "infra", false },
+  { "init_module", true }, { "inotify_add_watch", true }, { "inotify_init", true },
+  { "inotify_init1", true }, { "inotify_rm_watch", true }, { "io_cancel", true },
+  { "io_destroy", true }, { "io_getevents", true }, { "io_pgetevents", true },
+  { "io_setup", true }, { "io_submit", true }, { "io_uring_enter", true },
+  { "io_uring_register", true }, { "io_uring_setup", true }, { "ioctl", true },
+  { "ioperm", true }, { "iopl", true }, { "ioprio_get", true },
+  { "ioprio_set", true }, { "ipc", true }, { "k8s", false },
+  { "kcmp", true }, { "kexec_file_load", true }, { "kexec_load", true },
+  { "keyctl", true }, { "kill", true }, { "landlock_add_rule", true },
+  { "landlock_create_ruleset", true }, { "landlock_restrict_self", true }, { "lchown", true },
+  { "lgetxattr", true }, { "link", true }, { "linkat", true },
+  { "listen", true }, { "listmount", true }, { "listxattr", true },
+  { "llistxattr", true }, { "llseek", true }, { "lookup_dcookie", true },
+  { "lremovexattr", true }, { "lseek", true }, { "lsetxattr", true },
+  { "lsm_get_self_attr", true }, { "lsm_list_modules", true }, { "lsm_set_self_attr", true },
+  { "lstat", true }, { "lstat64", true }, { "madvise", true },
+  { "map_shadow_stack", true }, { "mbind", true }, { "membarrier", true },
+  { "memfd_create", true }, { "memfd_secret", true }, { "mesos", false },
+  { "migrate_pages", true }, { "mincore", true }, { "mkdir", true },
+  { "mkdirat", true }, { "mknod", true }, { "mknodat", true },
+  { "mlock", true }, { "mlock2", true }, { "mlockall", true },
+  { "mmap", true }, { "mmap2", true }, { "modify_ldt", true },
+  { "mount", true }, { "mount_setattr", true }, { "move_mount", true },
+  { "move_pages", true }, { "mprotect", true }, { "mq_getsetattr", true },
+  { "mq_notify", true }, { "mq_open", true }, { "mq_timedreceive", true },
+  { "mq_timedsend", true }, { "mq_unlink", true }, { "mremap", true },
+  { "mseal", true }, { "msgctl", true }, { "msgget", true },
+  { "msgrcv", true }, { "msgsnd", true }, { "msync", true },
+  { "multiplexer", true }, { "munlock", true }, { "munlockall", true },
+  { "munmap", true }, { "name_to_handle_at", true }, { "nanosleep", true },
+  { "newfstatat", true }, { "nfsservctl", true }, { "nice", true },
+  { "notification", false }, { "oldfstat", true }, { "oldlstat", true },
+  { "oldolduname", true }, { "oldstat", true }, { "olduname", true },
+  { "open", true }, { "open_by_handle_at", true }, { "open_tree", true },
+  { "openat", true }, { "openat2", true }, { "page_fault", false },
+  { "page_fault_kernel", false }, { "page_fault_user", false }, { "pause", true },
+  { "pciconfig_iobase", true }, { "pciconfig_read", true }, { "pciconfig_write", true },
+  { "perf_event_open", true }, { "personality", true }, { "pidfd_getfd", true },
+  { "pidfd_open", true }, { "pidfd_send_signal", true }, { "pipe", true },
+  { "pipe2", true }, { "pivot_root", true }, { "pkey_alloc", true },
+  { "pkey_free", true }, { "pkey_mprotect", true }, { "pluginevent", false },
+  { "poll", true }, { "ppoll", true }, { "prctl", true },
+  { "pread", true }, { "pread64", true }, { "preadv", true },
+  { "preadv2", true }, { "prlimit", true }, { "prlimit64", true },
+  { "process_madvise", true }, { "process_mrelease", true }, { "process_vm_readv", true },
+  { "process_vm_writev", true }, { "procexit", false }, { "procinfo", false },
+  { "pselect6", true }, { "ptrace", true }, { "pwrite", true },
+  { "pwrite64", true }, { "pwritev", true }, { "pwritev2", true },
+  { "query_module", true }, { "quotactl", true }, { "quotactl_fd", true },
+  { "read", true }, { "readahead", true }, { "readdir", true },
+  { "readlink", true }, { "readlinkat", true }, { "readv", true },
+  { "reboot", true }, { "recv", true }, { "recvfrom", true },
+  { "recvmmsg", true }, { "recvmsg", true }, { "remap_file_pages", true },
+  { "removexattr", true }, { "rename", true }, { "renameat", true },
+  { "renameat2", true }, { "request_key", true }, { "restart_syscall", true },
+  { "riscv_flush_icache", true }, { "riscv_hwprobe", true }, { "rmdir", true },
+  { "rseq", true }, { "rt_sigaction", true }, { "rt_sigpending", true },
+  { "rt_sigprocmask", true }, { "rt_sigqueueinfo", true }, { "rt_sigreturn", true },
+  { "rt_sigsuspend", true }, { "rt_sigtimedwait", true }, { "rt_tgsigqueueinfo", true },
+  { "rtas", true }, { "s390_guarded_storage", true }, { "s390_pci_mmio_read", true },
+  { "s390_pci_mmio_write", true }, { "s390_runtime_instr", true }, { "s390_sthyi", true },
+  { "scapevent", false }, { "sched_get_priority_max", true }, { "sched_get_priority_min", true },
+  { "sched_getaffinity", true }, { "sched_getattr", true }, { "sched_getparam", true },
+  { "sched_getscheduler", true }, { "sched_process_exit", false }, { "sched_rr_get_interval", true },
+  { "sched_setaffinity", true }, { "sched_setattr", true }, { "sched_setparam", true },
+  { "sched_setscheduler", true }, { "sched_switch", false }, { "sched_yield", true },
+  { "seccomp", true }, { "select", true }, { "semctl", true },
+  { "semget", true }, { "semop", true }, { "semtimedop", true },
+  { "send", true }, { "sendfile", true }, { "sendfile64", true },
+  { "sendmmsg", true }, { "sendmsg", true }, { "sendto", true },
+  { "set_mempolicy", true }, { "set_mempolicy_home_node", true }, { "set_robust_list", true },
+  { "set_thread_area", true }, { "set_tid_address", true }, { "setdomainname", true },
+  { "setfsgid", true }, { "setfsuid", true }, { "setgid", true },
+  { "setgid32", true }, { "setgroups", true }, { "sethostname", true },
+  { "setitimer", true }, { "setns", true }, { "setpgid", true },
+  { "setpriority", true }, { "setregid", true }, { "setresgid", true },
+  { "setresgid32", true }, { "setresuid", true }, { "setresuid32", true },
+  { "setreuid", true }, { "setrlimit", true }, { "setsid", true },
+  { "setsockopt", true }, { "settimeofday", true }, { "setuid", true },
+  { "setuid32", true }, { "setxattr", true }, { "sgetmask", true },
+  { "shmat", true }, { "shmctl", true }, { "shmdt", true },
+  { "shmget", true }, { "shutdown", true }, { "sigaction", true },
+  { "sigaltstack", true }, { "signal", true }, { "signal_deliver", false },
+  { "signaldeliver", false }, { "signalfd", true }, { "signalfd4", true },
+  { "sigpending", true }, { "sigprocmask", true }, { "sigreturn", true },
+  { "sigsuspend", true }, { "socket", true }, { "socketcall", true },
+  { "socketpair", true }, { "splice", true }, { "spu_create", true },
+  { "spu_run", true }, { "ssetmask", true }, { "stat", true },
+  { "stat64", true }, { "statfs", true }, { "statfs64", true },
+  { "statmount", true }, { "statx", true }, { "stime", true },
+  { "subpage_prot", true }, { "swapcontext", true }, { "swapoff", true },
+  { "swapon", true }, { "switch", false }, { "switch_endian", true },
+  { "symlink", true }, { "symlinkat", true }, { "sync", true },
+  { "sync_file_range", true }, { "sync_file_range2", true }, { "syncfs", true },
+  { "sys_debug_setcontext", true }, { "syscall", true }, { "sysfs", true },
+  { "sysinfo", true }, { "syslog", true }, { "tee", true },
+  { "tgkill", true }, { "time", true }, { "timer_create", true },
+  { "timer_delete", true }, { "timer_getoverrun", true }, { "timer_gettime", true },
+  { "timer_settime", true }, { "timerfd", true }, { "timerfd_create", true },
+  { "timerfd_gettime", true }, { "timerfd_settime", true }, { "times", true },
+  { "tkill", true }, { "tracer", false }, { "truncate", true },
+  { "ugetrlimit", true }, { "umask", true }, { "umount", true },
+  { "umount2", true }, { "uname", true }, { "unlink", true },
+  { "unlinkat", true }, { "unshare", true }, { "uselib", true },
+  { "useradded", false }, { "userdeleted", false }, { "userfaultfd", true },
+  { "ustat", true }, { "utime", true }, { "utimensat", true },
+  { "utimes", true }, { "vfork", true }, { "vhangup", true },
+  { "vm86", true }, { "vmsplice", true }, { "wait4", true },
+  { "waitid", true }, { "waitpid", true }, { "write", true },
+  { "writev", true },  
+};
+
+_Static_assert (ARRAY_SIZE (evttypes) <= EVTTYPE_MAX, "EVTTYPE_MAX too small for the event types");
+
+static int
+evttype_cmp (const void *key, const void *elem)
+{
+  return strcmp (key, ((const struct evttype *) elem)->name);
+}
+
+int
+evttype_lookup (const char *name)
+{
+  const struct evttype *e;
+
+  if (name == NULL)
+    return -1;
+  e = bsearch (name, evttypes, ARRAY_SIZE (evttypes), sizeof evttypes[0], evttype_cmp);
+  return e ? (int) (e - evttypes) : -1;
+}
+
+const char *
+evttype_name (int id)
+{
+  if (id < 0 || (size_t) id >= ARRAY_SIZE (evttypes))
+    return NULL;
+  return evttypes[id].name;
+}
+
+size_t
+evttype_count (void)
+{
+  return ARRAY_SIZE (evttypes);
+}
+
+bool
+evttype_is_syscall (int id)
+{
+  if (id < 0 || (size_t) id >= ARRAY_SIZE (evttypes))
+    return false;
+  return evttypes[id].is_syscall;
+}
+
+/* ---- sets ---- */
+
+/* The bits of word w that stand for known event types. */
+static uint64_t
+known_mask (size_t w)
+{
+  size_t n = ARRAY_SIZE (evttypes);
+
+  if (n >= (w + 1) * 64)
+    return ~0ull;
+  if (n <= w * 64)
+    return 0;
+  return (1ull << (n - w * 64)) - 1;
+}
+
+void
+evttype_set_fill (struct evttype_set *s)
+{
+  for (size_t w = 0; w < ARRAY_SIZE (s->bits); w++)
+    s->bits[w] = known_mask (w);
+}
+
+void
+evttype_set_union (struct evttype_set *dst, const struct evttype_set *src)
+{
+  for (size_t w = 0; w < ARRAY_SIZE (dst->bits); w++)
+    dst->bits[w] |= src->bits[w];
+}
+
+void
+evttype_set_intersect (struct evttype_set *dst, const struct evttype_set *src)
+{
+  for (size_t w = 0; w < ARRAY_SIZE (dst->bits); w++)
+    dst->bits[w] &= src->bits[w];
+}
+
+void
+evttype_set_complement (struct evttype_set *dst)
+{
+  for (size_t w = 0; w < ARRAY_SIZE (dst->bits); w++)
+    dst->bits[w] = ~dst->bits[w] & known_mask (w);
+}
+
+size_t
+evttype_set_count (const struct evttype_set *s)
+{
+  size_t n = 0;
+
+  for (size_t w = 0; w < ARRAY_SIZE (s->bits); w++)
+    n += (size_t) __builtin_popcountll (s->bits[w] & known_mask (w));
+  return n;
+}
+
+bool
+evttype_set_is_full (const struct evttype_set *s)
+{
+  return evttype_set_count (s) == ARRAY_SIZE (evttypes);
+}
+
+/* ---- symbolic constants of scalar arguments ---- */
+
+/* The names Falco renders for a scalar argument (evt.arg.X) with the
+ * value the argument has in the raw syscall on Linux x86_64, which is
+ * what the live supervisor compares: libscap translates most of these to
+ * its own PPM_* bit layout before rendering, so the names are Falco's but
+ * the numbers are the kernel's.
+ *
+ * Caveats for whoever turns them into masks:
+ *  - O_RDONLY, O_WRONLY and O_RDWR are not bits but the values of the
+ *    access mode field (flags & O_ACCMODE, O_ACCMODE = 3): O_RDONLY is 0,
+ *    yet Falco renders it for every read-only open.
+ *  - O_SYNC (O_DSYNC | 04000000) and O_TMPFILE (O_DIRECTORY | 020000000)
+ *    are several bits: present only if all of them are set.
+ *  - O_LARGEFILE is the kernel's 0100000, which 64-bit kernels add to
+ *    every open themselves.
+ *  - O_NONE and PROT_NONE are 0: Falco prints them when no flag is set.
+ *  - Falco-internal flags with no kernel value (CLONE_INVERTED,
+ *    CLOSED, NAME_CHANGED...), CLONE_STOPPED (gone from Linux, its bit
+ *    is CLONE_NEWCGROUP now) and PROT_SAO (powerpc only) are left out.
+ *  - "cmd" serves fcntl (F_*) and bpf (BPF_*): the prefixes keep the
+ *    names apart, the values overlap. */
+struct argconst {
+  const char *sym;
+  int64_t value;
+};
+
+static const struct argconst socket_families[] = {
+  { "AF_UNSPEC", 0 },     { "AF_UNIX", 1 },       { "AF_LOCAL", 1 },      { "AF_INET", 2 },
+  { "AF_AX25", 3 },       { "AF_IPX", 4 },        { "AF_APPLETALK", 5 },  { "AF_NETROM", 6 },
+  { "AF_BRIDGE", 7 },     { "AF_ATMPVC", 8 },     { "AF_X25", 9 },        { "AF_INET6", 10 },
+  { "AF_ROSE", 11 },      { "AF_DECnet", 12 },    { "AF_NETBEUI", 13 },   { "AF_SECURITY", 14 },
+  { "AF_KEY", 15 },       { "AF_NETLINK", 16 },   { "AF_ROUTE", 16 },     { "AF_PACKET", 17 },
+  { "AF_ASH", 18 },       { "AF_ECONET", 19 },    { "AF_ATMSVC", 20 },    { "AF_RDS", 21 },
+  { "AF_SNA", 22 },       { "AF_IRDA", 23 },      { "AF_PPPOX", 24 },     { "AF_WANPIPE", 25 },
+  { "AF_LLC", 26 },       { "AF_IB", 27 },        { "AF_MPLS", 28 },      { "AF_CAN", 29 },
+  { "AF_TIPC", 30 },      { "AF_BLUETOOTH", 31 }, { "AF_IUCV", 32 },      { "AF_RXRPC", 33 },
+  { "AF_ISDN", 34 },      { "AF_PHONET", 35 },    { "AF_IEEE802154", 36 }, { "AF_CAIF", 37 },
+  { "AF_ALG", 38 },       { "AF_NFC", 39 },       { "AF_VSOCK", 40 },     { "AF_KCM", 41 },
+  { "AF_QIPCRTR", 42 },   { "AF_SMC", 43 },       { "AF_XDP", 44 },       { "AF_MCTP", 45 },
+};
+
+static const struct argconst ptrace_requests[] = {
+  { "PTRACE_TRACEME", 0 },          { "PTRACE_PEEKTEXT", 1 },          { "PTRACE_PEEKDATA", 2 },
+  { "PTRACE_PEEKUSR", 3 },          { "PTRACE_POKETEXT", 4 },          { "PTRACE_POKEDATA", 5 },
+  { "PTRACE_POKEUSR", 6 },          { "PTRACE_CONT", 7 },              { "PTRACE_KILL", 8 },
+  { "PTRACE_SINGLESTEP", 9 },       { "PTRACE_GETREGS", 12 },          { "PTRACE_SETREGS", 13 },
+  { "PTRACE_GETFPREGS", 14 },       { "PTRACE_SETFPREGS", 15 },        { "PTRACE_ATTACH", 16 },
+  { "PTRACE_DETACH", 17 },          { "PTRACE_GETFPXREGS", 18 },       { "PTRACE_SETFPXREGS", 19 },
+  { "PTRACE_OLDSETOPTIONS", 21 },   { "PTRACE_SYSCALL", 24 },          { "PTRACE_GET_THREAD_AREA", 25 },
+  { "PTRACE_SET_THREAD_AREA", 26 }, { "PTRACE_ARCH_PRCTL", 30 },       { "PTRACE_SYSEMU", 31 },
+  { "PTRACE_SYSEMU_SINGLESTEP", 32 }, { "PTRACE_SINGLEBLOCK", 33 },    { "PTRACE_SETOPTIONS", 0x4200 },
+  { "PTRACE_GETEVENTMSG", 0x4201 }, { "PTRACE_GETSIGINFO", 0x4202 },   { "PTRACE_SETSIGINFO", 0x4203 },
+  { "PTRACE_GETREGSET", 0x4204 },   { "PTRACE_SETREGSET", 0x4205 },    { "PTRACE_SEIZE", 0x4206 },
+  { "PTRACE_INTERRUPT", 0x4207 },   { "PTRACE_LISTEN", 0x4208 },       { "PTRACE_PEEKSIGINFO", 0x4209 },
+  { "PTRACE_GETSIGMASK", 0x420a },  { "PTRACE_SETSIGMASK", 0x420b },
+};
+
+/* open flags, then clone/unshare flags: both arrive as "flags". */
+static const struct argconst flag_bits[] = {
+  { "O_NONE", 0 },
+  { "O_RDONLY", 0 },
+  { "O_WRONLY", 01 },
+  { "O_RDWR", 02 },
+  { "O_CREAT", 0100 },
+  { "O_EXCL", 0200 },
+  { "O_TRUNC", 01000 },
+  { "O_APPEND", 02000 },
+  { "O_NONBLOCK", 04000 },
+  { "O_DSYNC", 010000 },
+  { "O_DIRECT", 040000 },
+  { "O_LARGEFILE", 0100000 },
+  { "O_DIRECTORY", 0200000 },
+  { "O_CLOEXEC", 02000000 },
+  { "O_SYNC", 04010000 },
+  { "O_TMPFILE", 020200000 },
+  { "CLONE_VM", 0x100 },
+  { "CLONE_FS", 0x200 },
+  { "CLONE_FILES", 0x400 },
+  { "CLONE_SIGHAND", 0x800 },
+  { "CLONE_PTRACE", 0x2000 },
+  { "CLONE_VFORK", 0x4000 },
+  { "CLONE_PARENT", 0x8000 },
+  { "CLONE_THREAD", 0x10000 },
+  { "CLONE_NEWNS", 0x20000 },
+  { "CLONE_SYSVSEM", 0x40000 },
+  { "CLONE_SETTLS", 0x80000 },
+  { "CLONE_PARENT_SETTID", 0x100000 },
+  { "CLONE_CHILD_CLEARTID", 0x200000 },
+  { "CLONE_UNTRACED", 0x800000 },
+  { "CLONE_CHILD_SETTID", 0x1000000 },
+  { "CLONE_NEWCGROUP", 0x2000000 },
+  { "CLONE_NEWUTS", 0x4000000 },
+  { "CLONE_NEWIPC", 0x8000000 },
+  { "CLONE_NEWUSER", 0x10000000 },
+  { "CLONE_NEWPID", 0x20000000 },
+  { "CLONE_NEWNET", 0x40000000 },
+  { "CLONE_IO", 0x80000000 },
+};
+
+static const struct argconst prot_bits[] = {
+  { "PROT_NONE", 0 },      { "PROT_READ", 1 },           { "PROT_WRITE", 2 },
+  { "PROT_EXEC", 4 },      { "PROT_SEM", 8 },            { "PROT_GROWSDOWN", 0x01000000 },
+  { "PROT_GROWSUP", 0x02000000 },
+};
+
+/* chmod/fchmod/fchmodat mode bits (rules test S_IXUSR, S_ISUID...). */
+static const struct argconst mode_bits[] = {
+  { "S_IXOTH", 01 },   { "S_IWOTH", 02 },   { "S_IROTH", 04 },   { "S_IXGRP", 010 },
+  { "S_IWGRP", 020 },  { "S_IRGRP", 040 },  { "S_IXUSR", 0100 }, { "S_IWUSR", 0200 },
+  { "S_IRUSR", 0400 }, { "S_ISVTX", 01000 }, { "S_ISGID", 02000 }, { "S_ISUID", 04000 },
+};
+
+static const struct argconst commands[] = {
+  { "F_DUPFD", 0 },
+  { "F_GETFD", 1 },
+  { "F_SETFD", 2 },
+  { "F_GETFL", 3 },
+  { "F_SETFL", 4 },
+  { "F_GETLK", 5 },
+  { "F_SETLK", 6 },
+  { "F_SETLKW", 7 },
+  { "F_SETOWN", 8 },
+  { "F_GETOWN", 9 },
+  { "F_SETSIG", 10 },
+  { "F_GETSIG", 11 },
+  { "F_SETOWN_EX", 15 },
+  { "F_GETOWN_EX", 16 },
+  { "F_OFD_GETLK", 36 },
+  { "F_OFD_SETLK", 37 },
+  { "F_OFD_SETLKW", 38 },
+  { "F_SETLEASE", 1024 },
+  { "F_GETLEASE", 1025 },
+  { "F_NOTIFY", 1026 },
+  { "F_CANCELLK", 1029 },
+  { "F_DUPFD_CLOEXEC", 1030 },
+  { "F_SETPIPE_SZ", 1031 },
+  { "F_GETPIPE_SZ", 1032 },
+  { "BPF_MAP_CREATE", 0 },
+  { "BPF_MAP_LOOKUP_ELEM", 1 },
+  { "BPF_MAP_UPDATE_ELEM", 2 },
+  { "BPF_MAP_DELETE_ELEM", 3 },
+  { "BPF_MAP_GET_NEXT_KEY", 4 },
+  { "BPF_PROG_LOAD", 5 },
+  { "BPF_OBJ_PIN", 6 },
+  { "BPF_OBJ_GET", 7 },
+  { "BPF_PROG_ATTACH", 8 },
+  { "BPF_PROG_DETACH", 9 },
+  { "BPF_PROG_TEST_RUN", 10 },
+  { "BPF_PROG_GET_NEXT_ID", 11 },
+  { "BPF_MAP_GET_NEXT_ID", 12 },
+  { "BPF_PROG_GET_FD_BY_ID", 13 },
+  { "BPF_MAP_GET_FD_BY_ID", 14 },
+  { "BPF_OBJ_GET_INFO_BY_FD", 15 },
+  { "BPF_PROG_QUERY", 16 },
+  { "BPF_RAW_TRACEPOINT_OPEN", 17 },
+  { "BPF_BTF_LOAD", 18 },
+  { "BPF_BTF_GET_FD_BY_ID", 19 },
+  { "BPF_TASK_FD_QUERY", 20 },
+  { "BPF_MAP_LOOKUP_AND_DELETE_ELEM", 21 },
+  { "BPF_MAP_FREEZE", 22 },
+  { "BPF_BTF_GET_NEXT_ID", 23 },
+  { "BPF_LINK_CREATE", 28 },
+  { "BPF_LINK_UPDATE", 29 },
+  { "BPF_ENABLE_STATS", 32 },
+  { "BPF_ITER_CREATE", 33 },
+};
+
+struct argconst_table {
+  const char *arg;
+  bool is_flag;
+  const struct argconst *v;
+  size_t n;
+};
+
+#define TABLE(arg, is_flag, v) { arg, is_flag, v, ARRAY_SIZE (v) }
+
+static const struct argconst_table argconst_tables[] = {
+  TABLE ("domain", false, socket_families), /* socket, socketpair */
+  TABLE ("request", false, ptrace_requests), /* ptrace */
+  TABLE ("flags", true, flag_bits),          /* open*, creat, clone*, unshare */
+  TABLE ("nstype", true, flag_bits),         /* setns: CLONE_NEW* */
+  TABLE ("prot", true, prot_bits),           /* mmap, mprotect */
+  TABLE ("mode", true, mode_bits),           /* chmod family */
+  TABLE ("cmd", false, commands),            /* fcntl, bpf */
+};
+
+int
+argconst_lookup (const char *arg, const char *sym, int64_t *out, bool *is_flag)
+{
+  if (arg == NULL || sym == NULL)
+    return -1;
+  for (size_t t = 0; t < ARRAY_SIZE (argconst_tables); t++)
+    {
+      const struct argconst_table *tab = &argconst_tables[t];
+      if (strcmp (tab->arg, arg) != 0)
+        continue;
+      for (size_t i = 0; i < tab->n; i++)
+        if (strcmp (tab->v[i].sym, sym) == 0)
+          {
+            if (out)
+              *out = tab->v[i].value;
+            if (is_flag)
+              *is_flag = tab->is_flag;
+            return 0;
+          }
+      return -1;
+    }
+  return -1;
+}
