@@ -30,6 +30,7 @@ struct cnode {
   enum cnode_kind kind;
   enum cond_op op;
   bool negate;
+  bool any_item; /* the value is a list: true if the comparison holds for some item */
   uint32_t n;
   uint32_t memo;
   struct cnode **kids;

@@ -42,6 +42,8 @@ struct rule {
   bool all_types;           /* the condition does not restrict evt.type */
   bool result_assumed;      /* reads result fields (evt.res, fd.num...) that live
                                supervision evaluates as if the syscall succeeded */
+  const char *replay_only_field; /* a field only recorded events carry, or NULL:
+                                    the rule cannot fire under live supervision */
   size_t index;             /* position in the ruleset, the order of Falco's rule_matching */
   struct cnode *cond;
   struct output_format *fmt;
@@ -127,6 +129,10 @@ enum value_state eval_field (struct eval_state *st, struct event *ev, const stru
 
 /** Start a new event: forget the values cached for the previous one. */
 void eval_state_reset (struct eval_state *st);
+
+/** Match the same event again, keeping its extracted values but not the
+ *  macro results (so the benchmark can time matching alone). */
+void eval_state_rematch (struct eval_state *st);
 
 void match_set_free (struct match_set *m);
 

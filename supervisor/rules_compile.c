@@ -1,0 +1,1304 @@
+/* vigil: compile loaded rules definitions into an indexed ruleset.
+ *
+ * Order of work, as Falco's compiler: expand lists (a list may use the
+ * lists defined before it), parse every macro, then compile every rule:
+ * parse its condition, add its exceptions, resolve macros (compiled once,
+ * shared, cycle-checked), lists and fields, prepare operands, and index
+ * the rule by the event types its condition can match.  Every problem is
+ * reported with file:line:col; compilation goes on after an error so that
+ * all of them are reported. */
+#include <errno.h>
+#include <string.h>
+
+#include "vigil/cnode.h"
+#include "vigil/error.h"
+#include "vigil/ops.h"
+#include "vigil/output.h"
+#include "vigil/rules.h"
+#include "vigil/strmap.h"
+
+/* Macros nested deeper than this are refused: it bounds the recursion of
+ * both the compiler and the evaluator. */
+#define MACRO_MAX_NESTING 128
+/* Falco warns about rules that match more event types than this. */
+#define WIDE_RULE_TYPES 100
+
+struct xlist {
+  char **items; /* expanded and unquoted */
+  size_t n;
+  bool used;
+};
+
+enum macro_state { M_NEW, M_COMPILING, M_DONE, M_FAILED };
+
+struct xmacro {
+  struct cond_node *ast; /* NULL if its condition does not parse */
+  enum macro_state state;
+  struct cnode *cn;
+  bool used;
+  /* What compiling it found, inherited by every rule that uses it. */
+  const char *unsupported; /* first field vigil cannot supply */
+  struct diag_loc unsupported_loc;
+  const char *replay_only; /* first field vigil supplies only in replay */
+  bool reads_result;
+  bool only_unknown;     /* failed only because of unknown fields */
+  struct diag_list errs; /* reported once, by the first rule that cannot skip */
+  bool errs_reported;
+  size_t *failed_deps; /* failed macros it uses, whose errors explain its own */
+  size_t nfailed_deps;
+};
+
+/* Storage the ruleset owns. */
+struct priv {
+  struct cnode **nodes;
+  size_t nnodes, nodes_cap;
+  char **keys; /* interned field-reference keys (the strmap borrows them) */
+  size_t nkeys, keys_cap;
+};
+
+/* One compilation unit: a rule's condition, or a macro's. */
+struct unit {
+  const struct loctext *lt; /* where AST offsets point, or NULL */
+  struct diag_loc fixed;    /* location of everything when lt is NULL */
+  struct diag_list errs;
+  bool failed;
+  bool only_unknown;
+  const char *unsupported;
+  struct diag_loc unsupported_loc;
+  const char *replay_only;
+  bool reads_result;
+  int depth;
+  size_t *failed_macros; /* macros whose errors this unit depends on */
+  size_t nfailed_macros, failed_macros_cap;
+};
+
+struct compiler {
+  const struct rules_defs *defs;
+  struct diag_list *d;
+  struct ruleset *rs;
+  struct priv *priv;
+  struct strmap list_idx, macro_idx, slot_idx;
+  struct xlist *lists;
+  struct xmacro *macros;
+  size_t slots_cap;
+};
+
+/* ---- small helpers ---- */
+
+static struct diag_loc
+unit_loc (const struct unit *u, size_t off)
+{
+  return u->lt ? loctext_loc (u->lt, off) : u->fixed;
+}
+
+static void
+unit_error (struct unit *u, size_t off, bool unknown_field, const char *fmt, const char *a, const char *b)
+{
+  diag_error (&u->errs, unit_loc (u, off), fmt, a, b);
+  if (!u->failed)
+    u->only_unknown = true;
+  u->failed = true;
+  if (!unknown_field)
+    u->only_unknown = false;
+}
+
+/* Move diagnostics (their file names are interned in the destination's
+ * owner already: units only hold locations taken from loctexts). */
+static void
+diag_move (struct diag_list *dst, struct diag_list *src)
+{
+  for (size_t i = 0; i < src->n; i++)
+    {
+      xgrow (&dst->v, &dst->cap, dst->n, sizeof *dst->v);
+      dst->v[dst->n++] = src->v[i];
+      if (src->v[i].sev == DIAG_ERROR)
+        dst->nerrors++;
+      else
+        dst->nwarnings++;
+    }
+  free (src->v);
+  src->v = NULL;
+  src->n = src->cap = src->nerrors = src->nwarnings = 0;
+}
+
+static struct cnode *
+cnode_new (struct compiler *c, enum cnode_kind kind)
+{
+  struct cnode *n = xcalloc (1, sizeof *n);
+  n->kind = kind;
+  xgrow (&c->priv->nodes, &c->priv->nodes_cap, c->priv->nnodes, sizeof *c->priv->nodes);
+  c->priv->nodes[c->priv->nnodes++] = n;
+  return n;
+}
+
+static bool
+is_quoted_item (const char *s, size_t n)
+{
+  return n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0];
+}
+
+/* List items written with quotes inside the YAML value ('"75-system-updat"')
+ * were substituted into conditions as quoted strings by Falco's textual
+ * list expansion; strip one level so they compare as the same string. */
+static char *
+unquote_item (const char *s)
+{
+  size_t n = strlen (s);
+  if (is_quoted_item (s, n))
+    return xstrndup (s + 1, n - 2);
+  return xstrdup (s);
+}
+
+/* ---- lists ---- */
+
+static void
+lists_expand (struct compiler *c)
+{
+  const struct rules_defs *defs = c->defs;
+
+  c->lists = xcalloc (defs->nlists + 1, sizeof *c->lists);
+  for (size_t i = 0; i < defs->nlists; i++)
+    {
+      const struct rdef_list *l = &defs->lists[i];
+      struct xlist *x = &c->lists[i];
+      size_t cap = 0;
+      for (size_t k = 0; k < l->nitems; k++)
+        {
+          size_t ref;
+          /* Only lists defined before this one are expanded, as in Falco. */
+          if (strmap_get (&c->list_idx, l->items[k], strlen (l->items[k]), &ref) == 0 && ref < i)
+            {
+              c->lists[ref].used = true;
+              for (size_t j = 0; j < c->lists[ref].n; j++)
+                {
+                  xgrow (&x->items, &cap, x->n, sizeof *x->items);
+                  x->items[x->n++] = xstrdup (c->lists[ref].items[j]);
+                }
+              continue;
+            }
+          xgrow (&x->items, &cap, x->n, sizeof *x->items);
+          x->items[x->n++] = unquote_item (l->items[k]);
+        }
+    }
+}
+
+static void
+lists_free (struct compiler *c)
+{
+  for (size_t i = 0; i < c->defs->nlists; i++)
+    {
+      for (size_t k = 0; k < c->lists[i].n; k++)
+        free (c->lists[i].items[k]);
+      free (c->lists[i].items);
+    }
+  free (c->lists);
+}
+
+/* Mark the lists and macros an AST names as used (Falco counts uses from
+ * every macro, used or not). */
+static void
+ast_mark_uses (struct compiler *c, const struct cond_node *n)
+{
+  size_t idx;
+
+  switch (n->kind)
+    {
+    case COND_AND:
+    case COND_OR:
+      for (size_t i = 0; i < n->u.list.n; i++)
+        ast_mark_uses (c, n->u.list.kids[i]);
+      break;
+    case COND_NOT:
+      ast_mark_uses (c, n->u.kid);
+      break;
+    case COND_MACRO:
+      if (strmap_get (&c->macro_idx, n->u.ident.name, strlen (n->u.ident.name), &idx) == 0)
+        c->macros[idx].used = true;
+      break;
+    case COND_CMP:
+      if (!n->u.cmp.is_list && !cond_op_takes_list (n->u.cmp.op))
+        break;
+      for (size_t i = 0; i < n->u.cmp.nvals; i++)
+        {
+          const struct cond_value *v = &n->u.cmp.vals[i];
+          if (!v->is_field && !v->quoted && strmap_get (&c->list_idx, v->str, strlen (v->str), &idx) == 0)
+            c->lists[idx].used = true;
+        }
+      break;
+    }
+}
+
+/* ---- field references ---- */
+
+/* Intern a resolved reference: one slot per distinct (transformers, key),
+ * so each value is extracted once per event whichever rule asks. */
+static const struct field_ref *
+slot_intern (struct compiler *c, struct field_ref *ref)
+{
+  struct ruleset *rs = c->rs;
+  size_t len = strlen (ref->key) + 1;
+  for (int i = 0; i < ref->ntr; i++)
+    len += strlen (transformer_name (ref->tr[i])) + 2;
+  char *key = xmalloc (len);
+  char *p = key;
+  for (int i = ref->ntr - 1; i >= 0; i--)
+    p += sprintf (p, "%s(", transformer_name (ref->tr[i]));
+  p += sprintf (p, "%s", ref->key);
+  for (int i = 0; i < ref->ntr; i++)
+    *p++ = ')';
+  *p = '\0';
+
+  size_t slot;
+  if (strmap_get (&c->slot_idx, key, strlen (key), &slot) == 0)
+    {
+      free (key);
+      field_ref_free (ref);
+      return rs->slots[slot];
+    }
+  struct field_ref *r = xmalloc (sizeof *r);
+  *r = *ref;
+  r->slot = rs->nslots;
+  xgrow (&rs->slots, &c->slots_cap, rs->nslots, sizeof *rs->slots);
+  rs->slots[rs->nslots++] = r;
+  xgrow (&c->priv->keys, &c->priv->keys_cap, c->priv->nkeys, sizeof *c->priv->keys);
+  c->priv->keys[c->priv->nkeys++] = key;
+  strmap_put (&c->slot_idx, key, strlen (key), r->slot);
+  return r;
+}
+
+static bool
+field_is_result (const struct field_def *def)
+{
+  return strcmp (def->name, "evt.res") == 0 || strcmp (def->name, "evt.rawres") == 0
+         || strcmp (def->name, "fd.num") == 0 || strcmp (def->name, "evt.failed") == 0;
+}
+
+static const struct field_ref *
+resolve_field (struct compiler *c, struct unit *u, const struct cond_field *f)
+{
+  struct field_ref ref;
+  char msg[256];
+
+  if (field_ref_resolve (f, &ref, msg, sizeof msg) < 0)
+    {
+      bool unknown = strncmp (msg, "unknown field", 13) == 0;
+      unit_error (u, f->offset, unknown, "%s%s", msg, "");
+      return NULL;
+    }
+  if (ref.def->avail == FIELD_UNSUPPORTED && u->unsupported == NULL)
+    {
+      u->unsupported = ref.def->name;
+      u->unsupported_loc = unit_loc (u, f->offset);
+    }
+  if (ref.def->avail == FIELD_REPLAY && u->replay_only == NULL)
+    u->replay_only = ref.def->name;
+  if (field_is_result (ref.def))
+    u->reads_result = true;
+  return slot_intern (c, &ref);
+}
+
+/* ---- conditions ---- */
+
+static struct cnode *compile_node (struct compiler *c, struct unit *u, const struct cond_node *n);
+
+/* The right side's strings, with list names expanded inside "(...)". */
+static void
+collect_values (struct compiler *c, const struct cond_node *n, const char ***out, size_t *nout)
+{
+  size_t cap = 0;
+  *out = NULL;
+  *nout = 0;
+  for (size_t i = 0; i < n->u.cmp.nvals; i++)
+    {
+      const struct cond_value *v = &n->u.cmp.vals[i];
+      size_t idx;
+      /* `in (a, shells)` and the bare form `in shells` both name lists. */
+      if ((n->u.cmp.is_list || cond_op_takes_list (n->u.cmp.op)) && !v->quoted
+          && strmap_get (&c->list_idx, v->str, strlen (v->str), &idx) == 0)
+        {
+          c->lists[idx].used = true;
+          for (size_t k = 0; k < c->lists[idx].n; k++)
+            {
+              xgrow (out, &cap, *nout, sizeof **out);
+              (*out)[(*nout)++] = c->lists[idx].items[k];
+            }
+          continue;
+        }
+      xgrow (out, &cap, *nout, sizeof **out);
+      (*out)[(*nout)++] = v->str;
+    }
+}
+
+static bool
+is_evttype_field (const struct field_ref *ref)
+{
+  return ref->ntr == 0
+         && (strcmp (ref->def->name, "evt.type") == 0 || strcmp (ref->def->name, "syscall.type") == 0);
+}
+
+static struct cnode *
+compile_evttype (struct compiler *c, struct unit *u, const struct cond_node *n, const char **vals,
+                 size_t nvals)
+{
+  struct cnode *cn = cnode_new (c, CN_EVTTYPE);
+
+  cn->types = xcalloc (1, sizeof *cn->types);
+  cn->negate = n->u.cmp.op == OP_NE;
+  for (size_t i = 0; i < nvals; i++)
+    {
+      int id = evttype_lookup (vals[i]);
+      if (id < 0)
+        diag_warn (&u->errs, unit_loc (u, n->offset), "unknown event type '%s'", vals[i]);
+      else
+        evttype_set_add (cn->types, id);
+    }
+  return cn;
+}
+
+static struct cnode *
+compile_cmp (struct compiler *c, struct unit *u, const struct cond_node *n)
+{
+  const struct field_ref *ref = resolve_field (c, u, &n->u.cmp.lhs);
+  enum cond_op op = n->u.cmp.op;
+  char msg[512];
+
+  if (ref == NULL)
+    return NULL;
+  bool is_list_field = (ref->def->flags & FIELD_F_LIST) && ref->ntr == 0;
+  if (!op_allowed (op, ref->type, is_list_field))
+    {
+      unit_error (u, n->offset, false, "operator '%s' cannot be used on field '%s'", cond_op_name (op),
+                  ref->key);
+      return NULL;
+    }
+  if (op != OP_EXISTS && n->u.cmp.nvals == 1 && n->u.cmp.vals[0].is_field)
+    {
+      const struct field_ref *rhs = resolve_field (c, u, &n->u.cmp.vals[0].field);
+      if (rhs == NULL)
+        return NULL;
+      struct cnode *cn = cnode_new (c, CN_CMP_VAL);
+      cn->op = op;
+      cn->ref = ref;
+      cn->rhs = rhs;
+      return cn;
+    }
+
+  const char **vals;
+  size_t nvals;
+  collect_values (c, n, &vals, &nvals);
+  struct cnode *cn = NULL;
+  if (is_evttype_field (ref) && (op == OP_EQ || op == OP_NE || op == OP_IN))
+    cn = compile_evttype (c, u, n, vals, nvals);
+  else
+    {
+      struct operand *operand = NULL;
+      if (operand_prepare (op, ref->type, is_list_field, vals, nvals, n->u.cmp.is_list, &operand, msg,
+                           sizeof msg)
+          < 0)
+        {
+          size_t off = n->u.cmp.nvals ? n->u.cmp.vals[0].offset : n->offset;
+          unit_error (u, off, false, "%s: %s", ref->key, msg);
+        }
+      else
+        {
+          cn = cnode_new (c, CN_CMP);
+          cn->op = op;
+          cn->ref = ref;
+          cn->operand = operand;
+          cn->any_item = (ref->def->flags & FIELD_F_ANY_ANCESTOR) && ref->index < 0 && ref->ntr == 0;
+        }
+    }
+  free (vals);
+  return cn;
+}
+
+static struct cnode *compile_macro_use (struct compiler *c, struct unit *u, const struct cond_node *n);
+
+static struct cnode *
+compile_node (struct compiler *c, struct unit *u, const struct cond_node *n)
+{
+  struct cnode *cn;
+
+  switch (n->kind)
+    {
+    case COND_AND:
+    case COND_OR:
+      cn = cnode_new (c, n->kind == COND_AND ? CN_AND : CN_OR);
+      cn->kids = xcalloc (n->u.list.n, sizeof *cn->kids);
+      cn->n = n->u.list.n;
+      {
+        bool ok = true;
+        /* Keep going after a failed kid: report every error of the condition. */
+        for (size_t i = 0; i < n->u.list.n; i++)
+          if ((cn->kids[i] = compile_node (c, u, n->u.list.kids[i])) == NULL)
+            ok = false;
+        return ok ? cn : NULL;
+      }
+    case COND_NOT:
+      {
+        struct cnode *kid = compile_node (c, u, n->u.kid);
+        if (kid == NULL)
+          return NULL;
+        cn = cnode_new (c, CN_NOT);
+        cn->kids = xcalloc (1, sizeof *cn->kids);
+        cn->kids[0] = kid;
+        cn->n = 1;
+        return cn;
+      }
+    case COND_CMP:
+      return compile_cmp (c, u, n);
+    case COND_MACRO:
+      return compile_macro_use (c, u, n);
+    }
+  return NULL;
+}
+
+static void unit_init (struct unit *u, const struct loctext *lt, struct diag_loc fixed);
+
+static void
+compile_macro (struct compiler *c, size_t idx, int depth)
+{
+  struct xmacro *m = &c->macros[idx];
+  struct unit u;
+
+  unit_init (&u, &c->defs->macros[idx].cond, c->defs->macros[idx].loc);
+  u.depth = depth;
+  m->state = M_COMPILING;
+  m->cn = compile_node (c, &u, m->ast);
+  if (m->cn && !u.failed)
+    {
+      /* Wrap so that its result is memoized per event. */
+      struct cnode *w = cnode_new (c, CN_MACRO);
+      w->kids = xcalloc (1, sizeof *w->kids);
+      w->kids[0] = m->cn;
+      w->n = 1;
+      w->memo = c->rs->nmemo++;
+      m->cn = w;
+      m->state = M_DONE;
+    }
+  else
+    {
+      m->cn = NULL;
+      m->state = M_FAILED;
+      m->only_unknown = u.only_unknown;
+      m->failed_deps = u.failed_macros;
+      m->nfailed_deps = u.nfailed_macros;
+      u.failed_macros = NULL;
+    }
+  free (u.failed_macros);
+  m->unsupported = u.unsupported;
+  m->unsupported_loc = u.unsupported_loc;
+  m->replay_only = u.replay_only;
+  m->reads_result = u.reads_result;
+  /* Warnings (unknown event types) are reported once, here; errors wait
+   * for a rule that uses the macro and cannot skip it. */
+  for (size_t i = 0; i < u.errs.n; i++)
+    if (u.errs.v[i].sev == DIAG_WARNING)
+      {
+        diag_add (c->d, DIAG_WARNING, u.errs.v[i].loc, "%s", u.errs.v[i].msg);
+        free (u.errs.v[i].msg);
+      }
+    else
+      {
+        xgrow (&m->errs.v, &m->errs.cap, m->errs.n, sizeof *m->errs.v);
+        m->errs.v[m->errs.n++] = u.errs.v[i];
+        m->errs.nerrors++;
+      }
+  free (u.errs.v);
+}
+
+static struct cnode *
+compile_macro_use (struct compiler *c, struct unit *u, const struct cond_node *n)
+{
+  const char *name = n->u.ident.name;
+  size_t idx;
+
+  if (strmap_get (&c->macro_idx, name, strlen (name), &idx) < 0)
+    {
+      unit_error (u, n->offset, false, "undefined macro '%s'%s", name, "");
+      return NULL;
+    }
+  struct xmacro *m = &c->macros[idx];
+  if (m->ast == NULL)
+    {
+      /* Its syntax error was reported when it was parsed. */
+      u->failed = true;
+      u->only_unknown = false;
+      return NULL;
+    }
+  if (m->state == M_COMPILING)
+    {
+      unit_error (u, n->offset, false, "macro '%s' is cyclic: it uses itself%s", name, "");
+      return NULL;
+    }
+  if (m->state == M_NEW)
+    {
+      if (u->depth >= MACRO_MAX_NESTING)
+        {
+          unit_error (u, n->offset, false, "macro '%s': macros nested deeper than 128%s", name, "");
+          return NULL;
+        }
+      compile_macro (c, idx, u->depth + 1);
+    }
+  if (m->unsupported && u->unsupported == NULL)
+    {
+      u->unsupported = m->unsupported;
+      u->unsupported_loc = m->unsupported_loc;
+    }
+  if (m->replay_only && u->replay_only == NULL)
+    u->replay_only = m->replay_only;
+  u->reads_result |= m->reads_result;
+  if (m->state == M_FAILED)
+    {
+      bool was_failed = u->failed;
+      xgrow (&u->failed_macros, &u->failed_macros_cap, u->nfailed_macros, sizeof *u->failed_macros);
+      u->failed_macros[u->nfailed_macros++] = idx;
+      u->failed = true;
+      u->only_unknown = (was_failed ? u->only_unknown : true) && m->only_unknown;
+      return NULL;
+    }
+  return m->cn;
+}
+
+static void
+unit_init (struct unit *u, const struct loctext *lt, struct diag_loc fixed)
+{
+  memset (u, 0, sizeof *u);
+  u->lt = lt;
+  u->fixed = fixed;
+}
+
+/* ---- exceptions ---- */
+
+static int
+cond_op_parse (const char *s, enum cond_op *out)
+{
+  if (strcmp (s, "==") == 0)
+    s = "=";
+  for (int i = 0; i < OP__COUNT; i++)
+    if (strcmp (cond_op_name (i), s) == 0)
+      {
+        *out = i;
+        return 0;
+      }
+  return -1;
+}
+
+static void
+field_text_split (const char *text, struct cond_field *f)
+{
+  const char *br = strchr (text, '[');
+  size_t n = strlen (text);
+
+  memset (f, 0, sizeof *f);
+  if (br && n > 0 && text[n - 1] == ']')
+    {
+      f->name = xstrndup (text, br - text);
+      f->arg = xstrndup (br + 1, text + n - 1 - (br + 1));
+    }
+  else
+    f->name = xstrdup (text);
+}
+
+static struct cond_node *
+exc_cmp_new (const char *field, enum cond_op op, const struct rdef_exc_item *item)
+{
+  struct cond_node *n = xcalloc (1, sizeof *n);
+
+  n->kind = COND_CMP;
+  field_text_split (field, &n->u.cmp.lhs);
+  n->u.cmp.op = op;
+  n->u.cmp.is_list = item->is_list || cond_op_takes_list (op);
+  n->u.cmp.nvals = item->n;
+  n->u.cmp.vals = xcalloc (item->n ? item->n : 1, sizeof *n->u.cmp.vals);
+  for (size_t i = 0; i < item->n; i++)
+    {
+      n->u.cmp.vals[i].str = xstrdup (item->strs[i]);
+      n->u.cmp.vals[i].quoted = item->quoted && item->quoted[i];
+    }
+  return n;
+}
+
+static struct cond_node *
+cond_group_new (enum cond_kind kind, size_t n)
+{
+  struct cond_node *g = xcalloc (1, sizeof *g);
+  g->kind = kind;
+  g->u.list.kids = xcalloc (n ? n : 1, sizeof *g->u.list.kids);
+  return g;
+}
+
+/* Falco: `(cond) and not ((f1 c1 v1 and f2 c2 v2) or ...)` per exception.
+ * Returns NULL when the exception has no values (it excludes nothing). */
+static struct cond_node *
+exception_ast (const struct rdef_exception *e, struct unit *u)
+{
+  enum cond_op *ops = xcalloc (e->nfields ? e->nfields : 1, sizeof *ops);
+  struct cond_node *any = NULL;
+
+  for (size_t k = 0; k < e->nfields; k++)
+    if (cond_op_parse (e->comps[k], &ops[k]) < 0)
+      {
+        unit_error (u, 0, false, "exception '%s': unknown comparison operator '%s'", e->name, e->comps[k]);
+        free (ops);
+        return NULL;
+      }
+  if (e->nvalues == 0)
+    {
+      free (ops);
+      return NULL;
+    }
+  any = cond_group_new (COND_OR, e->nvalues);
+  for (size_t t = 0; t < e->nvalues; t++)
+    {
+      const struct rdef_exc_tuple *tp = &e->values[t];
+      struct cond_node *all = cond_group_new (COND_AND, tp->nitems);
+      for (size_t k = 0; k < tp->nitems && k < e->nfields; k++)
+        all->u.list.kids[all->u.list.n++] = exc_cmp_new (e->fields[k], ops[k], &tp->items[k]);
+      any->u.list.kids[any->u.list.n++] = all;
+    }
+  free (ops);
+  return any;
+}
+
+/* ---- event types ---- */
+
+/* The event types a condition can match; `neg` walks it under a `not`
+ * (De Morgan), as Falco's evttype resolver does. */
+static void
+cnode_types (const struct cnode *n, bool neg, struct evttype_set *out)
+{
+  struct evttype_set tmp;
+
+  switch (n->kind)
+    {
+    case CN_EVTTYPE:
+      *out = *n->types;
+      if (n->negate != neg)
+        evttype_set_complement (out);
+      return;
+    case CN_NOT:
+      cnode_types (n->kids[0], !neg, out);
+      return;
+    case CN_MACRO:
+      cnode_types (n->kids[0], neg, out);
+      return;
+    case CN_AND:
+    case CN_OR:
+      {
+        bool intersect = (n->kind == CN_AND) != neg;
+        if (intersect)
+          evttype_set_fill (out);
+        else
+          memset (out, 0, sizeof *out);
+        for (uint32_t i = 0; i < n->n; i++)
+          {
+            cnode_types (n->kids[i], neg, &tmp);
+            if (intersect)
+              evttype_set_intersect (out, &tmp);
+            else
+              evttype_set_union (out, &tmp);
+          }
+        return;
+      }
+    default:
+      evttype_set_fill (out);
+      return;
+    }
+}
+
+/* ---- scalar argument constraints (for a narrow seccomp filter) ---- */
+
+/* A constraint a condition implies on one argument, for one event type. */
+struct acons {
+  bool set;       /* constrained */
+  bool flags_any; /* (arg & mask) != 0, else arg in values */
+  uint64_t mask;
+  int64_t *values;
+  size_t n;
+};
+
+static const char *const constrained_args[] = { "domain", "request", "flags" };
+
+static void
+acons_free (struct acons *a)
+{
+  free (a->values);
+  memset (a, 0, sizeof *a);
+}
+
+static void
+acons_union (struct acons *dst, const struct acons *src)
+{
+  if (!dst->set || !src->set || dst->flags_any != src->flags_any)
+    {
+      acons_free (dst);
+      return;
+    }
+  if (dst->flags_any)
+    {
+      dst->mask |= src->mask;
+      return;
+    }
+  dst->values = xrealloc (dst->values, (dst->n + src->n) * sizeof *dst->values);
+  memcpy (dst->values + dst->n, src->values, src->n * sizeof *src->values);
+  dst->n += src->n;
+}
+
+/* Which argument a comparison node constrains, if any. */
+static int
+cmp_constraint (const struct cnode *n, const char *arg, struct acons *out)
+{
+  const struct field_ref *ref = n->ref;
+
+  memset (out, 0, sizeof *out);
+  if (n->kind != CN_CMP || ref->ntr != 0)
+    return -1;
+  if (strcmp (ref->def->name, "evt.is_open_write") == 0 && strcmp (arg, "flags") == 0 && n->op == OP_EQ)
+    {
+      /* evt.is_open_write=true needs O_WRONLY or O_RDWR. */
+      struct value t = { .kind = VK_BOOL, .u.b = true };
+      if (operand_match (n->operand, &t) != TRI_TRUE)
+        return -1;
+      out->set = out->flags_any = true;
+      out->mask = 03; /* O_WRONLY | O_RDWR */
+      return 0;
+    }
+  if ((strcmp (ref->def->name, "evt.arg") != 0 && strcmp (ref->def->name, "evt.rawarg") != 0)
+      || ref->arg == NULL || strcmp (ref->arg, arg) != 0)
+    return -1;
+  return 1; /* caller interprets the operand text */
+}
+
+/* Constraint on `arg` implied by `n` for event type `type`.  Sound, not
+ * complete: when unsure the argument is left unconstrained. */
+static void
+cnode_constraint (const struct cnode *n, int type, const char *arg, const struct compiler *c,
+                  struct acons *out);
+
+static void
+group_constraint (const struct cnode *n, int type, const char *arg, const struct compiler *c,
+                  struct acons *out)
+{
+  struct evttype_set ts;
+  bool first = true;
+
+  memset (out, 0, sizeof *out);
+  for (uint32_t i = 0; i < n->n; i++)
+    {
+      struct acons k;
+      if (n->kind == CN_OR)
+        {
+          /* A branch that cannot match this event type constrains nothing. */
+          cnode_types (n->kids[i], false, &ts);
+          if (!evttype_set_has (&ts, type))
+            continue;
+        }
+      cnode_constraint (n->kids[i], type, arg, c, &k);
+      if (n->kind == CN_AND)
+        {
+          if (k.set && !out->set)
+            *out = k;
+          else
+            acons_free (&k);
+          continue;
+        }
+      if (first)
+        *out = k;
+      else
+        {
+          acons_union (out, &k);
+          acons_free (&k);
+        }
+      first = false;
+    }
+}
+
+static void
+cnode_constraint (const struct cnode *n, int type, const char *arg, const struct compiler *c,
+                  struct acons *out)
+{
+  memset (out, 0, sizeof *out);
+  switch (n->kind)
+    {
+    case CN_AND:
+    case CN_OR:
+      group_constraint (n, type, arg, c, out);
+      return;
+    case CN_MACRO:
+      cnode_constraint (n->kids[0], type, arg, c, out);
+      return;
+    case CN_CMP:
+      {
+        int r = cmp_constraint (n, arg, out);
+        if (r != 1)
+          return;
+        /* evt.arg.X = SYM / in (SYM, ...) / contains FLAG: read the symbols
+         * back from the operand's source, kept on the cnode's op values. */
+        const char *const *syms = operand_strings (n->operand, &out->n);
+        if (syms == NULL || out->n == 0)
+          {
+            out->n = 0;
+            return;
+          }
+        out->values = xcalloc (out->n, sizeof *out->values);
+        for (size_t i = 0; i < out->n; i++)
+          {
+            bool is_flag = false;
+            if (argconst_lookup (arg, syms[i], &out->values[i], &is_flag) < 0
+                || (is_flag != (n->op == OP_CONTAINS)))
+              {
+                acons_free (out);
+                return;
+              }
+            if (is_flag)
+              out->mask |= (uint64_t) out->values[i];
+          }
+        if (n->op == OP_CONTAINS)
+          {
+            out->flags_any = true;
+            out->set = out->n == 1 && out->mask != 0;
+          }
+        else
+          out->set = n->op == OP_EQ || n->op == OP_IN;
+        if (!out->set)
+          acons_free (out);
+        return;
+      }
+    default:
+      return;
+    }
+}
+
+static void
+need_add_constraints (struct compiler *c, int type, const struct rule *r, bool first_rule)
+{
+  struct evttype_need *need = &c->rs->need[type];
+
+  for (size_t a = 0; a < ARRAY_SIZE (constrained_args); a++)
+    {
+      const char *arg = constrained_args[a];
+      struct acons k;
+      cnode_constraint (r->cond, type, arg, c, &k);
+
+      struct arg_constraint *ac = NULL;
+      for (size_t i = 0; i < need->nconstraints; i++)
+        if (strcmp (need->constraints[i].arg, arg) == 0)
+          ac = &need->constraints[i];
+      if (first_rule)
+        {
+          if (k.set)
+            {
+              need->constraints = xrealloc (need->constraints,
+                                            (need->nconstraints + 1) * sizeof *need->constraints);
+              need->constraints[need->nconstraints++] = (struct arg_constraint){
+                .arg = arg, .flags_any = k.flags_any, .mask = k.mask, .values = k.values, .nvalues = k.n
+              };
+              k.values = NULL;
+            }
+        }
+      else if (ac)
+        {
+          /* Every rule must constrain the argument, and the union is kept. */
+          struct acons cur = { .set = true, .flags_any = ac->flags_any, .mask = ac->mask,
+                               .values = ac->values, .n = ac->nvalues };
+          acons_union (&cur, &k);
+          if (!cur.set)
+            {
+              *ac = need->constraints[--need->nconstraints];
+            }
+          else
+            {
+              ac->mask = cur.mask;
+              ac->values = cur.values;
+              ac->nvalues = cur.n;
+            }
+        }
+      acons_free (&k);
+    }
+}
+
+/* ---- rules ---- */
+
+static bool
+rule_compile_condition (struct compiler *c, const struct rdef_rule *def, struct rule *r, struct unit *u)
+{
+  struct cond_parse_error perr;
+  struct cond_node *ast = cond_parse (def->cond.s, def->cond.len, &perr);
+
+  if (ast == NULL)
+    {
+      unit_error (u, perr.offset, false, "%s%s", perr.msg, "");
+      return false;
+    }
+  ast_mark_uses (c, ast);
+  struct cnode *cn = compile_node (c, u, ast);
+
+  /* Exceptions, each at its own location. */
+  struct cnode **excs = xcalloc (def->nexceptions + 1, sizeof *excs);
+  size_t nexcs = 0;
+  for (size_t i = 0; i < def->nexceptions; i++)
+    {
+      struct unit eu;
+      unit_init (&eu, NULL, def->exceptions[i].loc);
+      struct cond_node *east = exception_ast (&def->exceptions[i], &eu);
+      if (east)
+        {
+          ast_mark_uses (c, east);
+          struct cnode *ecn = compile_node (c, &eu, east);
+          if (ecn)
+            {
+              struct cnode *not = cnode_new (c, CN_NOT);
+              not->kids = xcalloc (1, sizeof *not->kids);
+              not->kids[0] = ecn;
+              not->n = 1;
+              excs[nexcs++] = not;
+            }
+          cond_free (east);
+        }
+      if (eu.failed)
+        {
+          u->only_unknown = (u->failed ? u->only_unknown : true) && eu.only_unknown;
+          u->failed = true;
+        }
+      if (eu.unsupported && !u->unsupported)
+        {
+          u->unsupported = eu.unsupported;
+          u->unsupported_loc = eu.unsupported_loc;
+        }
+      if (eu.replay_only && !u->replay_only)
+        u->replay_only = eu.replay_only;
+      u->reads_result |= eu.reads_result;
+      diag_move (&u->errs, &eu.errs);
+      for (size_t k = 0; k < eu.nfailed_macros; k++)
+        {
+          xgrow (&u->failed_macros, &u->failed_macros_cap, u->nfailed_macros, sizeof *u->failed_macros);
+          u->failed_macros[u->nfailed_macros++] = eu.failed_macros[k];
+        }
+      free (eu.failed_macros);
+    }
+  cond_free (ast);
+  if (u->failed || cn == NULL)
+    {
+      free (excs);
+      return false;
+    }
+  if (nexcs)
+    {
+      struct cnode *all = cnode_new (c, CN_AND);
+      all->kids = xcalloc (nexcs + 1, sizeof *all->kids);
+      all->kids[all->n++] = cn;
+      for (size_t i = 0; i < nexcs; i++)
+        all->kids[all->n++] = excs[i];
+      cn = all;
+    }
+  free (excs);
+  r->cond = cn;
+  return true;
+}
+
+/* Errors of a failed macro are reported once, by the first rule that uses
+ * it and cannot skip it. */
+static void
+macro_report_errors (struct compiler *c, size_t idx)
+{
+  struct xmacro *m = &c->macros[idx];
+
+  if (m->errs_reported)
+    return;
+  m->errs_reported = true;
+  diag_move (c->d, &m->errs);
+  for (size_t i = 0; i < m->nfailed_deps; i++)
+    macro_report_errors (c, m->failed_deps[i]);
+}
+
+static void
+unit_report_macro_errors (struct compiler *c, struct unit *u)
+{
+  for (size_t i = 0; i < u->nfailed_macros; i++)
+    macro_report_errors (c, u->failed_macros[i]);
+}
+
+static void
+rule_fill (struct rule *r, const struct rdef_rule *def, size_t index)
+{
+  r->name = xstrdup (def->name);
+  r->desc = xstrdup (def->desc ? def->desc : "");
+  r->output = xstrdup (def->output ? def->output : "");
+  r->source = xstrdup (def->source ? def->source : "syscall");
+  r->priority = def->priority;
+  r->action = def->action;
+  r->errno_value = def->errno_value ? def->errno_value : EPERM;
+  r->ntags = def->ntags;
+  r->tags = xcalloc (def->ntags + 1, sizeof *r->tags);
+  for (size_t i = 0; i < def->ntags; i++)
+    r->tags[i] = xstrdup (def->tags[i]);
+  r->loc = def->loc;
+  r->index = index;
+}
+
+static bool
+rule_decide (struct compiler *c, const struct rdef_rule *def, struct rule *r, struct unit *u)
+{
+  const char *what = r->action == ACTION_KILL ? "kills" : "denies";
+
+  if (u->failed)
+    {
+      if (def->skip_if_unknown_filter && u->only_unknown)
+        {
+          diag_warn (c->d, def->loc, "rule '%s' skipped: it uses a field vigil does not know (%s)", def->name,
+                     u->errs.n ? u->errs.v[0].msg : "in a macro");
+          r->skip_reason = "unknown field (skip-if-unknown-filter)";
+          return false;
+        }
+      diag_move (c->d, &u->errs);
+      unit_report_macro_errors (c, u);
+      r->skip_reason = "error";
+      return false;
+    }
+  diag_move (c->d, &u->errs); /* warnings */
+  if (u->unsupported)
+    {
+      if (r->action != ACTION_LOG)
+        {
+          diag_error (c->d, u->unsupported_loc, "rule '%s' %s on field '%s', which vigil cannot supply", def->name,
+                      what, u->unsupported);
+          r->skip_reason = "error";
+        }
+      else
+        {
+          diag_warn (c->d, def->loc, "rule '%s' skipped: field '%s' is not supported by vigil", def->name,
+                     u->unsupported);
+          r->skip_reason = "unsupported field";
+        }
+      return false;
+    }
+  cnode_types (r->cond, false, &r->types);
+  r->all_types = evttype_set_count (&r->types) > WIDE_RULE_TYPES;
+  r->result_assumed = u->reads_result;
+  r->replay_only_field = u->replay_only;
+  if (r->all_types && r->action != ACTION_LOG)
+    {
+      diag_error (c->d, loctext_loc (&def->cond, 0), "rule '%s': a deny/kill rule must name evt.type", def->name);
+      r->skip_reason = "error";
+      return false;
+    }
+  if (r->all_types && def->warn_evttypes)
+    diag_warn (c->d, def->loc,
+               "rule '%s' matches every event type (its condition does not restrict evt.type): "
+               "it is evaluated on every event, and no syscall is intercepted for it",
+               def->name);
+  return true;
+}
+
+static void
+rule_compile (struct compiler *c, const struct rdef_rule *def, struct rule *r, const struct compile_opts *opts)
+{
+  struct unit u;
+
+  if (!def->complete)
+    {
+      r->skip_reason = "incomplete";
+      return;
+    }
+  if (def->source && strcmp (def->source, "syscall") != 0)
+    {
+      diag_warn (c->d, def->loc, "rule '%s' skipped: source '%s' is not supported by vigil", def->name,
+                 def->source);
+      r->skip_reason = "unsupported source";
+      return;
+    }
+  if (opts && def->priority > opts->min_priority)
+    {
+      r->skip_reason = "priority below the minimum";
+      return;
+    }
+  unit_init (&u, &def->cond, def->loc);
+  rule_compile_condition (c, def, r, &u);
+  r->fmt = output_format_compile (r->output, def->output_loc.file ? def->output_loc : def->loc, &u.errs);
+  if (r->fmt == NULL)
+    {
+      u.failed = true;
+      u.only_unknown = false;
+    }
+  else
+    {
+      size_t nf;
+      struct field_ref **refs = output_format_fields (r->fmt, &nf);
+      for (size_t i = 0; i < nf; i++)
+        {
+          /* Outputs share the value cache with conditions; the format keeps
+           * its own references, so a copy is interned. */
+          struct field_ref copy = *refs[i];
+          copy.arg = refs[i]->arg ? xstrdup (refs[i]->arg) : NULL;
+          copy.key = xstrdup (refs[i]->key);
+          refs[i]->slot = slot_intern (c, &copy)->slot;
+        }
+    }
+  if (rule_decide (c, def, r, &u))
+    r->enabled = def->enabled;
+  else
+    r->cond = NULL;
+  if (!r->enabled && r->skip_reason == NULL)
+    r->skip_reason = "disabled";
+  diag_list_free (&u.errs);
+  free (u.failed_macros);
+}
+
+static void
+index_push (uint32_t **idx, size_t *n, uint32_t v)
+{
+  /* Sizes are exact powers of two or zero: grow by doubling. */
+  if ((*n & (*n - 1)) == 0)
+    *idx = xrealloc (*idx, (*n ? *n * 2 : 1) * sizeof **idx);
+  (*idx)[(*n)++] = v;
+}
+
+static void
+ruleset_index (struct compiler *c)
+{
+  struct ruleset *rs = c->rs;
+  size_t ntypes = evttype_count ();
+
+  for (size_t i = 0; i < rs->nrules; i++)
+    {
+      struct rule *r = &rs->rules[i];
+      if (!r->enabled)
+        continue;
+      if (r->all_types)
+        index_push (&rs->untyped.idx, &rs->untyped.n, (uint32_t) i);
+      for (size_t t = 0; t < ntypes; t++)
+        {
+          if (!evttype_set_has (&r->types, (int) t))
+            continue;
+          index_push (&rs->by_type[t].idx, &rs->by_type[t].n, (uint32_t) i);
+          /* A log rule on every type is evaluated, but never intercepts. */
+          if (r->all_types)
+            continue;
+          struct evttype_need *need = &rs->need[t];
+          bool first = !need->needed;
+          need->needed = true;
+          if (r->action != ACTION_LOG)
+            need->enforce = true;
+          need_add_constraints (c, (int) t, r, first);
+        }
+    }
+}
+
+struct ruleset *
+rules_compile (const struct rules_defs *defs, const struct compile_opts *opts, struct diag_list *d)
+{
+  struct compiler c = { .defs = defs, .d = d };
+  size_t nerrors = d->nerrors;
+
+  c.rs = xcalloc (1, sizeof *c.rs);
+  c.priv = xcalloc (1, sizeof *c.priv);
+  c.rs->priv = c.priv;
+
+  for (size_t i = 0; i < defs->nlists; i++)
+    strmap_put (&c.list_idx, defs->lists[i].name, strlen (defs->lists[i].name), i);
+  lists_expand (&c);
+
+  c.macros = xcalloc (defs->nmacros + 1, sizeof *c.macros);
+  for (size_t i = 0; i < defs->nmacros; i++)
+    strmap_put (&c.macro_idx, defs->macros[i].name, strlen (defs->macros[i].name), i);
+  for (size_t i = 0; i < defs->nmacros; i++)
+    {
+      struct cond_parse_error perr;
+      const struct rdef_macro *m = &defs->macros[i];
+      c.macros[i].ast = cond_parse (m->cond.s, m->cond.len, &perr);
+      if (c.macros[i].ast == NULL)
+        diag_error (d, loctext_loc (&m->cond, perr.offset), "macro '%s': %s", m->name, perr.msg);
+      else
+        ast_mark_uses (&c, c.macros[i].ast);
+    }
+
+  c.rs->rules = xcalloc (defs->nrules + 1, sizeof *c.rs->rules);
+  c.rs->nrules = defs->nrules;
+  for (size_t i = 0; i < defs->nrules; i++)
+    {
+      rule_fill (&c.rs->rules[i], &defs->rules[i], i);
+      rule_compile (&c, &defs->rules[i], &c.rs->rules[i], opts);
+      if (c.rs->rules[i].enabled)
+        c.rs->nenabled++;
+      else if (strcmp (c.rs->rules[i].skip_reason, "disabled") != 0)
+        c.rs->nskipped++;
+    }
+
+  for (size_t i = 0; i < defs->nmacros; i++)
+    if (!c.macros[i].used)
+      diag_warn (d, defs->macros[i].loc, "macro '%s' is not used by any rule or macro", defs->macros[i].name);
+  for (size_t i = 0; i < defs->nlists; i++)
+    if (!c.lists[i].used)
+      diag_warn (d, defs->lists[i].loc, "list '%s' is not used by any rule, macro or list", defs->lists[i].name);
+
+  ruleset_index (&c);
+
+  for (size_t i = 0; i < defs->nmacros; i++)
+    {
+      cond_free (c.macros[i].ast);
+      diag_list_free (&c.macros[i].errs);
+      free (c.macros[i].failed_deps);
+    }
+  free (c.macros);
+  lists_free (&c);
+  strmap_free (&c.list_idx);
+  strmap_free (&c.macro_idx);
+  strmap_free (&c.slot_idx);
+  if (d->nerrors > nerrors)
+    {
+      ruleset_free (c.rs);
+      return NULL;
+    }
+  return c.rs;
+}
+
+void
+ruleset_free (struct ruleset *rs)
+{
+  struct priv *p;
+
+  if (rs == NULL)
+    return;
+  p = rs->priv;
+  for (size_t i = 0; i < rs->nrules; i++)
+    {
+      struct rule *r = &rs->rules[i];
+      free ((char *) r->name);
+      free ((char *) r->desc);
+      free ((char *) r->output);
+      free ((char *) r->source);
+      for (size_t k = 0; k < r->ntags; k++)
+        free (r->tags[k]);
+      free (r->tags);
+      output_format_free (r->fmt);
+    }
+  free (rs->rules);
+  for (size_t i = 0; i < p->nnodes; i++)
+    {
+      free (p->nodes[i]->kids);
+      free (p->nodes[i]->types);
+      operand_free (p->nodes[i]->operand);
+      free (p->nodes[i]);
+    }
+  free (p->nodes);
+  for (size_t i = 0; i < p->nkeys; i++)
+    free (p->keys[i]);
+  free (p->keys);
+  for (size_t i = 0; i < rs->nslots; i++)
+    {
+      field_ref_free (rs->slots[i]);
+      free (rs->slots[i]);
+    }
+  free (rs->slots);
+  for (size_t t = 0; t < EVTTYPE_MAX; t++)
+    {
+      free (rs->by_type[t].idx);
+      for (size_t i = 0; i < rs->need[t].nconstraints; i++)
+        free (rs->need[t].constraints[i].values);
+      free (rs->need[t].constraints);
+    }
+  free (rs->untyped.idx);
+  free (p);
+  free (rs);
+}

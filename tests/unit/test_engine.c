@@ -1,0 +1,416 @@
+/* Unit tests: compiling rules and evaluating events (rules_compile.c,
+ * rules_eval.c), through the loader, with Falco's semantics. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vigil/engine.h"
+#include "vigil/event.h"
+#include "vigil/evttypes.h"
+#include "vigil/rules.h"
+
+#define UPSTREAM "../shared/falco"
+
+struct fixture {
+  struct diag_list d;
+  struct ruleset *rs;
+  struct eval_state *st;
+  struct match_set m;
+};
+
+static struct ruleset *
+compile_yaml (struct fixture *f, const char *yaml)
+{
+  struct rules_defs defs = { 0 };
+  memset (f, 0, sizeof *f);
+  rules_load_buffer (&defs, diag_intern (&f->d, "t.yaml"), yaml, strlen (yaml), &f->d);
+  f->rs = rules_compile (&defs, NULL, &f->d);
+  rules_defs_free (&defs);
+  if (f->rs)
+    f->st = eval_state_new (f->rs);
+  return f->rs;
+}
+
+static void
+fixture_free (struct fixture *f)
+{
+  eval_state_free (f->st);
+  ruleset_free (f->rs);
+  match_set_free (&f->m);
+  diag_list_free (&f->d);
+}
+
+/* Evaluate one JSON event; returns the number of matches. */
+static size_t
+eval_json (struct fixture *f, const char *json)
+{
+  char msg[256];
+  struct replay_event *re = replay_event_parse (json, strlen (json), "host", msg, sizeof msg);
+  ck_assert_msg (re != NULL, "bad test event: %s", msg);
+  eval_state_reset (f->st);
+  size_t n = rules_evaluate (f->rs, f->st, replay_event_base (re), &f->m);
+  replay_event_free (re);
+  return n;
+}
+
+static bool
+diag_has (const struct diag_list *d, enum diag_severity sev, const char *needle)
+{
+  for (size_t i = 0; i < d->n; i++)
+    if (d->v[i].sev == sev && strstr (d->v[i].msg, needle))
+      return true;
+  return false;
+}
+
+static const struct diag *
+diag_find (const struct diag_list *d, const char *needle)
+{
+  for (size_t i = 0; i < d->n; i++)
+    if (strstr (d->v[i].msg, needle))
+      return &d->v[i];
+  return NULL;
+}
+
+#define RULE(name, cond, extra)                                                                    \
+  "- rule: " name "\n  desc: d\n  condition: " cond "\n  output: \"o %proc.name\"\n"              \
+  "  priority: WARNING\n" extra
+
+START_TEST (test_basic_match_and_index)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (&f, RULE ("shadow", "evt.type=openat and fd.name=/etc/shadow", "")
+                                               RULE ("exec", "evt.type=execve and proc.name=sh", "")));
+  int openat = evttype_lookup ("openat"), execve = evttype_lookup ("execve");
+  ck_assert_uint_eq (f.rs->by_type[openat].n, 1);
+  ck_assert_uint_eq (f.rs->by_type[execve].n, 1);
+  ck_assert (f.rs->need[openat].needed);
+  ck_assert (!f.rs->need[openat].enforce);
+  ck_assert (!f.rs->need[evttype_lookup ("connect")].needed);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"fd.name\":\"/etc/shadow\"}"), 1);
+  ck_assert_str_eq (f.m.v[0].rule->name, "shadow");
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"fd.name\":\"/etc/passwd\"}"), 0);
+  /* proc.name=sh but the wrong event type: the exec rule is not even evaluated. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"proc.name\":\"sh\"}"), 0);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"execve\",\"proc.name\":\"sh\"}"), 1);
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_list_defined_after_macro_expands)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (&f, "- macro: is_shell\n  condition: proc.name in (shells)\n"
+                                           "- list: shells\n  items: [bash, '\"zsh\"']\n"
+                                           "- list: more\n  items: [shells, dash]\n" RULE (
+                                               "r", "evt.type=execve and (is_shell or proc.name in (more))", "")));
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"execve\",\"proc.name\":\"bash\"}"), 1);
+  /* An item written with quotes inside the YAML value compares unquoted. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"execve\",\"proc.name\":\"zsh\"}"), 1);
+  /* A list may use the lists defined before it. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"execve\",\"proc.name\":\"dash\"}"), 1);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"execve\",\"proc.name\":\"ls\"}"), 0);
+  ck_assert (!diag_has (&f.d, DIAG_WARNING, "'shells' is not used"));
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_macro_append_joins_without_parentheses)
+{
+  struct fixture f;
+  /* "proc.name=a or proc.name=b and fd.name=x" is a or (b and x). */
+  ck_assert_ptr_nonnull (compile_yaml (&f, "- macro: m\n  condition: proc.name=a or proc.name=b\n"
+                                           "- macro: m\n  condition: and fd.name=x\n  append: true\n" RULE (
+                                               "r", "evt.type=openat and (m)", "")));
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"proc.name\":\"a\",\"fd.name\":\"y\"}"), 1);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"proc.name\":\"b\",\"fd.name\":\"y\"}"), 0);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"proc.name\":\"b\",\"fd.name\":\"x\"}"), 1);
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_exceptions)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (
+      &f, RULE ("r", "evt.type=openat and fd.name startswith /etc",
+                "  exceptions:\n"
+                "    - name: known\n      fields: [proc.name, fd.name]\n      comps: [=, in]\n"
+                "      values:\n        - [cat, [/etc/hosts, /etc/resolv.conf]]\n"
+                "    - name: procs\n      fields: proc.name\n      values: [ls, stat]\n")));
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"proc.name\":\"cat\",\"fd.name\":\"/etc/hosts\"}"), 0);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"proc.name\":\"cat\",\"fd.name\":\"/etc/shadow\"}"), 1);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"proc.name\":\"ls\",\"fd.name\":\"/etc/shadow\"}"), 0);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"proc.name\":\"vi\",\"fd.name\":\"/etc/hosts\"}"), 1);
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_missing_values_two_valued_for_log)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (&f, RULE ("eq", "evt.type=openat and fd.name=/etc/shadow", "")
+                                               RULE ("ne", "evt.type=openat and fd.name!=/etc/shadow", "")
+                                               RULE ("not", "evt.type=openat and not fd.name=/etc/shadow", "")
+                                               RULE ("ex", "evt.type=openat and fd.name exists", "")));
+  /* Falco: with no value every comparison is false (even != and exists), `not` of it true. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\"}"), 1);
+  ck_assert_str_eq (f.m.v[0].rule->name, "not");
+  /* An unreadable value (null) behaves the same for log rules. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"fd.name\":null}"), 1);
+  ck_assert_str_eq (f.m.v[0].rule->name, "not");
+  ck_assert (!f.m.v[0].unknown);
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_three_valued_for_deny)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (
+      &f, RULE ("deny shadow", "evt.type=openat and fd.name=/etc/shadow", "  action: deny\n")
+              RULE ("deny not tmp", "evt.type=openat and not fd.name startswith /tmp", "  action: deny\n")));
+  /* Unreadable: the comparison is unknown and the deny applies, naming the field. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"fd.name\":null}"), 2);
+  ck_assert (f.m.v[0].unknown);
+  ck_assert_str_eq (f.m.v[0].unknown_field->key, "fd.name");
+  ck_assert_int_eq (f.m.action, ACTION_DENY);
+  /* Absent (the event has no such value) stays false: no fail-closed there. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\"}"), 1);
+  ck_assert_str_eq (f.m.v[0].rule->name, "deny not tmp");
+  ck_assert (!f.m.v[0].unknown);
+  /* Known values decide normally. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"fd.name\":\"/tmp/x\"}"), 0);
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_strongest_action_wins)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (&f, RULE ("log first", "evt.type=openat and fd.name=/s", "")
+                                               RULE ("kill", "evt.type=openat and fd.name=/s", "  action: kill\n")
+                                               RULE ("deny", "evt.type=openat and fd.name=/s", "  action: deny\n  errno: EACCES\n")));
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"fd.name\":\"/s\"}"), 3);
+  ck_assert_str_eq (f.m.v[0].rule->name, "log first");
+  ck_assert_int_eq (f.m.action, ACTION_KILL);
+  ck_assert_str_eq (f.m.enforcing->name, "kill");
+  ck_assert_int_eq (f.rs->rules[2].errno_value, EACCES);
+  ck_assert_int_eq (f.rs->rules[0].errno_value, EPERM);
+  ck_assert (f.rs->need[evttype_lookup ("openat")].enforce);
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_deny_must_name_evttype)
+{
+  struct fixture f;
+  ck_assert_ptr_null (compile_yaml (&f, RULE ("d", "proc.name=sh", "  action: deny\n")));
+  ck_assert (diag_has (&f.d, DIAG_ERROR, "a deny/kill rule must name evt.type"));
+  fixture_free (&f);
+
+  /* A log rule on every type only warns, and is evaluated on every event. */
+  ck_assert_ptr_nonnull (compile_yaml (&f, RULE ("l", "proc.name=sh", "")));
+  ck_assert (diag_has (&f.d, DIAG_WARNING, "matches every event type"));
+  ck_assert (f.rs->rules[0].all_types);
+  ck_assert (!f.rs->need[evttype_lookup ("execve")].needed);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"execve\",\"proc.name\":\"sh\"}"), 1);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"no_such_type\",\"proc.name\":\"sh\"}"), 1);
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_not_evttype_is_complement)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (&f, RULE ("r", "evt.type in (open, openat) and not evt.type=open", "")));
+  ck_assert (evttype_set_has (&f.rs->rules[0].types, evttype_lookup ("openat")));
+  ck_assert (!evttype_set_has (&f.rs->rules[0].types, evttype_lookup ("open")));
+  ck_assert_uint_eq (evttype_set_count (&f.rs->rules[0].types), 1);
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_errors_with_locations)
+{
+  struct fixture f;
+  const char *yaml = "- macro: a\n  condition: b\n"      /* lines 1-2 */
+                     "- macro: b\n  condition: a\n"      /* lines 3-4 */
+                     "- rule: cyc\n  desc: d\n  condition: evt.type=open and a\n  output: o\n  priority: INFO\n"
+                     "- rule: undef\n  desc: d\n  condition: >\n    evt.type=open and\n    nosuch\n"
+                     "  output: o\n  priority: INFO\n"
+                     "- rule: field\n  desc: d\n  condition: evt.type=open and proc.nme=x\n  output: o\n  priority: INFO\n"
+                     "- rule: op\n  desc: d\n  condition: evt.type=open and user.uid contains 0\n  output: o\n  priority: INFO\n"
+                     "- rule: re\n  desc: d\n  condition: evt.type=open and proc.name regex \"(\"\n  output: o\n  priority: INFO\n";
+  ck_assert_ptr_null (compile_yaml (&f, yaml));
+  ck_assert (diag_has (&f.d, DIAG_ERROR, "cyclic"));
+  const struct diag *u = diag_find (&f.d, "undefined macro 'nosuch'");
+  ck_assert_ptr_nonnull (u);
+  ck_assert_int_eq (u->loc.line, 14);
+  ck_assert_int_eq (u->loc.col, 5);
+  const struct diag *fe = diag_find (&f.d, "proc.nme");
+  ck_assert_ptr_nonnull (fe);
+  ck_assert_int_eq (fe->loc.line, 19);
+  ck_assert_int_eq (fe->loc.col, 32);
+  ck_assert (diag_has (&f.d, DIAG_ERROR, "contains"));
+  ck_assert_ptr_nonnull (diag_find (&f.d, "user.uid"));
+  ck_assert_ptr_nonnull (diag_find (&f.d, "proc.name:"));
+  ck_assert_uint_ge (f.d.nerrors, 5);
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_unsupported_field)
+{
+  struct fixture f;
+  const struct field_def *cpu = fields_lookup ("evt.cpu");
+  ck_assert_ptr_nonnull (cpu);
+  ck_assert_int_eq (cpu->avail, FIELD_UNSUPPORTED);
+  ck_assert_ptr_nonnull (compile_yaml (&f, RULE ("l", "evt.type=openat and evt.cpu=1", "")));
+  ck_assert (diag_has (&f.d, DIAG_WARNING, "evt.cpu"));
+  ck_assert (!f.rs->rules[0].enabled);
+  ck_assert_uint_eq (f.rs->nskipped, 1);
+  fixture_free (&f);
+  ck_assert_ptr_null (compile_yaml (&f, RULE ("d", "evt.type=openat and evt.cpu=1", "  action: kill\n")));
+  ck_assert (diag_has (&f.d, DIAG_ERROR, "cannot supply"));
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_skip_if_unknown_filter)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (&f, RULE ("s", "evt.type=openat and fd.nosuch=1", "  skip-if-unknown-filter: true\n")));
+  ck_assert (diag_has (&f.d, DIAG_WARNING, "skipped"));
+  ck_assert (!f.rs->rules[0].enabled);
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_seccomp_constraints)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (
+      &f, RULE ("sock", "evt.type=socket and evt.arg.domain in (AF_INET, AF_INET6)", "  action: deny\n")
+              RULE ("sock2", "evt.type=socket and evt.arg.domain=AF_PACKET", "")
+              RULE ("creat", "evt.type=openat and evt.arg.flags contains O_CREAT", "  action: deny\n")
+              RULE ("open any", "evt.type=open and fd.name=/x", "")));
+  const struct evttype_need *s = &f.rs->need[evttype_lookup ("socket")];
+  ck_assert (s->needed && s->enforce);
+  ck_assert_uint_eq (s->nconstraints, 1);
+  ck_assert_str_eq (s->constraints[0].arg, "domain");
+  ck_assert (!s->constraints[0].flags_any);
+  ck_assert_uint_eq (s->constraints[0].nvalues, 3);
+  const struct evttype_need *o = &f.rs->need[evttype_lookup ("openat")];
+  ck_assert_uint_eq (o->nconstraints, 1);
+  ck_assert (o->constraints[0].flags_any);
+  ck_assert_uint_eq (o->constraints[0].mask, 0100);
+  ck_assert_uint_eq (f.rs->need[evttype_lookup ("open")].nconstraints, 0);
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_result_fields_marked)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (&f, "- macro: ok\n  condition: fd.num>=0\n" RULE ("r", "evt.type=openat and ok", "")
+                                               RULE ("s", "evt.type=openat and fd.name=/x", "")));
+  ck_assert (f.rs->rules[0].result_assumed);
+  ck_assert (!f.rs->rules[1].result_assumed);
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_regex_limit_applies_deny)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (&f, RULE ("d", "evt.type=openat and fd.name regex \"(a+)+$\"", "  action: deny\n")
+                                               RULE ("l", "evt.type=openat and fd.name regex \"(a+)+$\"", "")));
+  char ev[8192];
+  int n = snprintf (ev, sizeof ev, "{\"evt.type\":\"openat\",\"fd.name\":\"");
+  memset (ev + n, 'a', 5000);
+  strcpy (ev + n + 5000, "b\"}");
+  ck_assert_uint_eq (eval_json (&f, ev), 1);
+  ck_assert_str_eq (f.m.v[0].rule->name, "d");
+  ck_assert (f.m.v[0].unknown);
+  fixture_free (&f);
+}
+END_TEST
+
+static bool
+upstream_present (void)
+{
+  if (access (UPSTREAM "/falco_rules.yaml", R_OK) == 0)
+    return true;
+  printf ("SKIP: upstream Falco rules not found\n");
+  return false;
+}
+
+START_TEST (test_upstream_rules_compile)
+{
+  static const char *const files[] = { UPSTREAM "/falco_rules.yaml", UPSTREAM "/falco-incubating_rules.yaml",
+                                       UPSTREAM "/falco-sandbox_rules.yaml" };
+  if (!upstream_present ())
+    return;
+  struct rules_defs defs = { 0 };
+  struct diag_list d = { 0 };
+  for (size_t i = 0; i < 3; i++)
+    rules_load_file (&defs, files[i], &d);
+  struct ruleset *rs = rules_compile (&defs, NULL, &d);
+  if (d.nerrors)
+    diag_print (&d, stderr);
+  ck_assert_uint_eq (d.nerrors, 0);
+  ck_assert_ptr_nonnull (rs);
+  ck_assert_uint_ge (rs->nenabled, 25);
+  /* Every enabled rule of the upstream files names its event types. */
+  for (size_t i = 0; i < rs->nrules; i++)
+    if (rs->rules[i].enabled)
+      ck_assert_msg (!rs->rules[i].all_types, "%s matches every type", rs->rules[i].name);
+  ruleset_free (rs);
+  rules_defs_free (&defs);
+  diag_list_free (&d);
+}
+END_TEST
+
+START_TEST (test_default_policy_compiles)
+{
+  struct engine e;
+  struct engine_args args = { 0 };
+  ck_assert_int_eq (engine_load (&e, &args), 0);
+  ck_assert_uint_ge (e.rs->nenabled, 5);
+  engine_free (&e);
+}
+END_TEST
+
+int
+main (void)
+{
+  Suite *s = suite_create ("engine");
+  TCase *tc = tcase_create ("core");
+  tcase_set_timeout (tc, 60);
+  tcase_add_test (tc, test_basic_match_and_index);
+  tcase_add_test (tc, test_list_defined_after_macro_expands);
+  tcase_add_test (tc, test_macro_append_joins_without_parentheses);
+  tcase_add_test (tc, test_exceptions);
+  tcase_add_test (tc, test_missing_values_two_valued_for_log);
+  tcase_add_test (tc, test_three_valued_for_deny);
+  tcase_add_test (tc, test_strongest_action_wins);
+  tcase_add_test (tc, test_deny_must_name_evttype);
+  tcase_add_test (tc, test_not_evttype_is_complement);
+  tcase_add_test (tc, test_errors_with_locations);
+  tcase_add_test (tc, test_unsupported_field);
+  tcase_add_test (tc, test_skip_if_unknown_filter);
+  tcase_add_test (tc, test_seccomp_constraints);
+  tcase_add_test (tc, test_result_fields_marked);
+  tcase_add_test (tc, test_regex_limit_applies_deny);
+  tcase_add_test (tc, test_upstream_rules_compile);
+  tcase_add_test (tc, test_default_policy_compiles);
+  suite_add_tcase (s, tc);
+  SRunner *sr = srunner_create (s);
+  srunner_run_all (sr, CK_NORMAL);
+  int failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
