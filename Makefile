@@ -78,7 +78,7 @@ check: $(BUILD)/.deps
 unit-bins: $(TESTS)
 
 example: vigil
-	./vigil replay -r examples/falco_rules.local.yaml examples/events.jsonl
+	./vigil replay -r policies/default.yaml -r examples/falco_rules.local.yaml examples/events.jsonl
 
 bench: $(BUILD)/.deps
 	@$(MAKE) --no-print-directory vigil-bin $(BUILD)/bench_eval

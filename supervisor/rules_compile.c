@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "vigil/arena.h"
 #include "vigil/cnode.h"
 #include "vigil/error.h"
 #include "vigil/ops.h"
@@ -48,9 +49,12 @@ struct xmacro {
   size_t nfailed_deps;
 };
 
-/* Storage the ruleset owns. */
+/* Storage the ruleset owns.  Nodes come from an arena in the order they
+ * are compiled (depth first, macros where first used), so evaluating a
+ * rule walks memory mostly forward instead of chasing scattered pointers. */
 struct priv {
-  struct cnode **nodes;
+  struct arena nodes_arena;
+  struct cnode **nodes; /* every node, for freeing operands */
   size_t nnodes, nodes_cap;
   char **keys; /* interned field-reference keys (the strmap borrows them) */
   size_t nkeys, keys_cap;
@@ -121,10 +125,18 @@ diag_move (struct diag_list *dst, struct diag_list *src)
   src->n = src->cap = src->nerrors = src->nwarnings = 0;
 }
 
+static void *
+node_alloc (struct compiler *c, size_t size)
+{
+  void *p = arena_alloc (&c->priv->nodes_arena, size);
+  memset (p, 0, size);
+  return p;
+}
+
 static struct cnode *
 cnode_new (struct compiler *c, enum cnode_kind kind)
 {
-  struct cnode *n = xcalloc (1, sizeof *n);
+  struct cnode *n = node_alloc (c, sizeof *n);
   n->kind = kind;
   xgrow (&c->priv->nodes, &c->priv->nodes_cap, c->priv->nnodes, sizeof *c->priv->nodes);
   c->priv->nodes[c->priv->nnodes++] = n;
@@ -342,7 +354,7 @@ compile_evttype (struct compiler *c, struct unit *u, const struct cond_node *n, 
 {
   struct cnode *cn = cnode_new (c, CN_EVTTYPE);
 
-  cn->types = xcalloc (1, sizeof *cn->types);
+  cn->types = node_alloc (c, sizeof *cn->types);
   cn->negate = n->u.cmp.op == OP_NE;
   for (size_t i = 0; i < nvals; i++)
     {
@@ -380,6 +392,7 @@ compile_cmp (struct compiler *c, struct unit *u, const struct cond_node *n)
       cn->op = op;
       cn->ref = ref;
       cn->rhs = rhs;
+      cn->slot = ref->slot;
       return cn;
     }
 
@@ -405,6 +418,7 @@ compile_cmp (struct compiler *c, struct unit *u, const struct cond_node *n)
           cn->op = op;
           cn->ref = ref;
           cn->operand = operand;
+          cn->slot = ref->slot;
           cn->any_item = (ref->def->flags & FIELD_F_ANY_ANCESTOR) && ref->index < 0 && ref->ntr == 0;
         }
     }
@@ -424,7 +438,7 @@ compile_node (struct compiler *c, struct unit *u, const struct cond_node *n)
     case COND_AND:
     case COND_OR:
       cn = cnode_new (c, n->kind == COND_AND ? CN_AND : CN_OR);
-      cn->kids = xcalloc (n->u.list.n, sizeof *cn->kids);
+      cn->kids = node_alloc (c, n->u.list.n * sizeof *cn->kids);
       cn->n = n->u.list.n;
       {
         bool ok = true;
@@ -440,7 +454,7 @@ compile_node (struct compiler *c, struct unit *u, const struct cond_node *n)
         if (kid == NULL)
           return NULL;
         cn = cnode_new (c, CN_NOT);
-        cn->kids = xcalloc (1, sizeof *cn->kids);
+        cn->kids = node_alloc (c, sizeof *cn->kids);
         cn->kids[0] = kid;
         cn->n = 1;
         return cn;
@@ -469,7 +483,7 @@ compile_macro (struct compiler *c, size_t idx, int depth)
     {
       /* Wrap so that its result is memoized per event. */
       struct cnode *w = cnode_new (c, CN_MACRO);
-      w->kids = xcalloc (1, sizeof *w->kids);
+      w->kids = node_alloc (c, sizeof *w->kids);
       w->kids[0] = m->cn;
       w->n = 1;
       w->memo = c->rs->nmemo++;
@@ -949,7 +963,7 @@ rule_compile_condition (struct compiler *c, const struct rdef_rule *def, struct 
           if (ecn)
             {
               struct cnode *not = cnode_new (c, CN_NOT);
-              not->kids = xcalloc (1, sizeof *not->kids);
+              not->kids = node_alloc (c, sizeof *not->kids);
               not->kids[0] = ecn;
               not->n = 1;
               excs[nexcs++] = not;
@@ -986,7 +1000,7 @@ rule_compile_condition (struct compiler *c, const struct rdef_rule *def, struct 
   if (nexcs)
     {
       struct cnode *all = cnode_new (c, CN_AND);
-      all->kids = xcalloc (nexcs + 1, sizeof *all->kids);
+      all->kids = node_alloc (c, (nexcs + 1) * sizeof *all->kids);
       all->kids[all->n++] = cn;
       for (size_t i = 0; i < nexcs; i++)
         all->kids[all->n++] = excs[i];
@@ -1275,13 +1289,9 @@ ruleset_free (struct ruleset *rs)
     }
   free (rs->rules);
   for (size_t i = 0; i < p->nnodes; i++)
-    {
-      free (p->nodes[i]->kids);
-      free (p->nodes[i]->types);
-      operand_free (p->nodes[i]->operand);
-      free (p->nodes[i]);
-    }
+    operand_free (p->nodes[i]->operand);
   free (p->nodes);
+  arena_free (&p->nodes_arena);
   for (size_t i = 0; i < p->nkeys; i++)
     free (p->keys[i]);
   free (p->keys);

@@ -123,7 +123,18 @@ static enum tri
 eval_cmp (const struct cnode *n, struct eval_state *st, struct event *ev, bool tri)
 {
   struct value v, rv;
-  enum value_state s = eval_field (st, ev, n->ref, &v);
+  const struct cache_slot *cached = &st->cache[n->slot];
+  enum value_state s;
+
+  /* The common case, a value already extracted for this event, without
+   * touching the field reference. */
+  if (cached->gen == st->gen)
+    {
+      s = cached->state;
+      v = cached->v;
+    }
+  else
+    s = eval_field (st, ev, n->ref, &v);
 
   if (s == VAL_ABSENT)
     return TRI_FALSE;
@@ -158,6 +169,22 @@ eval_cmp (const struct cnode *n, struct eval_state *st, struct event *ev, bool t
   return r == TRI_UNKNOWN ? eval_unknown (st, n->ref, tri) : r;
 }
 
+/* Memoized macros and event-type tests, most of the nodes a rule visits,
+ * answered without a call. */
+static inline __attribute__ ((always_inline)) enum tri
+eval_quick (const struct cnode *k, struct eval_state *st, struct event *ev, bool tri)
+{
+  if (k->kind == CN_MACRO)
+    {
+      const struct memo_slot *m = &st->memo[k->memo];
+      if (m->gen[tri] == st->mgen && m->res[tri] != TRI_UNKNOWN)
+        return m->res[tri];
+    }
+  else if (k->kind == CN_EVTTYPE)
+    return (ev->type >= 0 && evttype_set_has (k->types, ev->type)) != k->negate;
+  return eval_node (k, st, ev, tri);
+}
+
 static enum tri
 eval_node (const struct cnode *n, struct eval_state *st, struct event *ev, bool tri)
 {
@@ -168,7 +195,7 @@ eval_node (const struct cnode *n, struct eval_state *st, struct event *ev, bool 
     case CN_AND:
       acc = TRI_TRUE;
       for (uint32_t i = 0; i < n->n; i++)
-        if ((r = eval_node (n->kids[i], st, ev, tri)) == TRI_FALSE)
+        if ((r = eval_quick (n->kids[i], st, ev, tri)) == TRI_FALSE)
           return TRI_FALSE;
         else if (r == TRI_UNKNOWN)
           acc = TRI_UNKNOWN;
@@ -176,13 +203,13 @@ eval_node (const struct cnode *n, struct eval_state *st, struct event *ev, bool 
     case CN_OR:
       acc = TRI_FALSE;
       for (uint32_t i = 0; i < n->n; i++)
-        if ((r = eval_node (n->kids[i], st, ev, tri)) == TRI_TRUE)
+        if ((r = eval_quick (n->kids[i], st, ev, tri)) == TRI_TRUE)
           return TRI_TRUE;
         else if (r == TRI_UNKNOWN)
           acc = TRI_UNKNOWN;
       return acc;
     case CN_NOT:
-      r = eval_node (n->kids[0], st, ev, tri);
+      r = eval_quick (n->kids[0], st, ev, tri);
       return r == TRI_UNKNOWN ? TRI_UNKNOWN : !r;
     case CN_EVTTYPE:
       return (ev->type >= 0 && evttype_set_has (n->types, ev->type)) != n->negate;
@@ -241,7 +268,7 @@ rules_evaluate (const struct ruleset *rs, struct eval_state *st, struct event *e
       const struct rule *r = &rs->rules[idx[i]];
       bool tri = r->action != ACTION_LOG;
       st->unknown_field = NULL;
-      enum tri res = eval_node (r->cond, st, ev, tri);
+      enum tri res = eval_quick (r->cond, st, ev, tri);
       if (res == TRI_TRUE)
         match_add (out, r, false, NULL);
       else if (res == TRI_UNKNOWN)

@@ -33,6 +33,7 @@ struct cnode {
   bool any_item; /* the value is a list: true if the comparison holds for some item */
   uint32_t n;
   uint32_t memo;
+  uint32_t slot; /* ref->slot, kept here so a cached value is one load away */
   struct cnode **kids;
   const struct field_ref *ref;
   const struct field_ref *rhs;
