@@ -11,7 +11,7 @@
 #include "vigil/cond_lexer.h"
 #include "vigil/error.h"
 
-#define UPSTREAM_DIR "/work/shared/falco"
+#define UPSTREAM_DIR "../shared/falco"
 
 /* ---- helpers ---- */
 

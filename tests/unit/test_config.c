@@ -11,7 +11,7 @@
 #include "vigil/error.h"
 #include "vigil/output.h"
 
-#define UPSTREAM_DIR "/work/shared/falco"
+#define UPSTREAM_DIR "../shared/falco"
 
 static int
 load (struct vigil_config *c, struct diag_list *d, const char *text)

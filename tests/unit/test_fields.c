@@ -648,7 +648,7 @@ START_TEST (test_upstream_fields)
   int nfiles = 0;
 
   if (dir == NULL)
-    dir = "/work/shared/falco";
+    dir = "../shared/falco";
   for (size_t i = 0; i < ARRAY_SIZE (rules_files); i++)
     {
       char path[4096];

@@ -15,7 +15,7 @@
 #include "vigil/rules.h"
 #include "vigil/yamltree.h"
 
-#define UPSTREAM_DIR "/work/shared/falco"
+#define UPSTREAM_DIR "../shared/falco"
 
 /* 2024-01-01T12:00:00.123456789Z */
 #define TS 1704110400123456789ull
