@@ -9,9 +9,10 @@
 VERSION   := 0.1.0
 CC        ?= gcc
 BUILD     ?= build
-PKGS      := yaml-0.1 libcjson libpcre2-8
+PKGS      := yaml-0.1 libcjson libpcre2-8 libcurl libseccomp libcap
 TEST_PKGS := check
-DEBS      := make gcc pkg-config libyaml-dev libcjson-dev libpcre2-dev check
+DEBS      := make gcc pkg-config libyaml-dev libcjson-dev libpcre2-dev libcurl4-openssl-dev \
+             libseccomp-dev libcap-dev check
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -21,7 +22,7 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
             -fno-strict-aliasing -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) \
             -DVIGIL_VERSION='"$(VERSION)"'
-LDLIBS   += $(PKG_LIBS) -lm
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
 SRCS      := $(wildcard supervisor/*.c)
 LIB_OBJS  := $(patsubst supervisor/%.c,$(BUILD)/%.o,$(filter-out supervisor/main.c,$(SRCS))) \
@@ -29,7 +30,7 @@ LIB_OBJS  := $(patsubst supervisor/%.c,$(BUILD)/%.o,$(filter-out supervisor/main
 MAIN_OBJ  := $(BUILD)/main.o
 TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps check unit golden e2e example bench fuzz clean
+.PHONY: all deps vigil vigil-bin unit-bins check example bench fuzz clean
 .DELETE_ON_ERROR:
 
 all: vigil
