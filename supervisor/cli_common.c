@@ -15,23 +15,28 @@ push (const char ***v, size_t *n, const char *s)
 
 int
 cli_parse_engine_args (int argc, char **argv, struct engine_args *args, const char *usage,
-                       const char *extra_long, int (*on_extra) (const char *name, void *ctx), void *ctx)
+                       const struct option *extra, int (*on_extra) (int val, const char *arg, void *ctx), void *ctx)
 {
-  struct option longopts[] = {
+  static const struct option common[] = {
     { "rules", required_argument, NULL, 'r' },
     { "config", required_argument, NULL, 'c' },
     { "option", required_argument, NULL, 'o' },
     { "help", no_argument, NULL, 'h' },
-    { extra_long ? extra_long : "", no_argument, NULL, 'x' },
-    { NULL, 0, NULL, 0 },
   };
+  struct option longopts[32];
+  size_t n = 0;
   int c;
 
-  if (extra_long == NULL)
-    longopts[4] = (struct option){ NULL, 0, NULL, 0 };
+  for (size_t i = 0; i < ARRAY_SIZE (common); i++)
+    longopts[n++] = common[i];
+  for (; extra && extra->name && n < ARRAY_SIZE (longopts) - 1; extra++)
+    longopts[n++] = *extra;
+  longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+
   memset (args, 0, sizeof *args);
   optind = 1;
   opterr = 1;
+  /* "+": stop at the first operand, so `run -- cmd -r x` keeps cmd's options. */
   while ((c = getopt_long (argc, argv, "+r:c:o:h", longopts, NULL)) != -1)
     switch (c)
       {
@@ -47,11 +52,9 @@ cli_parse_engine_args (int argc, char **argv, struct engine_args *args, const ch
       case 'h':
         fputs (usage, stdout);
         return -2;
-      case 'x':
-        if (on_extra && on_extra (extra_long, ctx) == 0)
-          break;
-        /* fall through */
       default:
+        if (c >= 256 && on_extra && on_extra (c, optarg, ctx) == 0)
+          break;
         fputs (usage, stderr);
         return -1;
       }

@@ -1,5 +1,6 @@
 /* vigil list: the rules, or the field catalogue. */
 #include <cjson/cJSON.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,9 +160,10 @@ list_fields (bool json)
 }
 
 static int
-on_fields (const char *name, void *ctx)
+on_fields (int val, const char *arg, void *ctx)
 {
-  (void) name;
+  (void) val;
+  (void) arg;
   *(bool *) ctx = true;
   return 0;
 }
@@ -172,7 +174,8 @@ cmd_list (int argc, char **argv)
   struct engine_args args;
   struct engine e;
   bool fields = false;
-  int first = cli_parse_engine_args (argc, argv, &args, usage, "fields", on_fields, &fields);
+  static const struct option extra[] = { { "fields", no_argument, NULL, 256 }, { NULL, 0, NULL, 0 } };
+  int first = cli_parse_engine_args (argc, argv, &args, usage, extra, on_fields, &fields);
   int ret = EXIT_SUCCESS;
 
   if (first < 0)

@@ -15,6 +15,8 @@ static const char usage[] =
     "  list [-r FILE]...       show the rules, their actions and the event types they watch\n"
     "  replay [-r FILE]... [EVENTS.jsonl|-]\n"
     "                          evaluate recorded events and print alerts as Falco does\n"
+    "  run [-r FILE]... -- COMMAND [ARG]...\n"
+    "                          run COMMAND under seccomp user notification, enforcing the rules\n"
     "\n"
     "Options:\n"
     "  -h, --help              show this help (or a command's: vigil COMMAND --help)\n"
@@ -29,6 +31,7 @@ static const struct command {
   { "validate", cmd_validate },
   { "list", cmd_list },
   { "replay", cmd_replay },
+  { "run", cmd_run },
 };
 
 int

@@ -1,0 +1,134 @@
+/* vigil run: the workload under seccomp user notification.
+ *
+ * As tini's main, a short list of steps: options, rules, outputs,
+ * supervise, exit with the workload's status.  vigil's own failures
+ * (bad rules, a filter it cannot install) exit before the workload runs. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vigil/cli.h"
+#include "vigil/supervise.h"
+
+static const char usage[] =
+    "Usage: vigil run [OPTION]... -- COMMAND [ARG]...\n"
+    "Run COMMAND under seccomp user notification and enforce the rules on it.\n"
+    "\n"
+    "  -r, --rules FILE         rules file (repeatable, in order; default: built-in policy)\n"
+    "  -c, --config FILE        falco.yaml-style configuration\n"
+    "  -o, --option KEY=VALUE   set a configuration key (dotted: file_output.enabled=true)\n"
+    "      --monitor            decide but never deny or kill: alerts say would-deny/would-kill\n"
+    "      --container-id ID    container.id (default: detected)\n"
+    "      --container-name NAME\n"
+    "      --container-image IMAGE\n"
+    "  -h, --help               show this help\n"
+    "\n"
+    "The exit status is the workload's (128+N when killed by signal N, 127 when\n"
+    "COMMAND is not found, 126 when it cannot be executed).\n";
+
+enum { OPT_MONITOR = 256, OPT_CONTAINER_ID, OPT_CONTAINER_NAME, OPT_CONTAINER_IMAGE };
+
+struct run_opts {
+  bool monitor;
+  const char *container_id, *container_name, *container_image;
+};
+
+static int
+on_run_option (int val, const char *arg, void *ctx)
+{
+  struct run_opts *r = ctx;
+  switch (val)
+    {
+    case OPT_MONITOR:
+      r->monitor = true;
+      return 0;
+    case OPT_CONTAINER_ID:
+      r->container_id = arg;
+      return 0;
+    case OPT_CONTAINER_NAME:
+      r->container_name = arg;
+      return 0;
+    case OPT_CONTAINER_IMAGE:
+      r->container_image = arg;
+      return 0;
+    }
+  return -1;
+}
+
+struct sink {
+  struct alert_style style;
+  bool json;
+};
+
+/* Until the output channels land, alerts go to stdout, one line each. */
+static void
+emit_stdout (struct alert *a, void *ctx)
+{
+  struct sink *s = ctx;
+  char *line = s->json ? alert_json (a, &s->style) : alert_text (a, &s->style);
+  puts (line);
+  fflush (stdout);
+  free (line);
+  alert_free (a);
+}
+
+int
+cmd_run (int argc, char **argv)
+{
+  static const struct option extra[] = {
+    { "monitor", no_argument, NULL, OPT_MONITOR },
+    { "container-id", required_argument, NULL, OPT_CONTAINER_ID },
+    { "container-name", required_argument, NULL, OPT_CONTAINER_NAME },
+    { "container-image", required_argument, NULL, OPT_CONTAINER_IMAGE },
+    { NULL, 0, NULL, 0 },
+  };
+  struct run_opts ro = { 0 };
+  struct engine_args args;
+  struct engine e;
+  char host[256] = "localhost";
+  vigil_error_t err = NULL;
+  int ret;
+
+  int first = cli_parse_engine_args (argc, argv, &args, usage, extra, on_run_option, &ro);
+  if (first < 0)
+    return first == -2 ? 0 : EXIT_USAGE;
+  if (first >= argc)
+    {
+      fprintf (stderr, "vigil run: no command to run\n%s", usage);
+      free (args.rules);
+      free (args.opts);
+      return EXIT_USAGE;
+    }
+  if (engine_load (&e, &args) < 0)
+    {
+      cli_print_diag (&e);
+      engine_free (&e);
+      free (args.rules);
+      free (args.opts);
+      return EXIT_FAILURE;
+    }
+  if (ro.monitor)
+    e.cfg.mode = MODE_MONITOR;
+  gethostname (host, sizeof host - 1);
+
+  struct sink sink = { .json = e.cfg.json_output };
+  config_alert_style (&e.cfg, &sink.style);
+  struct supervise_opts so = {
+    .engine = &e,
+    .argv = argv + first,
+    .hostname = e.cfg.hostname ? e.cfg.hostname : host,
+    .emit = emit_stdout,
+    .emit_ctx = &sink,
+  };
+  ret = supervise_run (&so, &err);
+  if (ret < 0)
+    {
+      vigil_error_print (&err, stderr);
+      ret = EXIT_FAILURE;
+    }
+  engine_free (&e);
+  free (args.rules);
+  free (args.opts);
+  return ret;
+}

@@ -1,0 +1,412 @@
+/* vigil: the supervisor loop and the init duties.
+ *
+ *   start the workload  ->  loop { signal | notification }  ->  its exit status
+ *
+ * Every notification gets exactly one answer, and the kernel is answered
+ * before anything is logged (fapolicyd's rule): alerts are built after the
+ * answer and handed to the outputs, which deliver off this loop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vigil/event_live.h"
+#include "vigil/source_seccomp.h"
+#include "vigil/supervise.h"
+
+/* Signals that are about the process that raised them, not requests to
+ * pass on. */
+static bool
+signal_is_synchronous (int sig)
+{
+  return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP || sig == SIGSYS
+         || sig == SIGABRT;
+}
+
+static bool
+signal_is_forwarded (int sig, int reopen)
+{
+  return sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD && sig != reopen && !signal_is_synchronous (sig);
+}
+
+struct supervisor {
+  const struct supervise_opts *o;
+  const struct ruleset *rs;
+  struct eval_state *st;
+  struct match_set m;
+  struct arena arena;
+  int listener;
+  int sigfd;
+  pid_t child;
+  uint64_t nevents;
+};
+
+/* ---- starting the workload ---- */
+
+static int
+send_fd (int sock, int fd)
+{
+  char byte = 0;
+  struct iovec iov = { &byte, 1 };
+  union {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+  struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
+
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (c), &fd, sizeof fd);
+  return sendmsg (sock, &msg, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+static int
+recv_fd (int sock)
+{
+  char byte;
+  struct iovec iov = { &byte, 1 };
+  union {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+  struct cmsghdr *c;
+  int fd;
+
+  /* MSG_CMSG_CLOEXEC: no fd of vigil's may leak into the workload. */
+  if (recvmsg (sock, &msg, MSG_CMSG_CLOEXEC) <= 0 || (c = CMSG_FIRSTHDR (&msg)) == NULL
+      || c->cmsg_type != SCM_RIGHTS)
+    return -1;
+  memcpy (&fd, CMSG_DATA (c), sizeof fd);
+  return fd;
+}
+
+/* In the child: only async-signal-safe calls (the parent may have threads). */
+static void __attribute__ ((noreturn))
+child_exec (const struct supervise_opts *o, const struct seccomp_program *prog, int sock, const sigset_t *oldmask)
+{
+  vigil_error_t err = NULL;
+
+  for (int sig = 1; sig < NSIG; sig++)
+    signal (sig, SIG_DFL);
+  sigprocmask (SIG_SETMASK, oldmask, NULL);
+  if (isatty (STDIN_FILENO))
+    {
+      /* The workload gets its own process group in the foreground, as tini
+       * does, so ^C and ^Z reach it and job control works. */
+      setpgid (0, 0);
+      signal (SIGTTOU, SIG_IGN);
+      tcsetpgrp (STDIN_FILENO, getpgrp ());
+      signal (SIGTTOU, SIG_DFL);
+    }
+  int fd = seccomp_program_install (prog, &err);
+  if (fd < 0)
+    {
+      dprintf (STDERR_FILENO, "vigil: %s\n", err->msg);
+      _exit (125);
+    }
+  if (send_fd (sock, fd) < 0)
+    _exit (125);
+  close (fd);
+  close (sock);
+  execvp (o->argv[0], o->argv);
+  int e = errno;
+  dprintf (STDERR_FILENO, "vigil: cannot execute '%s': %s\n", o->argv[0], strerror (e));
+  _exit (e == ENOENT ? 127 : 126);
+}
+
+static int
+start_workload (struct supervisor *s, const struct seccomp_program *prog, const sigset_t *oldmask,
+                vigil_error_t *err)
+{
+  int sp[2];
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+    return vigil_make_error (err, errno, "socketpair");
+  s->child = fork ();
+  if (s->child < 0)
+    {
+      close (sp[0]);
+      close (sp[1]);
+      return vigil_make_error (err, errno, "fork");
+    }
+  if (s->child == 0)
+    {
+      close (sp[0]);
+      child_exec (s->o, prog, sp[1], oldmask);
+    }
+  close (sp[1]);
+  s->listener = recv_fd (sp[0]);
+  close (sp[0]);
+  if (s->listener < 0)
+    {
+      /* The child failed to install the filter and said why on stderr. */
+      int status;
+      waitpid (s->child, &status, 0);
+      return vigil_make_error (err, 0, "the workload could not be started under the seccomp filter");
+    }
+  seccomp_listener_sync_wakeup (s->listener);
+  return 0;
+}
+
+/* ---- notifications ---- */
+
+static const char *
+action_text (enum action a, bool monitor)
+{
+  switch (a)
+    {
+    case ACTION_DENY:
+      return monitor ? "would-deny" : "deny";
+    case ACTION_KILL:
+      return monitor ? "would-kill" : "kill";
+    default:
+      return "log";
+    }
+}
+
+/* Kill the thread group of the notifying thread through a pidfd, so a
+ * recycled pid can never be hit: the pidfd is checked to still name the
+ * notifier (the notification id is still valid) before the signal. */
+static void
+kill_target (struct supervisor *s, const struct seccomp_notif *req)
+{
+  int pidfd = (int) syscall (SYS_pidfd_open, req->pid, 0);
+  if (pidfd < 0)
+    return; /* gone already */
+  if (seccomp_notif_valid (s->listener, req->id))
+    syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+  close (pidfd);
+}
+
+static void
+answer (struct supervisor *s, const struct seccomp_notif *req, enum action action)
+{
+  bool monitor = s->o->engine->cfg.mode == MODE_MONITOR;
+
+  if (monitor || action == ACTION_LOG)
+    seccomp_notif_continue (s->listener, req->id);
+  else if (action == ACTION_DENY)
+    seccomp_notif_fail (s->listener, req->id, s->m.enforcing->errno_value);
+  else
+    {
+      kill_target (s, req);
+      seccomp_notif_fail (s->listener, req->id, EPERM);
+    }
+}
+
+static void
+emit_alerts (struct supervisor *s, struct event *ev)
+{
+  const struct vigil_config *cfg = &s->o->engine->cfg;
+  const char *action = action_text (s->m.action, cfg->mode == MODE_MONITOR);
+  size_t n = cfg->rule_matching == RULE_MATCHING_FIRST ? 1 : s->m.n;
+
+  for (size_t i = 0; i < n; i++)
+    s->o->emit (alert_build (s->m.v[i].rule, s->st, ev, action), s->o->emit_ctx);
+  for (size_t i = 0; i < s->m.n; i++)
+    if (s->m.v[i].unknown)
+      {
+        char msg[512];
+        const char *field = s->m.v[i].unknown_field ? s->m.v[i].unknown_field->key : "?";
+        snprintf (msg, sizeof msg, "vigil internal: rule '%s' applied %s: field %s could not be read",
+                  s->m.v[i].rule->name, action_name (s->m.v[i].rule->action), field);
+        const char *kv[] = { "rule", s->m.v[i].rule->name, "field", field, "action", action, NULL };
+        s->o->emit (alert_internal ("vigil internal: unknown field", PRIO_WARNING, ev->ts, ev->hostname, msg, kv),
+                    s->o->emit_ctx);
+      }
+}
+
+/* Read the alerts' fields while the notification still proves the pid is
+ * the notifier's: after the answer it may be gone or reused.  Reading is
+ * quick; formatting and delivery wait until after the answer. */
+static void
+prefetch_outputs (struct supervisor *s, struct event *ev)
+{
+  size_t n = s->o->engine->cfg.rule_matching == RULE_MATCHING_FIRST ? 1 : s->m.n;
+  struct value v;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      size_t nf;
+      struct field_ref **refs = output_format_fields (s->m.v[i].rule->fmt, &nf);
+      for (size_t k = 0; k < nf; k++)
+        eval_field (s->st, ev, refs[k], &v);
+    }
+}
+
+static void
+handle_notification (struct supervisor *s)
+{
+  struct seccomp_notif req;
+  struct live_event ev;
+  vigil_error_t err = NULL;
+
+  if (seccomp_notif_receive (s->listener, &req, &err) < 0)
+    {
+      vigil_error_release (&err); /* ENOENT: the target died first */
+      return;
+    }
+  arena_reset (&s->arena);
+  live_event_init (&ev, &req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
+  eval_state_reset (s->st);
+  rules_evaluate (s->rs, s->st, &ev.base, &s->m);
+  if (s->m.n)
+    prefetch_outputs (s, &ev.base);
+  answer (s, &req, s->m.action);
+  if (s->m.n)
+    emit_alerts (s, &ev.base);
+}
+
+/* ---- signals and children ---- */
+
+static int
+exit_status (int status)
+{
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return 1;
+}
+
+/* Reap every child that exited (as PID 1, orphans are ours too).  Returns
+ * true when the workload itself is done, with its status. */
+static bool
+reap (struct supervisor *s, int *status)
+{
+  bool done = false;
+  int st;
+  pid_t pid;
+
+  while ((pid = waitpid (-1, &st, WNOHANG)) > 0)
+    if (pid == s->child)
+      {
+        *status = exit_status (st);
+        done = true;
+      }
+  return done;
+}
+
+static bool
+handle_signal (struct supervisor *s, int *status)
+{
+  struct signalfd_siginfo si;
+  int reopen = s->o->engine->cfg.reopen_signal;
+
+  while (read (s->sigfd, &si, sizeof si) == sizeof si)
+    {
+      int sig = (int) si.ssi_signo;
+      if (sig == SIGCHLD)
+        {
+          if (reap (s, status))
+            return true;
+        }
+      else if (sig == reopen)
+        {
+          if (s->o->reopen)
+            s->o->reopen (s->o->emit_ctx);
+        }
+      else if (signal_is_forwarded (sig, reopen))
+        kill (s->child, sig);
+    }
+  return false;
+}
+
+static int
+block_signals (struct supervisor *s, sigset_t *oldmask, vigil_error_t *err)
+{
+  sigset_t set;
+
+  sigemptyset (&set);
+  for (int sig = 1; sig < NSIG; sig++)
+    if (!signal_is_synchronous (sig) && sig != SIGKILL && sig != SIGSTOP)
+      sigaddset (&set, sig);
+  if (sigprocmask (SIG_BLOCK, &set, oldmask) < 0)
+    return vigil_make_error (err, errno, "sigprocmask");
+  s->sigfd = signalfd (-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (s->sigfd < 0)
+    return vigil_make_error (err, errno, "signalfd");
+  return 0;
+}
+
+static int
+loop (struct supervisor *s)
+{
+  int status = 1;
+
+  for (;;)
+    {
+      struct pollfd p[2] = { { s->sigfd, POLLIN, 0 }, { s->listener, POLLIN, 0 } };
+      if (poll (p, 2, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          break;
+        }
+      if ((p[0].revents & POLLIN) && handle_signal (s, &status))
+        return status;
+      if (p[1].revents & POLLIN)
+        handle_notification (s);
+      else if (p[1].revents & (POLLHUP | POLLERR))
+        {
+          /* Every filtered process is gone; wait for the workload's status. */
+          p[1].fd = -1;
+          close (s->listener);
+          s->listener = -1;
+          for (;;)
+            {
+              struct pollfd q = { s->sigfd, POLLIN, 0 };
+              if (poll (&q, 1, -1) > 0 && handle_signal (s, &status))
+                return status;
+            }
+        }
+    }
+  return status;
+}
+
+int
+supervise_run (const struct supervise_opts *o, vigil_error_t *err)
+{
+  struct supervisor s = { .o = o, .rs = o->engine->rs, .listener = -1, .sigfd = -1 };
+  struct seccomp_program prog;
+  sigset_t oldmask;
+  int ret = -1;
+
+  if (seccomp_program_build (s.rs, &prog, err) < 0)
+    return -1;
+  /* Not PID 1: still reap orphans of the workload, as a subreaper. */
+  if (getpid () != 1 && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+    {
+      vigil_make_error (err, errno, "prctl(PR_SET_CHILD_SUBREAPER)");
+      goto out;
+    }
+  if (block_signals (&s, &oldmask, err) < 0)
+    goto out;
+  s.st = eval_state_new (s.rs);
+  if (start_workload (&s, &prog, &oldmask, err) < 0)
+    goto out;
+  seccomp_program_free (&prog);
+  ret = loop (&s);
+out:
+  seccomp_program_free (&prog);
+  if (s.listener >= 0)
+    close (s.listener);
+  if (s.sigfd >= 0)
+    close (s.sigfd);
+  eval_state_free (s.st);
+  match_set_free (&s.m);
+  arena_free (&s.arena);
+  return ret;
+}
