@@ -75,6 +75,42 @@ read_arg_string (struct live_event *ev, int arg, const char **s, size_t *len)
   return VAL_PRESENT;
 }
 
+/* Lexically normalise an absolute path in place ("//", "/./", "/../"),
+ * as libsinsp does when it joins a relative path to the cwd: symlinks are
+ * not resolved. */
+static size_t
+path_normalize (char *p)
+{
+  char *out = p;
+  const char *in = p;
+
+  while (*in)
+    {
+      while (*in == '/')
+        in++;
+      const char *end = strchrnul (in, '/');
+      size_t n = (size_t) (end - in);
+      if (n == 0 || (n == 1 && in[0] == '.'))
+        ;
+      else if (n == 2 && in[0] == '.' && in[1] == '.')
+        {
+          while (out > p && *--out != '/')
+            ;
+        }
+      else
+        {
+          *out++ = '/';
+          memmove (out, in, n);
+          out += n;
+        }
+      in = end;
+    }
+  if (out == p)
+    *out++ = '/';
+  *out = '\0';
+  return (size_t) (out - p);
+}
+
 /* Index of the path argument of the open family, -1 for others. */
 static int
 path_arg (const char *type)
@@ -100,8 +136,13 @@ open_path (struct live_event *ev, bool raw, struct value *out)
     return VAL_ABSENT;
   if (read_arg_string (ev, arg, &p, &len) != VAL_PRESENT)
     return VAL_UNREADABLE;
-  if (raw || p[0] == '/')
+  if (raw)
     return set_str (out, p, len);
+  if (p[0] == '/')
+    {
+      char *copy = arena_strndup (ev->arena, p, len);
+      return set_str (out, copy, path_normalize (copy));
+    }
 
   char link[64], base[PATH_MAX];
   int dirfd = arg == 1 ? (int) ev->req->data.args[0] : AT_FDCWD;
@@ -115,8 +156,108 @@ open_path (struct live_event *ev, bool raw, struct value *out)
   base[n] = '\0';
   size_t total = (size_t) n + 1 + len;
   char *full = arena_alloc (ev->arena, total + 1);
-  snprintf (full, total + 1, "%s/%s", strcmp (base, "/") == 0 ? "" : base, p);
-  return set_str (out, full, strlen (full));
+  snprintf (full, total + 1, "%s/%s", base, p);
+  return set_str (out, full, path_normalize (full));
+}
+
+/* ---- exec: the new program, read from the execve arguments ---- */
+
+static bool
+is_exec (const struct live_event *ev)
+{
+  const char *t = evttype_name (ev->base.type);
+  return t && (strcmp (t, "execve") == 0 || strcmp (t, "execveat") == 0);
+}
+
+/* argv of an execve, joined with spaces from argv[first] on, at most
+ * LIVE_STRING_MAX bytes as Falco reads them. */
+static enum value_state
+exec_argv_joined (struct live_event *ev, int first, struct value *out)
+{
+  int argv_arg = strcmp (evttype_name (ev->base.type), "execve") == 0 ? 1 : 2;
+  uint64_t argv = ev->req->data.args[argv_arg];
+  char *buf = arena_alloc (ev->arena, LIVE_STRING_MAX + 1);
+  size_t len = 0;
+
+  for (int i = 0; i < 1024 && len < LIVE_STRING_MAX; i++)
+    {
+      uint64_t p;
+      bool truncated;
+      if (target_read (ev->req->pid, argv + 8 * (uint64_t) i, &p, sizeof p) < 0)
+        return VAL_UNREADABLE;
+      if (p == 0)
+        break;
+      if (i < first)
+        continue;
+      if (len)
+        buf[len++] = ' ';
+      ssize_t n = target_read_string (ev->req->pid, p, buf + len, LIVE_STRING_MAX + 1 - len, &truncated);
+      if (n < 0)
+        return VAL_UNREADABLE;
+      len += (size_t) n;
+    }
+  if (!seccomp_notif_valid (ev->listener, ev->req->id))
+    return VAL_UNREADABLE;
+  buf[len] = '\0';
+  return set_str (out, buf, len);
+}
+
+/* The path being executed (execveat with a dirfd is resolved as opens are). */
+static enum value_state
+exec_path (struct live_event *ev, struct value *out)
+{
+  int arg = strcmp (evttype_name (ev->base.type), "execve") == 0 ? 0 : 1;
+  const char *p;
+  size_t len;
+
+  if (read_arg_string (ev, arg, &p, &len) != VAL_PRESENT)
+    return VAL_UNREADABLE;
+  if (p[0] == '/' || arg == 1)
+    {
+      char *copy = arena_strndup (ev->arena, p, len);
+      return set_str (out, copy, p[0] == '/' ? path_normalize (copy) : len);
+    }
+  char link[64], base[PATH_MAX];
+  snprintf (link, sizeof link, "/proc/%u/cwd", ev->req->pid);
+  ssize_t n = readlink (link, base, sizeof base - 1);
+  if (n < 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
+    return VAL_UNREADABLE;
+  base[n] = '\0';
+  char *full = arena_alloc (ev->arena, (size_t) n + len + 2);
+  sprintf (full, "%s/%s", base, p);
+  return set_str (out, full, path_normalize (full));
+}
+
+/* The new program's name, as the kernel will set comm: the file's base
+ * name, at most 15 bytes. */
+static enum value_state
+exec_name (struct live_event *ev, struct value *out)
+{
+  struct value path;
+  if (exec_path (ev, &path) != VAL_PRESENT)
+    return VAL_UNREADABLE;
+  const char *slash = memrchr (path.u.s.p, '/', path.u.s.len);
+  const char *b = slash ? slash + 1 : path.u.s.p;
+  size_t n = path.u.s.len - (size_t) (b - path.u.s.p);
+  return set_str (out, b, n > 15 ? 15 : n);
+}
+
+static enum value_state
+exec_cmdline (struct live_event *ev, struct value *out)
+{
+  struct value name, args;
+  if (exec_name (ev, &name) != VAL_PRESENT || exec_argv_joined (ev, 1, &args) != VAL_PRESENT)
+    return VAL_UNREADABLE;
+  size_t n = name.u.s.len + (args.u.s.len ? 1 + args.u.s.len : 0);
+  char *buf = arena_alloc (ev->arena, n + 1);
+  memcpy (buf, name.u.s.p, name.u.s.len);
+  if (args.u.s.len)
+    {
+      buf[name.u.s.len] = ' ';
+      memcpy (buf + name.u.s.len + 1, args.u.s.p, args.u.s.len);
+    }
+  buf[n] = '\0';
+  return set_str (out, buf, n);
 }
 
 static enum value_state
@@ -156,6 +297,19 @@ live_extract (struct event *base, const struct field_ref *ref, struct value *out
     return set_str (out, base->hostname, strlen (base->hostname));
   if (strcmp (name, "thread.tid") == 0)
     return set_int (out, ev->req->pid);
+  if (is_exec (ev))
+    {
+      /* Evaluated before the exec runs: the fields describe the program
+       * about to start, as Falco's execve exit event does. */
+      if (strcmp (name, "proc.name") == 0)
+        return exec_name (ev, out);
+      if (strcmp (name, "proc.exepath") == 0)
+        return exec_path (ev, out);
+      if (strcmp (name, "proc.args") == 0)
+        return exec_argv_joined (ev, 1, out);
+      if (strcmp (name, "proc.cmdline") == 0)
+        return exec_cmdline (ev, out);
+    }
   if (strcmp (name, "proc.name") == 0)
     return proc_comm (ev, out);
   if (strcmp (name, "fd.name") == 0)

@@ -64,6 +64,23 @@ else
   ko "monitor" "out: $out" "err: $(cat "$tmp/err")"
 fi
 
+# A kill rule on exec kills the process before the new program runs.
+cat > "$tmp/kill.yaml" <<'YAML'
+- rule: Miner
+  desc: a crypto miner starts
+  condition: evt.type in (execve, execveat) and proc.name = xmrig
+  output: "miner killed (cmdline=%proc.cmdline exepath=%proc.exepath)"
+  priority: CRITICAL
+  action: kill
+YAML
+cp "$(command -v true)" "$tmp/xmrig"
+out=$(cd "$tmp" && timeout 20 "$vigil" run -r "$tmp/kill.yaml" -- sh -c './xmrig -o pool:3333; echo "st=$?" >&2' 2>"$tmp/err")
+if grep -q "st=137" "$tmp/err" && printf '%s\n' "$out" | grep -q "miner killed (cmdline=xmrig -o pool:3333 exepath=$tmp/xmrig)"; then
+  ok "kill: the exec'ing process dies by SIGKILL; alert has the new program's cmdline and normalised path"
+else
+  ko "kill" "out: $out" "err: $(cat "$tmp/err")"
+fi
+
 # Exit statuses, as an entrypoint must pass them on.
 check_status () {
   local want=$1 label=$2; shift 2
