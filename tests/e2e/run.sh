@@ -73,7 +73,7 @@ cat > "$tmp/kill.yaml" <<'YAML'
   priority: CRITICAL
   action: kill
 YAML
-cp "$(command -v true)" "$tmp/xmrig"
+cp /bin/true "$tmp/xmrig"
 out=$(cd "$tmp" && timeout 20 "$vigil" run -r "$tmp/kill.yaml" -- sh -c './xmrig -o pool:3333; echo "st=$?" >&2' 2>"$tmp/err")
 if grep -q "st=137" "$tmp/err" && printf '%s\n' "$out" | grep -q "miner killed (cmdline=xmrig -o pool:3333 exepath=$tmp/xmrig)"; then
   ok "kill: the exec'ing process dies by SIGKILL; alert has the new program's cmdline and normalised path"
