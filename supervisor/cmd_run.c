@@ -111,6 +111,18 @@ cmd_run (int argc, char **argv)
   if (ro.monitor)
     e.cfg.mode = MODE_MONITOR;
   gethostname (host, sizeof host - 1);
+  struct container_identity ci;
+  if (container_identity_detect (ro.container_id, ro.container_name, ro.container_image, &ci, &err) < 0)
+    {
+      vigil_error_print (&err, stderr);
+      engine_free (&e);
+      free (args.rules);
+      free (args.opts);
+      return EXIT_FAILURE;
+    }
+  if (strcmp (e.cfg.log_level, "debug") == 0 || strcmp (e.cfg.log_level, "info") == 0)
+    fprintf (stderr, "vigil: container.id=%s (from %s)\n", ci.id ? ci.id : "host",
+             container_id_source_name (ci.source));
 
   struct sink sink = { .json = e.cfg.json_output };
   config_alert_style (&e.cfg, &sink.style);
@@ -118,10 +130,12 @@ cmd_run (int argc, char **argv)
     .engine = &e,
     .argv = argv + first,
     .hostname = e.cfg.hostname ? e.cfg.hostname : host,
+    .container = &ci,
     .emit = emit_stdout,
     .emit_ctx = &sink,
   };
   ret = supervise_run (&so, &err);
+  container_identity_release (&ci);
   if (ret < 0)
     {
       vigil_error_print (&err, stderr);

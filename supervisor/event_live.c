@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "vigil/event_live.h"
 #include "vigil/evttypes.h"
 #include "vigil/source_seccomp.h"
@@ -202,6 +204,25 @@ exec_argv_joined (struct live_event *ev, int first, struct value *out)
   return set_str (out, buf, len);
 }
 
+/* argv[0] of the program about to run (proc.exe). */
+static enum value_state
+exec_argv0 (struct live_event *ev, struct value *out)
+{
+  int argv_arg = strcmp (evttype_name (ev->base.type), "execve") == 0 ? 1 : 2;
+  char *buf = arena_alloc (ev->arena, LIVE_STRING_MAX);
+  uint64_t p;
+  bool truncated;
+
+  if (target_read (ev->req->pid, ev->req->data.args[argv_arg], &p, sizeof p) < 0)
+    return VAL_UNREADABLE;
+  if (p == 0)
+    return VAL_ABSENT;
+  ssize_t n = target_read_string (ev->req->pid, p, buf, LIVE_STRING_MAX, &truncated);
+  if (n < 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
+    return VAL_UNREADABLE;
+  return set_str (out, buf, (size_t) n);
+}
+
 /* The path being executed (execveat with a dirfd is resolved as opens are). */
 static enum value_state
 exec_path (struct live_event *ev, struct value *out)
@@ -260,22 +281,398 @@ exec_cmdline (struct live_event *ev, struct value *out)
   return set_str (out, buf, n);
 }
 
-static enum value_state
-proc_comm (struct live_event *ev, struct value *out)
+/* ---- the process: table entry, ancestry, /proc ---- */
+
+static struct proc_entry *
+live_proc (struct live_event *ev)
 {
-  char path[64];
-  snprintf (path, sizeof path, "/proc/%u/comm", ev->req->pid);
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  if (!ev->proc_looked)
+    {
+      ev->proc_looked = true;
+      ev->proc_rc = proctable_lookup (ev->src->procs, (pid_t) ev->req->pid, &ev->proc);
+      if (ev->proc_rc < 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
+        ev->proc = NULL;
+    }
+  return ev->proc;
+}
+
+/* /proc/<tid>/status and friends, read once per event when a field needs
+ * them: uid, caps and loginuid change without exec. */
+static const struct procinfo *
+live_procinfo (struct live_event *ev, unsigned what)
+{
+  struct procinfo *pi = &ev->src->pi;
+
+  if ((ev->pi_have & what) == what)
+    return pi;
+  if (ev->pi_have == 0)
+    pi->have = 0;
+  int rc = procinfo_read (-1, (pid_t) ev->req->pid, what & ~ev->pi_have, pi);
+  if (rc < 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
+    return NULL;
+  ev->pi_have |= what;
+  return pi;
+}
+
+/* proctable pointers stay valid only until the next lookup. */
+static void
+live_proc_relookup (struct live_event *ev)
+{
+  ev->proc_looked = false;
+  ev->proc = NULL;
+}
+
+static enum value_state
+str_or_unreadable (struct value *out, const char *s)
+{
+  return s ? set_str (out, s, strlen (s)) : VAL_UNREADABLE;
+}
+
+/* The ancestor N levels up; for an exec, level 0 is the program about to
+ * run and the ancestors are the caller's. */
+static enum value_state
+ancestor_field (struct live_event *ev, const char *what, long n, struct value *out)
+{
+  if (n == 0 && is_exec (ev))
+    {
+      if (strcmp (what, "name") == 0)
+        return exec_name (ev, out);
+      if (strcmp (what, "exepath") == 0)
+        return exec_path (ev, out);
+      if (strcmp (what, "cmdline") == 0)
+        return exec_cmdline (ev, out);
+    }
+  struct proc_entry *e = live_proc (ev);
+  if (e == NULL)
     return VAL_UNREADABLE;
-  char *buf = arena_alloc (ev->arena, 64);
-  ssize_t n = read (fd, buf, 63);
-  close (fd);
-  if (n <= 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
+  struct proc_entry *a = proctable_ancestor (ev->src->procs, e, (unsigned) n);
+  if (a == NULL)
+    return VAL_ABSENT;
+  if (strcmp (what, "name") == 0)
+    return set_str (out, a->comm, strlen (a->comm));
+  if (strcmp (what, "exepath") == 0)
+    return str_or_unreadable (out, a->exepath);
+  if (strcmp (what, "exe") == 0)
+    return str_or_unreadable (out, a->exe);
+  if (strcmp (what, "cmdline") == 0)
+    return str_or_unreadable (out, a->cmdline);
+  if (strcmp (what, "args") == 0)
+    return str_or_unreadable (out, a->args);
+  if (strcmp (what, "pid") == 0)
+    return set_int (out, a->pid);
+  return VAL_UNREADABLE;
+}
+
+/* proc.aname and friends without an index: every ancestor, for "some
+ * ancestor is" comparisons. */
+static enum value_state
+ancestors_list (struct live_event *ev, const char *what, struct value *out)
+{
+  struct proc_entry *e = live_proc (ev);
+  if (e == NULL)
     return VAL_UNREADABLE;
-  if (buf[n - 1] == '\n')
-    n--;
-  return set_str (out, buf, (size_t) n);
+  unsigned max = proctable_max_depth (ev->src->procs);
+  struct value *items = arena_alloc (ev->arena, max * sizeof *items);
+  size_t n = 0;
+  for (unsigned d = 1; d <= max; d++)
+    {
+      if (proctable_ancestor (ev->src->procs, e, d) == NULL)
+        break;
+      if (ancestor_field (ev, what, d, &items[n]) == VAL_PRESENT)
+        n++;
+    }
+  out->kind = VK_LIST;
+  out->u.list.items = items;
+  out->u.list.n = n;
+  return VAL_PRESENT;
+}
+
+static enum value_state
+proc_field (struct live_event *ev, const struct field_ref *ref, const char *f, struct value *out)
+{
+  /* Process and ancestry fields through the table. */
+  static const struct { const char *field, *what; int level; } ancestry[] = {
+    { "name", "name", 0 },     { "exepath", "exepath", 0 }, { "exe", "exe", 0 },
+    { "cmdline", "cmdline", 0 }, { "args", "args", 0 },       { "pid", "pid", 0 },
+    { "pname", "name", 1 },    { "pexepath", "exepath", 1 }, { "pexe", "exe", 1 },
+    { "pcmdline", "cmdline", 1 }, { "ppid", "pid", 1 },
+    { "aname", "name", -1 },   { "aexepath", "exepath", -1 }, { "aexe", "exe", -1 },
+    { "acmdline", "cmdline", -1 }, { "apid", "pid", -1 },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (ancestry); i++)
+    if (strcmp (f, ancestry[i].field) == 0)
+      {
+        if (ancestry[i].level >= 0)
+          {
+            if (is_exec (ev) && ancestry[i].level == 0 && strcmp (f, "args") == 0)
+              return exec_argv_joined (ev, 1, out);
+            if (is_exec (ev) && ancestry[i].level == 0 && strcmp (f, "exe") == 0)
+              return exec_argv0 (ev, out);
+            return ancestor_field (ev, ancestry[i].what, ancestry[i].level, out);
+          }
+        return ref->index >= 0 ? ancestor_field (ev, ancestry[i].what, ref->index, out)
+                               : ancestors_list (ev, ancestry[i].what, out);
+      }
+
+  struct proc_entry *e = live_proc (ev);
+  if (strcmp (f, "vpid") == 0)
+    return e ? set_int (out, e->vpid) : VAL_UNREADABLE;
+  if (strcmp (f, "sid") == 0)
+    return e ? set_int (out, e->sid) : VAL_UNREADABLE;
+  if (strcmp (f, "vpgid") == 0)
+    return e ? set_int (out, e->vpgid) : VAL_UNREADABLE;
+  if (strcmp (f, "tty") == 0)
+    return e ? set_int (out, e->tty) : VAL_UNREADABLE;
+  if (strcmp (f, "sname") == 0 || strcmp (f, "vpgid.name") == 0)
+    {
+      struct proc_entry *leader;
+      pid_t want = f[0] == 's' ? (e ? e->sid : 0) : (e ? e->vpgid : 0);
+      if (e == NULL || proctable_lookup (ev->src->procs, want, &leader) < 0)
+        return VAL_UNREADABLE;
+      char *copy = arena_strndup (ev->arena, leader->comm, strlen (leader->comm));
+      live_proc_relookup (ev);
+      return set_str (out, copy, strlen (copy));
+    }
+  if (strcmp (f, "duration") == 0)
+    {
+      if (e == NULL)
+        return VAL_UNREADABLE;
+      uint64_t start = procinfo_start_to_epoch_ns (e->start_time);
+      return set_int (out, (int64_t) (ev->base.ts > start ? ev->base.ts - start : 0));
+    }
+  if (strcmp (f, "is_exe_from_memfd") == 0)
+    {
+      out->kind = VK_BOOL;
+      out->u.b = e && e->exe_from_memfd;
+      return e ? VAL_PRESENT : VAL_UNREADABLE;
+    }
+  if (strcmp (f, "cwd") == 0)
+    {
+      const struct procinfo *pi = live_procinfo (ev, PI_CWD);
+      return pi ? set_str (out, arena_strndup (ev->arena, pi->cwd, strlen (pi->cwd)), strlen (pi->cwd))
+                : VAL_UNREADABLE;
+    }
+  if (strcmp (f, "env") == 0)
+    {
+      const struct procinfo *pi = live_procinfo (ev, PI_ENV);
+      if (pi == NULL)
+        return VAL_UNREADABLE;
+      size_t klen = ref->arg ? strlen (ref->arg) : 0;
+      for (size_t off = 0; off < pi->env_len;)
+        {
+          const char *var = pi->env + off;
+          size_t vlen = strnlen (var, pi->env_len - off);
+          if (ref->arg == NULL)
+            ; /* whole environment: joined below */
+          else if (vlen > klen && memcmp (var, ref->arg, klen) == 0 && var[klen] == '=')
+            {
+              char *v = arena_strndup (ev->arena, var + klen + 1, vlen - klen - 1);
+              return set_str (out, v, vlen - klen - 1);
+            }
+          off += vlen + 1;
+        }
+      if (ref->arg)
+        return VAL_ABSENT;
+      char *all = arena_alloc (ev->arena, pi->env_len + 1);
+      size_t n = procinfo_join (pi->env, pi->env_len, 0, all, pi->env_len + 1);
+      return set_str (out, all, n);
+    }
+  return VAL_UNREADABLE;
+}
+
+/* ---- user, group, capabilities ---- */
+
+static enum value_state
+user_field (struct live_event *ev, const char *f, struct value *out)
+{
+  const struct procinfo *pi = live_procinfo (ev, PI_STATUS | (strncmp (f, "login", 5) == 0 ? PI_LOGINUID : 0));
+  if (pi == NULL)
+    return VAL_UNREADABLE;
+  if (strcmp (f, "uid") == 0)
+    return set_int (out, pi->uid[PI_EFFECTIVE]);
+  if (strcmp (f, "loginuid") == 0)
+    return set_int (out, pi->loginuid);
+
+  uid_t uid = strcmp (f, "loginname") == 0 ? (uid_t) pi->loginuid : pi->uid[PI_EFFECTIVE];
+  if (strcmp (f, "loginname") == 0 && pi->loginuid < 0)
+    return VAL_ABSENT;
+  char root[64];
+  snprintf (root, sizeof root, "/proc/%u/root", ev->req->pid);
+  struct userdb_user u;
+  int rc = userdb_get_user (ev->src->users, root, uid, &u);
+  if (rc < 0)
+    return VAL_UNREADABLE;
+  if (rc == 0)
+    return VAL_ABSENT;
+  const char *v = strcmp (f, "homedir") == 0 ? u.homedir : strcmp (f, "shell") == 0 ? u.shell : u.name;
+  return set_str (out, arena_strndup (ev->arena, v, strlen (v)), strlen (v));
+}
+
+static enum value_state
+group_field (struct live_event *ev, const char *f, struct value *out)
+{
+  const struct procinfo *pi = live_procinfo (ev, PI_STATUS);
+  if (pi == NULL)
+    return VAL_UNREADABLE;
+  if (strcmp (f, "gid") == 0)
+    return set_int (out, pi->gid[PI_EFFECTIVE]);
+  char root[64];
+  snprintf (root, sizeof root, "/proc/%u/root", ev->req->pid);
+  struct userdb_group g;
+  int rc = userdb_get_group (ev->src->users, root, pi->gid[PI_EFFECTIVE], &g);
+  if (rc < 0)
+    return VAL_UNREADABLE;
+  if (rc == 0)
+    return VAL_ABSENT;
+  return set_str (out, arena_strndup (ev->arena, g.name, strlen (g.name)), strlen (g.name));
+}
+
+static enum value_state
+caps_field (struct live_event *ev, const char *f, struct value *out)
+{
+  const struct procinfo *pi = live_procinfo (ev, PI_STATUS);
+  if (pi == NULL)
+    return VAL_UNREADABLE;
+  uint64_t caps = strcmp (f, "cap_effective") == 0   ? pi->cap_effective
+                  : strcmp (f, "cap_permitted") == 0 ? pi->cap_permitted
+                                                     : pi->cap_inheritable;
+  char *buf = arena_alloc (ev->arena, PROCINFO_CAPS_TEXT_MAX);
+  int n = procinfo_caps_text (caps, buf, PROCINFO_CAPS_TEXT_MAX);
+  return n < 0 ? VAL_UNREADABLE : set_str (out, buf, strlen (buf));
+}
+
+/* ---- the container ---- */
+
+static enum value_state
+container_field (struct live_event *ev, const char *f, struct value *out)
+{
+  const struct container_identity *ci = &ev->src->container;
+  const char *v = NULL;
+
+  if (strcmp (f, "container.id") == 0)
+    v = ci->id;
+  else if (strcmp (f, "container.full_id") == 0)
+    v = ci->full_id;
+  else if (strcmp (f, "container.name") == 0)
+    v = ci->name;
+  else if (strcmp (f, "container.type") == 0)
+    v = ci->type;
+  else if (strcmp (f, "container.image") == 0)
+    v = ci->image;
+  else if (strcmp (f, "container.image.repository") == 0 || strcmp (f, "container.image.tag") == 0)
+    {
+      if (ci->image == NULL)
+        return VAL_ABSENT;
+      /* repository:tag, where a ':' before the last '/' is a registry port. */
+      const char *slash = strrchr (ci->image, '/');
+      const char *colon = strrchr (slash ? slash : ci->image, ':');
+      size_t rlen = colon ? (size_t) (colon - ci->image) : strlen (ci->image);
+      if (f[16] == 'r')
+        return set_str (out, ci->image, rlen);
+      return colon ? set_str (out, colon + 1, strlen (colon + 1)) : set_str (out, "latest", 6);
+    }
+  else if (strcmp (f, "k8s.pod.name") == 0)
+    v = ci->k8s_pod_name;
+  else if (strcmp (f, "k8s.ns.name") == 0)
+    v = ci->k8s_ns_name;
+  else if (strcmp (f, "k8s.pod.uid") == 0)
+    v = ci->k8s_pod_uid;
+  else if (strcmp (f, "k8s.pod.ip") == 0)
+    v = ci->k8s_pod_ip;
+  else
+    return VAL_UNREADABLE;
+  return v ? set_str (out, v, strlen (v)) : VAL_ABSENT;
+}
+
+/* ---- files of the open family ---- */
+
+static enum value_state
+fd_field (struct live_event *ev, const char *f, struct value *out)
+{
+  struct value path;
+
+  if (strcmp (f, "fd.name") == 0)
+    return open_path (ev, false, out);
+  if (strcmp (f, "fd.nameraw") == 0)
+    return open_path (ev, true, out);
+  enum value_state s = open_path (ev, false, &path);
+  if (s != VAL_PRESENT)
+    return s;
+  const char *slash = memrchr (path.u.s.p, '/', path.u.s.len);
+  if (strcmp (f, "fd.directory") == 0)
+    return set_str (out, path.u.s.p, slash == path.u.s.p ? 1 : (size_t) (slash - path.u.s.p));
+  if (strcmp (f, "fd.filename") == 0)
+    return set_str (out, slash + 1, path.u.s.len - (size_t) (slash + 1 - path.u.s.p));
+  if (strcmp (f, "fd.typechar") == 0 || strcmp (f, "fd.type") == 0)
+    {
+      /* What the open will give: a directory, or a file (existing or to be
+       * created).  Looked up as the target sees the tree. */
+      char *where = arena_alloc (ev->arena, path.u.s.len + 32);
+      sprintf (where, "/proc/%u/root%s", ev->req->pid, path.u.s.p);
+      struct stat st;
+      bool dir = stat (where, &st) == 0 && S_ISDIR (st.st_mode);
+      if (f[3] == 't' && f[7] == 'c')
+        return set_str (out, dir ? "d" : "f", 1);
+      return dir ? set_str (out, "directory", 9) : set_str (out, "file", 4);
+    }
+  return VAL_UNREADABLE;
+}
+
+static enum value_state
+open_flags_field (struct live_event *ev, const char *f, struct value *out)
+{
+  const char *t = evttype_name (ev->base.type);
+  int64_t flags;
+
+  if (t == NULL || path_arg (t) < 0)
+    return VAL_ABSENT;
+  if (strcmp (t, "creat") == 0)
+    flags = O_CREAT | O_WRONLY | O_TRUNC;
+  else if (strcmp (t, "openat2") == 0)
+    {
+      uint64_t how[3];
+      if (target_read (ev->req->pid, ev->req->data.args[2], how, sizeof how) < 0
+          || !seccomp_notif_valid (ev->listener, ev->req->id))
+        return VAL_UNREADABLE;
+      flags = (int64_t) how[0];
+    }
+  else
+    flags = (int64_t) (uint32_t) ev->req->data.args[strcmp (t, "open") == 0 ? 1 : 2];
+  int acc = (int) (flags & O_ACCMODE);
+  out->kind = VK_BOOL;
+  if (strcmp (f, "evt.is_open_read") == 0)
+    out->u.b = acc == O_RDONLY || acc == O_RDWR;
+  else if (strcmp (f, "evt.is_open_write") == 0)
+    out->u.b = acc == O_WRONLY || acc == O_RDWR;
+  else if (strcmp (f, "evt.is_open_exec") == 0)
+    out->u.b = false; /* O_EXEC does not exist on Linux: an open never executes */
+  else if (strcmp (f, "evt.is_open_create") == 0)
+    out->u.b = (flags & O_CREAT) != 0;
+  else
+    return VAL_UNREADABLE;
+  return VAL_PRESENT;
+}
+
+/* Result fields of a syscall vigil lets continue: evaluated as if it
+ * succeeded (the rules' open_read macro asks fd.num>=0), shown as <NA>. */
+static enum value_state
+result_field (struct live_event *ev, const char *f, struct value *out)
+{
+  if (ev->formatting)
+    return VAL_ABSENT;
+  if (strcmp (f, "evt.res") == 0)
+    return set_str (out, "SUCCESS", 7);
+  if (strcmp (f, "evt.failed") == 0)
+    {
+      out->kind = VK_BOOL;
+      out->u.b = false;
+      return VAL_PRESENT;
+    }
+  const char *t = evttype_name (ev->base.type);
+  if (t && (strcmp (t, "dup2") == 0 || strcmp (t, "dup3") == 0))
+    return set_int (out, (int64_t) (int) ev->req->data.args[1]);
+  /* A non-negative number: success, with the real value unknown yet. */
+  return set_int (out, 0);
 }
 
 static enum value_state
@@ -295,35 +692,55 @@ live_extract (struct event *base, const struct field_ref *ref, struct value *out
     return set_int (out, (int64_t) base->ts);
   if (strcmp (name, "evt.hostname") == 0)
     return set_str (out, base->hostname, strlen (base->hostname));
+  if (strcmp (name, "evt.dir") == 0)
+    return set_str (out, "<", 1);
   if (strcmp (name, "thread.tid") == 0)
     return set_int (out, ev->req->pid);
-  if (is_exec (ev))
-    {
-      /* Evaluated before the exec runs: the fields describe the program
-       * about to start, as Falco's execve exit event does. */
-      if (strcmp (name, "proc.name") == 0)
-        return exec_name (ev, out);
-      if (strcmp (name, "proc.exepath") == 0)
-        return exec_path (ev, out);
-      if (strcmp (name, "proc.args") == 0)
-        return exec_argv_joined (ev, 1, out);
-      if (strcmp (name, "proc.cmdline") == 0)
-        return exec_cmdline (ev, out);
-    }
-  if (strcmp (name, "proc.name") == 0)
-    return proc_comm (ev, out);
-  if (strcmp (name, "fd.name") == 0)
-    return open_path (ev, false, out);
-  if (strcmp (name, "fd.nameraw") == 0)
-    return open_path (ev, true, out);
+  if (strcmp (name, "evt.res") == 0 || strcmp (name, "evt.rawres") == 0 || strcmp (name, "fd.num") == 0
+      || strcmp (name, "evt.failed") == 0)
+    return result_field (ev, name, out);
+  if (strncmp (name, "evt.is_open_", 12) == 0)
+    return open_flags_field (ev, name, out);
+  if (strncmp (name, "proc.", 5) == 0)
+    return proc_field (ev, ref, name + 5, out);
+  if (strncmp (name, "user.", 5) == 0)
+    return user_field (ev, name + 5, out);
+  if (strncmp (name, "group.", 6) == 0)
+    return group_field (ev, name + 6, out);
+  if (strncmp (name, "thread.cap_", 11) == 0)
+    return caps_field (ev, name + 7, out);
+  if (strncmp (name, "container.", 10) == 0 || strncmp (name, "k8s.", 4) == 0)
+    return container_field (ev, name, out);
+  if (strncmp (name, "fd.", 3) == 0)
+    return fd_field (ev, name, out);
   return VAL_UNREADABLE;
 }
 
 static const struct event_ops live_ops = { .extract = live_extract };
 
+struct live_source *
+live_source_new (const struct container_identity *ci)
+{
+  struct live_source *src = xcalloc (1, sizeof *src);
+  src->procs = proctable_new (-1, 0, 0);
+  src->users = userdb_new (0);
+  src->container = *ci;
+  return src;
+}
+
 void
-live_event_init (struct live_event *ev, const struct seccomp_notif *req, int listener, uint64_t num,
-                 const char *hostname, struct arena *arena)
+live_source_free (struct live_source *src)
+{
+  if (src == NULL)
+    return;
+  proctable_free (src->procs);
+  userdb_free (src->users);
+  free (src);
+}
+
+void
+live_event_init (struct live_event *ev, struct live_source *src, const struct seccomp_notif *req, int listener,
+                 uint64_t num, const char *hostname, struct arena *arena)
 {
   struct timespec ts;
 
@@ -333,8 +750,20 @@ live_event_init (struct live_event *ev, const struct seccomp_notif *req, int lis
   ev->base.type = syscall_evttype (req->data.arch, req->data.nr);
   ev->base.ts = (uint64_t) ts.tv_sec * 1000000000ull + (uint64_t) ts.tv_nsec;
   ev->base.hostname = hostname;
+  ev->src = src;
   ev->req = req;
   ev->listener = listener;
   ev->num = num;
   ev->arena = arena;
+}
+
+void
+live_event_after (struct live_event *ev, bool continued)
+{
+  /* A continued execve changes the process: re-read it at next sight.
+   * Looked up without the notification (it was answered): the entry is
+   * only marked, never read for a decision here. */
+  struct proc_entry *e;
+  if (continued && is_exec (ev) && proctable_lookup (ev->src->procs, (pid_t) ev->req->pid, &e) == 0)
+    proctable_mark_exec (e);
 }

@@ -679,7 +679,14 @@ proctable_ancestor (struct proctable *t, struct proc_entry *e, unsigned depth)
   if (e == NULL || depth > t->max_depth)
     return NULL;
   for (unsigned i = 0; i < depth && e; i++)
-    e = parent_of (t, e);
+    {
+      e = parent_of (t, e);
+      /* An ancestor that exec'd since it was read shows its new program;
+       * one that cannot be re-read ends the chain rather than showing
+       * the old name. */
+      if (e && e->exec_pending && proctable_refresh (t, e) < 0)
+        return NULL;
+    }
   return e;
 }
 

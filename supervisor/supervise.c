@@ -40,6 +40,7 @@ signal_is_forwarded (int sig, int reopen)
 
 struct supervisor {
   const struct supervise_opts *o;
+  struct live_source *src;
   const struct ruleset *rs;
   struct eval_state *st;
   struct match_set m;
@@ -231,18 +232,32 @@ emit_alerts (struct supervisor *s, struct event *ev)
 /* Read the alerts' fields while the notification still proves the pid is
  * the notifier's: after the answer it may be gone or reused.  Reading is
  * quick; formatting and delivery wait until after the answer. */
+static bool
+is_result_field (const struct field_ref *ref)
+{
+  const char *n = ref->def->name;
+  return strcmp (n, "evt.res") == 0 || strcmp (n, "evt.rawres") == 0 || strcmp (n, "fd.num") == 0
+         || strcmp (n, "evt.failed") == 0;
+}
+
 static void
-prefetch_outputs (struct supervisor *s, struct event *ev)
+prefetch_outputs (struct supervisor *s, struct live_event *ev)
 {
   size_t n = s->o->engine->cfg.rule_matching == RULE_MATCHING_FIRST ? 1 : s->m.n;
   struct value v;
 
+  /* Results assumed for the decision are not facts: alerts show <NA>. */
+  ev->formatting = true;
   for (size_t i = 0; i < n; i++)
     {
       size_t nf;
       struct field_ref **refs = output_format_fields (s->m.v[i].rule->fmt, &nf);
       for (size_t k = 0; k < nf; k++)
-        eval_field (s->st, ev, refs[k], &v);
+        {
+          if (is_result_field (refs[k]))
+            eval_field_forget (s->st, refs[k]);
+          eval_field (s->st, &ev->base, refs[k], &v);
+        }
     }
 }
 
@@ -259,12 +274,13 @@ handle_notification (struct supervisor *s)
       return;
     }
   arena_reset (&s->arena);
-  live_event_init (&ev, &req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
+  live_event_init (&ev, s->src, &req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
   eval_state_reset (s->st);
   rules_evaluate (s->rs, s->st, &ev.base, &s->m);
   if (s->m.n)
-    prefetch_outputs (s, &ev.base);
+    prefetch_outputs (s, &ev);
   answer (s, &req, s->m.action);
+  live_event_after (&ev, s->o->engine->cfg.mode == MODE_MONITOR || s->m.action == ACTION_LOG);
   if (s->m.n)
     emit_alerts (s, &ev.base);
 }
@@ -348,8 +364,10 @@ loop (struct supervisor *s)
 
   for (;;)
     {
-      struct pollfd p[2] = { { s->sigfd, POLLIN, 0 }, { s->listener, POLLIN, 0 } };
-      if (poll (p, 2, -1) < 0)
+      struct pollfd p[3] = { { s->sigfd, POLLIN, 0 },
+                             { s->listener, POLLIN, 0 },
+                             { proctable_epoll_fd (s->src->procs), POLLIN, 0 } };
+      if (poll (p, 3, -1) < 0)
         {
           if (errno == EINTR)
             continue;
@@ -357,6 +375,8 @@ loop (struct supervisor *s)
         }
       if ((p[0].revents & POLLIN) && handle_signal (s, &status))
         return status;
+      if (p[2].revents & POLLIN)
+        proctable_reap_exited (s->src->procs);
       if (p[1].revents & POLLIN)
         handle_notification (s);
       else if (p[1].revents & (POLLHUP | POLLERR))
@@ -395,6 +415,7 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   if (block_signals (&s, &oldmask, err) < 0)
     goto out;
   s.st = eval_state_new (s.rs);
+  s.src = live_source_new (o->container);
   if (start_workload (&s, &prog, &oldmask, err) < 0)
     goto out;
   seccomp_program_free (&prog);
@@ -406,6 +427,7 @@ out:
   if (s.sigfd >= 0)
     close (s.sigfd);
   eval_state_free (s.st);
+  live_source_free (s.src);
   match_set_free (&s.m);
   arena_free (&s.arena);
   return ret;

@@ -6,10 +6,31 @@
 #include <linux/seccomp.h>
 
 #include "vigil/arena.h"
+#include "vigil/container_id.h"
 #include "vigil/event.h"
+#include "vigil/procinfo.h"
+
+/* What lives across events: the process table, the user database, the
+ * container's identity, scratch space for /proc reads. */
+struct live_source {
+  struct proctable *procs;
+  struct userdb *users;
+  struct container_identity container; /* borrowed strings */
+  struct procinfo pi;
+};
+
+/** Create the source; ci's strings must outlive it. */
+struct live_source *live_source_new (const struct container_identity *ci);
+void live_source_free (struct live_source *src);
 
 struct live_event {
   struct event base;
+  struct live_source *src;
+  struct proc_entry *proc; /* the notifier's process, looked up once */
+  bool proc_looked;
+  int proc_rc;
+  unsigned pi_have;        /* PI_* parts of src->pi read for this event */
+  bool formatting;         /* building alerts: assumed results show as <NA> */
   const struct seccomp_notif *req;
   int listener;        /* to check the notification is still valid after reads */
   uint64_t num;        /* evt.num */
@@ -17,7 +38,10 @@ struct live_event {
 };
 
 /** Prepare ev for the notification req. */
-void live_event_init (struct live_event *ev, const struct seccomp_notif *req, int listener, uint64_t num,
-                      const char *hostname, struct arena *arena);
+void live_event_init (struct live_event *ev, struct live_source *src, const struct seccomp_notif *req, int listener,
+                      uint64_t num, const char *hostname, struct arena *arena);
+
+/** After the answer: keep the process table true (an exec let through). */
+void live_event_after (struct live_event *ev, bool continued);
 
 #endif

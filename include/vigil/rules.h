@@ -130,6 +130,10 @@ enum value_state eval_field (struct eval_state *st, struct event *ev, const stru
 /** Start a new event: forget the values cached for the previous one. */
 void eval_state_reset (struct eval_state *st);
 
+/** Forget one field's cached value, so the next eval_field extracts it
+ *  again (the live source shows assumed results as <NA> in alerts). */
+void eval_field_forget (struct eval_state *st, const struct field_ref *ref);
+
 /** Match the same event again, keeping its extracted values but not the
  *  macro results (so the benchmark can time matching alone). */
 void eval_state_rematch (struct eval_state *st);

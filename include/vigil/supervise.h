@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "vigil/container_id.h"
 #include "vigil/engine.h"
 #include "vigil/error.h"
 #include "vigil/output.h"
@@ -14,6 +15,7 @@ struct supervise_opts {
   struct engine *engine;  /* loaded rules and configuration */
   char *const *argv;      /* the workload's command */
   const char *hostname;   /* as alerts print it */
+  const struct container_identity *container; /* container.* and k8s.* fields */
   /* Where alerts go; called on the supervisor thread after the kernel was
    * answered.  Takes ownership of the alert. */
   void (*emit) (struct alert *a, void *ctx);

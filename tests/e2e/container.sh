@@ -75,5 +75,30 @@ else
   ko "deny in container" "out: $out" "err: $(cat "$tmp/err")"
 fi
 
+# The default policy, live: the Falco guide's scenarios in the container.
+mkdir -p "$root/etc/kubernetes"
+echo "apiVersion: v1" > "$root/etc/kubernetes/admin.conf"
+ln -s busybox "$root/bin/apk"
+ln -s busybox "$root/bin/touch"
+python3 - "$tmp/bundle/config.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+c = json.load(open(p))
+c["process"]["args"] = ["/usr/bin/vigil", "run", "-o", "json_output=true", "--", "sh", "-c",
+                        "cat /etc/shadow >/dev/null; touch /etc/new-file; apk add curl; "
+                        "cat /etc/kubernetes/admin.conf >/dev/null; exit 0"]
+json.dump(c, open(p, "w"))
+PY
+runc delete -f "$ctr" >/dev/null 2>&1
+out=$(cd "$tmp/bundle" && timeout 60 runc run "$ctr" 2>"$tmp/err")
+for rule in "Read sensitive file in container" "Write below etc" \
+            "Package management process launched in container" "Read Kubernetes config in container"; do
+  if printf '%s\n' "$out" | grep -q "\"rule\":\"$rule\""; then
+    ok "default policy in the container: $rule"
+  else
+    ko "default policy in the container: $rule" "out: $out" "err: $(cat "$tmp/err")"
+  fi
+done
+
 echo "container: $pass passed, $fail failed, 0 skipped"
 [ "$fail" = 0 ]
