@@ -653,6 +653,114 @@ open_flags_field (struct live_event *ev, const char *f, struct value *out)
   return VAL_PRESENT;
 }
 
+/* ---- syscall arguments: evt.arg.NAME and evt.arg[N], as Falco names
+ * and renders the parameters of each event ---- */
+
+enum param_kind { P_STR, P_INT, P_FD, P_DOMAIN, P_REQUEST, P_OPEN_FLAGS, P_CLONE_FLAGS, P_MODE };
+
+struct param {
+  const char *name;
+  unsigned arg; /* syscall argument index */
+  enum param_kind kind;
+};
+
+static const struct syscall_params {
+  const char *type;
+  struct param p[5];
+} syscall_params[] = {
+  { "open", { { "name", 0, P_STR }, { "flags", 1, P_OPEN_FLAGS }, { "mode", 2, P_MODE } } },
+  { "openat", { { "dirfd", 0, P_FD }, { "name", 1, P_STR }, { "flags", 2, P_OPEN_FLAGS }, { "mode", 3, P_MODE } } },
+  { "creat", { { "name", 0, P_STR }, { "mode", 1, P_MODE } } },
+  { "symlink", { { "target", 0, P_STR }, { "linkpath", 1, P_STR } } },
+  { "symlinkat", { { "target", 0, P_STR }, { "linkdirfd", 1, P_FD }, { "linkpath", 2, P_STR } } },
+  { "link", { { "oldpath", 0, P_STR }, { "newpath", 1, P_STR } } },
+  { "linkat", { { "olddir", 0, P_FD }, { "oldpath", 1, P_STR }, { "newdir", 2, P_FD }, { "newpath", 3, P_STR } } },
+  { "unlink", { { "path", 0, P_STR } } },
+  { "unlinkat", { { "dirfd", 0, P_FD }, { "name", 1, P_STR }, { "flags", 2, P_INT } } },
+  { "rename", { { "oldpath", 0, P_STR }, { "newpath", 1, P_STR } } },
+  { "renameat", { { "olddirfd", 0, P_FD }, { "oldpath", 1, P_STR }, { "newdirfd", 2, P_FD }, { "newpath", 3, P_STR } } },
+  { "renameat2", { { "olddirfd", 0, P_FD }, { "oldpath", 1, P_STR }, { "newdirfd", 2, P_FD }, { "newpath", 3, P_STR } } },
+  { "mkdir", { { "path", 0, P_STR }, { "mode", 1, P_MODE } } },
+  { "mkdirat", { { "dirfd", 0, P_FD }, { "path", 1, P_STR }, { "mode", 2, P_MODE } } },
+  { "rmdir", { { "path", 0, P_STR } } },
+  { "chmod", { { "filename", 0, P_STR }, { "mode", 1, P_MODE } } },
+  { "fchmod", { { "fd", 0, P_FD }, { "mode", 1, P_MODE } } },
+  { "fchmodat", { { "dirfd", 0, P_FD }, { "filename", 1, P_STR }, { "mode", 2, P_MODE } } },
+  { "socket", { { "domain", 0, P_DOMAIN }, { "type", 1, P_INT }, { "proto", 2, P_INT } } },
+  { "ptrace", { { "request", 0, P_REQUEST }, { "pid", 1, P_INT } } },
+  { "setuid", { { "uid", 0, P_INT } } },
+  { "setgid", { { "gid", 0, P_INT } } },
+  { "unshare", { { "flags", 0, P_CLONE_FLAGS } } },
+  { "setns", { { "fd", 0, P_FD }, { "nstype", 1, P_CLONE_FLAGS } } },
+  { "memfd_create", { { "name", 0, P_STR }, { "flags", 1, P_INT } } },
+  { "dup", { { "fd", 0, P_FD } } },
+  { "dup2", { { "oldfd", 0, P_FD }, { "newfd", 1, P_FD } } },
+  { "dup3", { { "oldfd", 0, P_FD }, { "newfd", 1, P_FD }, { "flags", 2, P_INT } } },
+  { "finit_module", { { "fd", 0, P_FD }, { "uargs", 1, P_STR }, { "flags", 2, P_INT } } },
+  { "init_module", { { "len", 1, P_INT }, { "uargs", 2, P_STR } } },
+};
+
+static const struct param *
+find_param (const char *type, const struct field_ref *ref)
+{
+  for (size_t i = 0; i < ARRAY_SIZE (syscall_params); i++)
+    {
+      if (strcmp (syscall_params[i].type, type) != 0)
+        continue;
+      const struct param *p = syscall_params[i].p;
+      for (size_t k = 0; k < ARRAY_SIZE (syscall_params[i].p) && p[k].name; k++)
+        if (ref->arg ? strcmp (p[k].name, ref->arg) == 0 : (long) k == ref->index)
+          return &p[k];
+      return NULL;
+    }
+  return NULL;
+}
+
+static enum value_state
+arg_field (struct live_event *ev, const struct field_ref *ref, bool raw, struct value *out)
+{
+  const char *type = evttype_name (ev->base.type);
+  const struct param *p = type ? find_param (type, ref) : NULL;
+
+  if (p == NULL)
+    return VAL_ABSENT;
+  int64_t v = (int64_t) ev->req->data.args[p->arg];
+  char *buf = arena_alloc (ev->arena, 512);
+  switch (p->kind)
+    {
+    case P_STR:
+      {
+        const char *str;
+        size_t len;
+        if (v == 0)
+          return VAL_ABSENT;
+        if (read_arg_string (ev, (int) p->arg, &str, &len) != VAL_PRESENT)
+          return VAL_UNREADABLE;
+        return set_str (out, str, len);
+      }
+    case P_INT:
+    case P_FD:
+      v = (int64_t) (int) v; /* C ints: the high half of the register is ignored */
+      if (raw)
+        return set_int (out, v);
+      return set_str (out, buf, (size_t) snprintf (buf, 512, "%lld", (long long) v));
+    case P_DOMAIN:
+      return raw ? set_int (out, (int) v) : set_str (out, buf, argconst_render ("domain", "AF_", (int) v, buf, 512));
+    case P_REQUEST:
+      return raw ? set_int (out, v) : set_str (out, buf, argconst_render ("request", "PTRACE_", v, buf, 512));
+    case P_OPEN_FLAGS:
+      return raw ? set_int (out, (int) v)
+                 : set_str (out, buf, argconst_render ("flags", "O_", (uint32_t) v, buf, 512));
+    case P_CLONE_FLAGS:
+      return raw ? set_int (out, (int) v)
+                 : set_str (out, buf, argconst_render ("flags", "CLONE_", (uint32_t) v, buf, 512));
+    case P_MODE:
+      return raw ? set_int (out, (int) v)
+                 : set_str (out, buf, (size_t) snprintf (buf, 512, "%#o", (unsigned) (v & 07777)));
+    }
+  return VAL_UNREADABLE;
+}
+
 /* Result fields of a syscall vigil lets continue: evaluated as if it
  * succeeded (the rules' open_read macro asks fd.num>=0), shown as <NA>. */
 static enum value_state
@@ -701,6 +809,8 @@ live_extract (struct event *base, const struct field_ref *ref, struct value *out
     return result_field (ev, name, out);
   if (strncmp (name, "evt.is_open_", 12) == 0)
     return open_flags_field (ev, name, out);
+  if (strcmp (name, "evt.arg") == 0 || strcmp (name, "evt.rawarg") == 0)
+    return arg_field (ev, ref, name[4] == 'r', out);
   if (strncmp (name, "proc.", 5) == 0)
     return proc_field (ev, ref, name + 5, out);
   if (strncmp (name, "user.", 5) == 0)

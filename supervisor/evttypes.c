@@ -2,6 +2,7 @@
  * syscall arguments. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "vigil/error.h"
@@ -491,4 +492,54 @@ argconst_lookup (const char *arg, const char *sym, int64_t *out, bool *is_flag)
       return -1;
     }
   return -1;
+}
+
+/* Render a value as Falco prints the argument: the symbol for an
+ * enumeration (AF_PACKET, PTRACE_ATTACH), or for bit flags the symbols
+ * joined with '|', access mode first for open flags.  `prefix` picks the
+ * family within a shared table ("O_" or "CLONE_" for "flags"). */
+size_t
+argconst_render (const char *arg, const char *prefix, int64_t value, char *buf, size_t size)
+{
+  const struct argconst_table *tab = NULL;
+  size_t len = 0, plen = prefix ? strlen (prefix) : 0;
+
+  for (size_t t = 0; t < ARRAY_SIZE (argconst_tables) && tab == NULL; t++)
+    if (strcmp (argconst_tables[t].arg, arg) == 0)
+      tab = &argconst_tables[t];
+  if (size == 0)
+    return 0;
+  buf[0] = '\0';
+  if (tab == NULL)
+    return (size_t) snprintf (buf, size, "%lld", (long long) value);
+  if (!tab->is_flag)
+    {
+      for (size_t i = 0; i < tab->n; i++)
+        if (tab->v[i].value == value && (plen == 0 || strncmp (tab->v[i].sym, prefix, plen) == 0))
+          return (size_t) snprintf (buf, size, "%s", tab->v[i].sym);
+      return (size_t) snprintf (buf, size, "%lld", (long long) value);
+    }
+  uint64_t rest = (uint64_t) value;
+  bool open_flags = prefix && strcmp (prefix, "O_") == 0;
+  if (open_flags)
+    {
+      /* The access mode is a value, not bits: O_RDONLY is 0. */
+      static const char *const modes[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+      len += (size_t) snprintf (buf, size, "%s", modes[rest & 3]);
+      rest &= ~(uint64_t) 3;
+    }
+  for (size_t i = 0; i < tab->n && len < size; i++)
+    {
+      uint64_t v = (uint64_t) tab->v[i].value;
+      if (v == 0 || (plen && strncmp (tab->v[i].sym, prefix, plen) != 0) || (open_flags && v <= 3))
+        continue;
+      if ((rest & v) == v)
+        {
+          len += (size_t) snprintf (buf + len, size - len, "%s%s", len ? "|" : "", tab->v[i].sym);
+          rest &= ~v;
+        }
+    }
+  if (len == 0 && len < size)
+    len = (size_t) snprintf (buf, size, "0");
+  return len < size ? len : size - 1;
 }

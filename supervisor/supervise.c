@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,6 +38,8 @@ signal_is_forwarded (int sig, int reopen)
   return sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD && sig != reopen && !signal_is_synchronous (sig);
 }
 
+static int exit_status (int status);
+
 struct supervisor {
   const struct supervise_opts *o;
   struct live_source *src;
@@ -48,54 +50,24 @@ struct supervisor {
   int listener;
   int sigfd;
   pid_t child;
+  bool child_exited;
+  int child_status;
   uint64_t nevents;
 };
 
-/* ---- starting the workload ---- */
-
-static int
-send_fd (int sock, int fd)
-{
-  char byte = 0;
-  struct iovec iov = { &byte, 1 };
-  union {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-  struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
-
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &fd, sizeof fd);
-  return sendmsg (sock, &msg, MSG_NOSIGNAL) < 0 ? -1 : 0;
-}
-
-static int
-recv_fd (int sock)
-{
-  char byte;
-  struct iovec iov = { &byte, 1 };
-  union {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-  struct cmsghdr *c;
-  int fd;
-
-  /* MSG_CMSG_CLOEXEC: no fd of vigil's may leak into the workload. */
-  if (recvmsg (sock, &msg, MSG_CMSG_CLOEXEC) <= 0 || (c = CMSG_FIRSTHDR (&msg)) == NULL
-      || c->cmsg_type != SCM_RIGHTS)
-    return -1;
-  memcpy (&fd, CMSG_DATA (c), sizeof fd);
-  return fd;
-}
+/* ---- starting the workload ----
+ *
+ * The listener fd must reach vigil although, once the filter is loaded,
+ * any syscall of the child may be notified (sendmsg is, under the upstream
+ * rules) and would wait for an answer nobody can give yet.  So the child
+ * is cloned with CLONE_FILES: the listener appears in the fd table it
+ * shares with vigil, at the lowest free number, which vigil computed
+ * before the clone.  execve gives the workload a table of its own, and the
+ * listener is close-on-exec there. */
 
 /* In the child: only async-signal-safe calls (the parent may have threads). */
 static void __attribute__ ((noreturn))
-child_exec (const struct supervise_opts *o, const struct seccomp_program *prog, int sock, const sigset_t *oldmask)
+child_exec (const struct supervise_opts *o, const struct seccomp_program *prog, const sigset_t *oldmask)
 {
   vigil_error_t err = NULL;
 
@@ -111,51 +83,76 @@ child_exec (const struct supervise_opts *o, const struct seccomp_program *prog, 
       tcsetpgrp (STDIN_FILENO, getpgrp ());
       signal (SIGTTOU, SIG_DFL);
     }
-  int fd = seccomp_program_install (prog, &err);
-  if (fd < 0)
+  if (seccomp_program_install (prog, &err) < 0)
     {
       dprintf (STDERR_FILENO, "vigil: %s\n", err->msg);
       _exit (125);
     }
-  if (send_fd (sock, fd) < 0)
-    _exit (125);
-  close (fd);
-  close (sock);
   execvp (o->argv[0], o->argv);
   int e = errno;
   dprintf (STDERR_FILENO, "vigil: cannot execute '%s': %s\n", o->argv[0], strerror (e));
   _exit (e == ENOENT ? 127 : 126);
 }
 
+/* The lowest fd number free now: where the kernel will put the listener. */
+static int
+lowest_free_fd (void)
+{
+  int fd = fcntl (STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0)
+    fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0)
+    close (fd);
+  return fd;
+}
+
+static bool
+is_listener (int fd)
+{
+  char link[64], target[64];
+  snprintf (link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink (link, target, sizeof target - 1);
+  if (n <= 0)
+    return false;
+  target[n] = '\0';
+  return strcmp (target, "anon_inode:seccomp notify") == 0;
+}
+
 static int
 start_workload (struct supervisor *s, const struct seccomp_program *prog, const sigset_t *oldmask,
                 vigil_error_t *err)
 {
-  int sp[2];
+  int want = lowest_free_fd ();
 
-  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
-    return vigil_make_error (err, errno, "socketpair");
-  s->child = fork ();
+  if (want < 0)
+    return vigil_make_error (err, errno, "no free file descriptor");
+  s->child = (pid_t) syscall (SYS_clone, CLONE_FILES | SIGCHLD, 0, NULL, NULL, 0);
   if (s->child < 0)
-    {
-      close (sp[0]);
-      close (sp[1]);
-      return vigil_make_error (err, errno, "fork");
-    }
+    return vigil_make_error (err, errno, "clone");
   if (s->child == 0)
+    child_exec (s->o, prog, oldmask);
+
+  /* Wait for the listener to appear, or for the child to fail first. */
+  for (int i = 0;; i++)
     {
-      close (sp[0]);
-      child_exec (s->o, prog, sp[1], oldmask);
-    }
-  close (sp[1]);
-  s->listener = recv_fd (sp[0]);
-  close (sp[0]);
-  if (s->listener < 0)
-    {
-      /* The child failed to install the filter and said why on stderr. */
+      if (is_listener (want))
+        {
+          s->listener = want;
+          break;
+        }
       int status;
-      waitpid (s->child, &status, 0);
-      return vigil_make_error (err, 0, "the workload could not be started under the seccomp filter");
+      if (waitpid (s->child, &status, WNOHANG) == s->child)
+        {
+          s->child_status = exit_status (status);
+          s->child_exited = true;
+          return vigil_make_error (err, 0, "the workload could not be started under the seccomp filter");
+        }
+      if (i > 20000)
+        {
+          kill (s->child, SIGKILL);
+          return vigil_make_error (err, 0, "the seccomp listener did not appear");
+        }
+      usleep (100);
     }
   seccomp_listener_sync_wakeup (s->listener);
   return 0;

