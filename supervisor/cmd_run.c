@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "vigil/cli.h"
+#include "vigil/outputs.h"
 #include "vigil/supervise.h"
 
 static const char usage[] =
@@ -56,21 +57,16 @@ on_run_option (int val, const char *arg, void *ctx)
   return -1;
 }
 
-struct sink {
-  struct alert_style style;
-  bool json;
-};
-
-/* Until the output channels land, alerts go to stdout, one line each. */
 static void
-emit_stdout (struct alert *a, void *ctx)
+emit_to_outputs (struct alert *a, void *ctx)
 {
-  struct sink *s = ctx;
-  char *line = s->json ? alert_json (a, &s->style) : alert_text (a, &s->style);
-  puts (line);
-  fflush (stdout);
-  free (line);
-  alert_free (a);
+  outputs_submit (ctx, a);
+}
+
+static void
+reopen_outputs (void *ctx)
+{
+  outputs_reopen (ctx);
 }
 
 int
@@ -124,17 +120,29 @@ cmd_run (int argc, char **argv)
     fprintf (stderr, "vigil: container.id=%s (from %s)\n", ci.id ? ci.id : "host",
              container_id_source_name (ci.source));
 
-  struct sink sink = { .json = e.cfg.json_output };
-  config_alert_style (&e.cfg, &sink.style);
+  /* Outputs first: a channel that cannot open stops vigil before the
+   * workload starts. */
+  struct outputs *outs = NULL;
+  if (outputs_start (&outs, &e.cfg, &err) < 0)
+    {
+      vigil_error_print (&err, stderr);
+      container_identity_release (&ci);
+      engine_free (&e);
+      free (args.rules);
+      free (args.opts);
+      return EXIT_FAILURE;
+    }
   struct supervise_opts so = {
     .engine = &e,
     .argv = argv + first,
     .hostname = e.cfg.hostname ? e.cfg.hostname : host,
     .container = &ci,
-    .emit = emit_stdout,
-    .emit_ctx = &sink,
+    .emit = emit_to_outputs,
+    .reopen = reopen_outputs,
+    .emit_ctx = outs,
   };
   ret = supervise_run (&so, &err);
+  outputs_stop (outs);
   container_identity_release (&ci);
   if (ret < 0)
     {
