@@ -95,6 +95,25 @@ else
   echo "SKIP: upstream Falco rules not found"
 fi
 
+# No fd of vigil's leaks into the workload: it holds exactly the fds it
+# would hold without vigil (those the caller passed), with every output
+# channel open (file, program, http: libcurl opens fds of its own).
+probe='ls /proc/$$/fd | sort -n | tr "\n" " "'
+# Run a command with only fds 0-2 and the fd 3 the caller "passes".
+only_fds_0_to_3 () {
+  bash -c 'for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 3 ] && eval "exec $n>&-"; done; exec "$@"' _ "$@" 3</dev/null
+}
+under=$(only_fds_0_to_3 timeout 20 "$vigil" run -o log_level=warning -r "$tmp/rules.yaml" \
+          -o file_output.enabled=true -o "file_output.filename=$tmp/alerts.log" -o file_output.keep_alive=true \
+          -o program_output.enabled=true -o "program_output.program=cat >/dev/null" -o program_output.keep_alive=true \
+          -o http_output.enabled=true -o http_output.url=http://127.0.0.1:9/ \
+          -- sh -c "$probe" 2>/dev/null)
+if [ "$under" = "0 1 2 3 " ]; then
+  ok "the workload holds only the fds it was given ($under)"
+else
+  ko "fd leak" "want: 0 1 2 3" "got:  $under"
+fi
+
 # Exit statuses, as an entrypoint must pass them on.
 check_status () {
   local want=$1 label=$2; shift 2
