@@ -283,3 +283,9 @@ match_set_free (struct match_set *m)
   free (m->v);
   memset (m, 0, sizeof *m);
 }
+
+void
+eval_field_forget (struct eval_state *st, const struct field_ref *ref)
+{
+  st->cache[ref->slot].gen = 0;
+}
