@@ -52,6 +52,20 @@ vigil_error_print (vigil_error_t *err, FILE *stream)
   vigil_error_release (err);
 }
 
+int
+vigil_msg_error (char *msg, size_t msgsz, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (msg && msgsz)
+    {
+      va_start (ap, fmt);
+      vsnprintf (msg, msgsz, fmt, ap);
+      va_end (ap);
+    }
+  return -1;
+}
+
 static void
 out_of_memory (size_t n)
 {

@@ -60,21 +60,6 @@ static enum value_state replay_extract (struct event *ev, const struct field_ref
 
 static const struct event_ops replay_ops = { .extract = replay_extract };
 
-static int fail (char *msg, size_t msgsz, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
-
-static int
-fail (char *msg, size_t msgsz, const char *fmt, ...)
-{
-  va_list ap;
-
-  if (msg && msgsz)
-    {
-      va_start (ap, fmt);
-      vsnprintf (msg, msgsz, fmt, ap);
-      va_end (ap);
-    }
-  return -1;
-}
 
 /* ---- parsing ---- */
 
@@ -298,7 +283,7 @@ parse_time (const cJSON *t, struct replay_event *re, char *msg, size_t msgsz)
   if (cJSON_IsNumber (t) && number_as_u64 (t->valuedouble, &ns))
     ;
   else if (!cJSON_IsString (t) || !(parse_u64_text (t->valuestring, &ns) || parse_iso8601 (t->valuestring, &ns)))
-    return fail (msg, msgsz, "\"evt.time\" is neither nanoseconds since the epoch nor an ISO 8601 time");
+    return vigil_msg_error (msg, msgsz, "\"evt.time\" is neither nanoseconds since the epoch nor an ISO 8601 time");
   re->base.ts = ns;
   re->has_ts = true;
   return 0;
@@ -325,25 +310,25 @@ parse_object (const char *line, size_t len, char *msg, size_t msgsz)
 
   if (only_space (line, line + len))
     {
-      fail (msg, msgsz, "empty line");
+      vigil_msg_error (msg, msgsz, "empty line");
       return NULL;
     }
   root = cJSON_ParseWithLengthOpts (src, slen, &end, false);
   if (root == NULL)
     {
       size_t off = end && end >= src && end <= src + slen ? (size_t) (end - src) : 0;
-      fail (msg, msgsz, "invalid JSON near byte %zu", off);
+      vigil_msg_error (msg, msgsz, "invalid JSON near byte %zu", off);
       return NULL;
     }
   if (end && !only_space (end, src + slen))
     {
-      fail (msg, msgsz, "unexpected text after the JSON value at byte %zu", (size_t) (end - src));
+      vigil_msg_error (msg, msgsz, "unexpected text after the JSON value at byte %zu", (size_t) (end - src));
       cJSON_Delete (root);
       return NULL;
     }
   if (!cJSON_IsObject (root))
     {
-      fail (msg, msgsz, "the line is not a JSON object");
+      vigil_msg_error (msg, msgsz, "the line is not a JSON object");
       cJSON_Delete (root);
       return NULL;
     }
@@ -359,18 +344,18 @@ replay_event_parse (const char *line, size_t len, const char *default_hostname, 
 
   if (line == NULL)
     {
-      fail (msg, msgsz, "no line");
+      vigil_msg_error (msg, msgsz, "no line");
       return NULL;
     }
   if (len > REPLAY_MAX_LINE)
     {
-      fail (msg, msgsz, "line too long (%zu bytes, at most %zu)", len, REPLAY_MAX_LINE);
+      vigil_msg_error (msg, msgsz, "line too long (%zu bytes, at most %zu)", len, REPLAY_MAX_LINE);
       return NULL;
     }
   /* cJSON would take a NUL inside a string as its end. */
   if (memchr (line, '\0', len))
     {
-      fail (msg, msgsz, "the line contains a NUL byte");
+      vigil_msg_error (msg, msgsz, "the line contains a NUL byte");
       return NULL;
     }
   root = parse_object (line, len, msg, msgsz);
@@ -379,7 +364,7 @@ replay_event_parse (const char *line, size_t len, const char *default_hostname, 
   type = cJSON_GetObjectItemCaseSensitive (root, "evt.type");
   if (type == NULL || !cJSON_IsString (type))
     {
-      fail (msg, msgsz, type ? "\"evt.type\" is not a string" : "the event has no \"evt.type\"");
+      vigil_msg_error (msg, msgsz, type ? "\"evt.type\" is not a string" : "the event has no \"evt.type\"");
       cJSON_Delete (root);
       return NULL;
     }

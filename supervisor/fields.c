@@ -240,21 +240,6 @@ rawarg_type (const char *name)
 
 /* ---- resolution ---- */
 
-static int fail (char *msg, size_t msgsz, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
-
-static int
-fail (char *msg, size_t msgsz, const char *fmt, ...)
-{
-  va_list ap;
-
-  if (msg && msgsz)
-    {
-      va_start (ap, fmt);
-      vsnprintf (msg, msgsz, fmt, ap);
-      va_end (ap);
-    }
-  return -1;
-}
 
 /* A non-negative decimal integer, nothing else. */
 static bool
@@ -333,12 +318,12 @@ resolve_arg_index (const struct field_def *def, const char *arg, struct field_re
   if (arg == NULL)
     {
       if (def->argmode == FARG_INDEX_REQ)
-        return fail (msg, msgsz, "field '%s' requires an argument", def->name);
+        return vigil_msg_error (msg, msgsz, "field '%s' requires an argument", def->name);
       return 0;
     }
   if (!parse_index (arg, &out->index))
-    return fail (msg, msgsz, "field '%s' takes a numeric argument, not '%s'", def->name, arg);
-  return asprintf (&out->arg, "%ld", out->index) < 0 ? fail (msg, msgsz, "out of memory") : 0;
+    return vigil_msg_error (msg, msgsz, "field '%s' takes a numeric argument, not '%s'", def->name, arg);
+  return asprintf (&out->arg, "%ld", out->index) < 0 ? vigil_msg_error (msg, msgsz, "out of memory") : 0;
 }
 
 static int
@@ -348,14 +333,14 @@ resolve_arg_key (const struct field_def *def, const char *arg, struct field_ref 
   if (arg == NULL)
     {
       if (def->argmode == FARG_KEY_REQ)
-        return fail (msg, msgsz, "field '%s' requires an argument", def->name);
+        return vigil_msg_error (msg, msgsz, "field '%s' requires an argument", def->name);
       return 0;
     }
   if (arg[0] == '\0')
-    return fail (msg, msgsz, "field '%s' has an empty argument", def->name);
+    return vigil_msg_error (msg, msgsz, "field '%s' has an empty argument", def->name);
   /* container.mount.dest[0], proc.aenv[2]: a number is an index. */
   if (all_digits (arg) && !parse_index (arg, &out->index))
-    return fail (msg, msgsz, "argument '%s' of field '%s' is out of range", arg, def->name);
+    return vigil_msg_error (msg, msgsz, "argument '%s' of field '%s' is out of range", arg, def->name);
   out->arg = xstrdup (arg);
   return 0;
 }
@@ -365,32 +350,32 @@ resolve_arg_named (const struct field_def *def, const char *dotarg, const char *
                    struct field_ref *out, char *msg, size_t msgsz)
 {
   if (dotarg && bracket)
-    return fail (msg, msgsz, "field '%s.%s' has a second argument '[%s]'", def->name, dotarg, bracket);
+    return vigil_msg_error (msg, msgsz, "field '%s.%s' has a second argument '[%s]'", def->name, dotarg, bracket);
   if (dotarg)
     {
       if (dotarg[0] == '\0')
-        return fail (msg, msgsz, "field '%s' requires an argument after the dot", def->name);
+        return vigil_msg_error (msg, msgsz, "field '%s' requires an argument after the dot", def->name);
       out->arg = xstrdup (dotarg);
       return 0;
     }
   if (bracket == NULL)
-    return fail (msg, msgsz, "field '%s' requires an argument, as in '%s.NAME'", def->name, def->name);
+    return vigil_msg_error (msg, msgsz, "field '%s' requires an argument, as in '%s.NAME'", def->name, def->name);
   switch (arg_bracket_form (def))
     {
     case BRACKET_INDEX:
       if (!parse_index (bracket, &out->index))
-        return fail (msg, msgsz, "field '%s' takes a numeric argument in brackets, not '%s'", def->name,
+        return vigil_msg_error (msg, msgsz, "field '%s' takes a numeric argument in brackets, not '%s'", def->name,
                      bracket);
-      return asprintf (&out->arg, "%ld", out->index) < 0 ? fail (msg, msgsz, "out of memory") : 0;
+      return asprintf (&out->arg, "%ld", out->index) < 0 ? vigil_msg_error (msg, msgsz, "out of memory") : 0;
     case BRACKET_KEY:
       if (bracket[0] == '\0')
-        return fail (msg, msgsz, "field '%s' has an empty argument", def->name);
+        return vigil_msg_error (msg, msgsz, "field '%s' has an empty argument", def->name);
       out->arg = xstrdup (bracket);
       return 0;
     case BRACKET_NONE:
       break;
     }
-  return fail (msg, msgsz, "field '%s' takes its argument after a dot, as in '%s.NAME'", def->name, def->name);
+  return vigil_msg_error (msg, msgsz, "field '%s' takes its argument after a dot, as in '%s.NAME'", def->name, def->name);
 }
 
 static int
@@ -401,7 +386,7 @@ resolve_arg (const struct field_def *def, const char *dotarg, const char *bracke
     {
     case FARG_NONE:
       if (bracket)
-        return fail (msg, msgsz, "field '%s' does not take an argument", def->name);
+        return vigil_msg_error (msg, msgsz, "field '%s' does not take an argument", def->name);
       return 0;
     case FARG_INDEX:
     case FARG_INDEX_REQ:
@@ -412,7 +397,7 @@ resolve_arg (const struct field_def *def, const char *dotarg, const char *bracke
     case FARG_ARG:
       return resolve_arg_named (def, dotarg, bracket, out, msg, msgsz);
     }
-  return fail (msg, msgsz, "field '%s' has a bad argument form", def->name);
+  return vigil_msg_error (msg, msgsz, "field '%s' has a bad argument form", def->name);
 }
 
 /* The canonical text of a reference, transformers left out. */
@@ -453,16 +438,16 @@ resolve_transformers (const struct cond_field *f, struct field_ref *out, char *m
   bool is_list = (out->def->flags & FIELD_F_LIST) != 0;
 
   if (f->ntr < 0 || f->ntr > COND_MAX_TRANSFORMERS)
-    return fail (msg, msgsz, "field '%s' has too many transformers", out->key);
+    return vigil_msg_error (msg, msgsz, "field '%s' has too many transformers", out->key);
   if (f->ntr > 0 && (out->def->flags & FIELD_F_NO_TRANSFORMER))
-    return fail (msg, msgsz, "field '%s' does not accept transformers", out->key);
+    return vigil_msg_error (msg, msgsz, "field '%s' does not accept transformers", out->key);
   for (int i = 0; i < f->ntr; i++)
     {
       if ((unsigned) f->tr[i] >= TR__COUNT)
-        return fail (msg, msgsz, "unknown transformer on field '%s'", out->key);
+        return vigil_msg_error (msg, msgsz, "unknown transformer on field '%s'", out->key);
       int t = transformer_result (f->tr[i], out->type, is_list);
       if (t < 0)
-        return fail (msg, msgsz, "transformer '%s' cannot be applied to field '%s' of type %s",
+        return vigil_msg_error (msg, msgsz, "transformer '%s' cannot be applied to field '%s' of type %s",
                      transformer_name (f->tr[i]), out->key, field_type_name (out->type));
       out->tr[out->ntr++] = f->tr[i];
       out->type = (enum field_type) t;
@@ -481,12 +466,12 @@ field_ref_resolve (const struct cond_field *f, struct field_ref *out, char *msg,
   memset (out, 0, sizeof *out);
   out->index = -1;
   if (f == NULL || f->name == NULL || f->name[0] == '\0')
-    return fail (msg, msgsz, "empty field name");
+    return vigil_msg_error (msg, msgsz, "empty field name");
   def = fields_lookup (f->name);
   if (def == NULL)
     def = lookup_dotted (f->name, &dotarg);
   if (def == NULL)
-    return fail (msg, msgsz, "unknown field '%s'", f->name);
+    return vigil_msg_error (msg, msgsz, "unknown field '%s'", f->name);
   out->def = def;
   if (resolve_arg (def, dotarg, f->arg, out, msg, msgsz) < 0)
     goto fail;
@@ -513,15 +498,15 @@ field_ref_parse (const char *text, size_t len, struct field_ref *out, char *msg,
   memset (out, 0, sizeof *out);
   out->index = -1;
   if (text == NULL || len == 0)
-    return fail (msg, msgsz, "empty field name");
+    return vigil_msg_error (msg, msgsz, "empty field name");
   if (memchr (text, '\0', len))
-    return fail (msg, msgsz, "field name contains a NUL byte");
+    return vigil_msg_error (msg, msgsz, "field name contains a NUL byte");
   open = memchr (text, '[', len);
   if (open)
     {
       size_t nlen = (size_t) (open - text);
       if (text[len - 1] != ']' || len - nlen < 2)
-        return fail (msg, msgsz, "missing ']' in field '%.*s'", (int) (len > 200 ? 200 : len), text);
+        return vigil_msg_error (msg, msgsz, "missing ']' in field '%.*s'", (int) (len > 200 ? 200 : len), text);
       name = xstrndup (text, nlen);
       arg = xstrndup (open + 1, len - nlen - 2);
     }

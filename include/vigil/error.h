@@ -27,6 +27,10 @@ void vigil_error_release (vigil_error_t *err);
 /** Print "vigil: MSG" to stream and release the error. */
 void vigil_error_print (vigil_error_t *err, FILE *stream);
 
+/** Write a message into msg[0..msgsz) (for functions whose error
+ *  out-parameter is a message buffer) and return -1. */
+int vigil_msg_error (char *msg, size_t msgsz, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
+
 /** Allocation that never returns NULL: aborts with a message instead. */
 void *xmalloc (size_t n);
 void *xcalloc (size_t n, size_t size);
