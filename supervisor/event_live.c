@@ -14,7 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
 #include "vigil/event_live.h"
 #include "vigil/evttypes.h"
@@ -584,12 +587,115 @@ container_field (struct live_event *ev, const char *f, struct value *out)
   return v ? set_str (out, v, strlen (v)) : VAL_ABSENT;
 }
 
+/* ---- network: the destination of connect, sendto, sendmsg ---- */
+
+/* Where the destination sockaddr lives for this syscall; false if none. */
+static bool
+sockaddr_arg (struct live_event *ev, uint64_t *addr, uint64_t *len)
+{
+  const char *t = evttype_name (ev->base.type);
+  const __u64 *a = ev->req->data.args;
+
+  if (t == NULL)
+    return false;
+  if (strcmp (t, "connect") == 0)
+    {
+      *addr = a[1];
+      *len = a[2];
+      return true;
+    }
+  if (strcmp (t, "sendto") == 0)
+    {
+      *addr = a[4];
+      *len = a[5];
+      return *addr != 0;
+    }
+  if (strcmp (t, "sendmsg") == 0)
+    {
+      struct { uint64_t name; uint32_t namelen; } hdr; /* the head of struct msghdr */
+      if (target_read (ev->req->pid, a[1], &hdr, sizeof hdr) < 0)
+        return false;
+      *addr = hdr.name;
+      *len = hdr.namelen;
+      return *addr != 0;
+    }
+  return false;
+}
+
+/* The destination as vigil read it; -1 unreadable, 0 none, 1 read. */
+static int
+read_sockaddr (struct live_event *ev, struct sockaddr_storage *ss)
+{
+  uint64_t addr, len;
+
+  if (!sockaddr_arg (ev, &addr, &len))
+    return 0;
+  memset (ss, 0, sizeof *ss);
+  if (len > sizeof *ss)
+    len = sizeof *ss;
+  if (len < sizeof (sa_family_t) || target_read (ev->req->pid, addr, ss, len) < 0
+      || !seccomp_notif_valid (ev->listener, ev->req->id))
+    return -1;
+  return 1;
+}
+
+/* fd.* of a connection being made: the server is the destination; the
+ * local end does not exist yet, so its fields are unreadable. */
+static enum value_state
+net_field (struct live_event *ev, const char *f, struct value *out)
+{
+  struct sockaddr_storage ss;
+  int r = read_sockaddr (ev, &ss);
+
+  if (r == 0)
+    return VAL_ABSENT;
+  if (r < 0)
+    return VAL_UNREADABLE;
+  bool v4 = ss.ss_family == AF_INET, v6 = ss.ss_family == AF_INET6, unix_ = ss.ss_family == AF_UNIX;
+  const struct sockaddr_in *in4 = (const struct sockaddr_in *) &ss;
+  const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) &ss;
+
+  if (strcmp (f, "fd.typechar") == 0)
+    return v4 ? set_str (out, "4", 1) : v6 ? set_str (out, "6", 1) : unix_ ? set_str (out, "u", 1) : VAL_ABSENT;
+  if (strcmp (f, "fd.type") == 0)
+    return v4 ? set_str (out, "ipv4", 4) : v6 ? set_str (out, "ipv6", 4) : unix_ ? set_str (out, "unix", 4) : VAL_ABSENT;
+  if (strcmp (f, "fd.sockfamily") == 0)
+    return v4 || v6 ? set_str (out, "ip", 2) : unix_ ? set_str (out, "unix", 4) : VAL_ABSENT;
+  if (unix_ && (strcmp (f, "fd.name") == 0 || strcmp (f, "fd.nameraw") == 0))
+    {
+      const char *path = ((const struct sockaddr_un *) &ss)->sun_path;
+      size_t n = strnlen (path, sizeof ((struct sockaddr_un *) 0)->sun_path);
+      return set_str (out, arena_strndup (ev->arena, path, n), n);
+    }
+  if (!v4 && !v6)
+    return VAL_ABSENT;
+  if (strcmp (f, "fd.sip") == 0 || strcmp (f, "fd.rip") == 0 || strcmp (f, "fd.net") == 0
+      || strcmp (f, "fd.snet") == 0 || strcmp (f, "fd.rnet") == 0)
+    {
+      out->kind = VK_IP;
+      memset (&out->u.ip, 0, sizeof out->u.ip);
+      out->u.ip.family = ss.ss_family;
+      if (v4)
+        memcpy (out->u.ip.a, &in4->sin_addr, 4);
+      else
+        memcpy (out->u.ip.a, &in6->sin6_addr, 16);
+      return VAL_PRESENT;
+    }
+  if (strcmp (f, "fd.sport") == 0 || strcmp (f, "fd.rport") == 0 || strcmp (f, "fd.port") == 0)
+    return set_int (out, ntohs (v4 ? in4->sin_port : in6->sin6_port));
+  return VAL_UNREADABLE;
+}
+
 /* ---- files of the open family ---- */
 
 static enum value_state
 fd_field (struct live_event *ev, const char *f, struct value *out)
 {
   struct value path;
+  uint64_t a, l;
+
+  if (sockaddr_arg (ev, &a, &l))
+    return net_field (ev, f, out);
 
   if (strcmp (f, "fd.name") == 0)
     return open_path (ev, false, out);

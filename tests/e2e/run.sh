@@ -64,6 +64,40 @@ else
   ko "monitor" "out: $out" "err: $(cat "$tmp/err")"
 fi
 
+# Connections: the destination's fields, and a deny before any packet
+# leaves (loopback only).
+cat > "$tmp/net.yaml" <<'YAML'
+- rule: Connect to the metadata port
+  desc: a connection to port 4444
+  condition: evt.type=connect and fd.sport = 4444 and fd.sip = "127.0.0.1"
+  output: "connect to %fd.sip:%fd.sport (type=%fd.typechar family=%fd.sockfamily)"
+  priority: WARNING
+- rule: Deny a network
+  desc: nothing may reach 127.0.0.2
+  condition: evt.type in (connect, sendto, sendmsg) and fd.snet in ("127.0.0.2/32")
+  output: "connection to %fd.sip denied"
+  priority: WARNING
+  action: deny
+  errno: ENETUNREACH
+YAML
+if command -v python3 >/dev/null; then
+  out=$(timeout 20 "$vigil" run -o log_level=warning -r "$tmp/net.yaml" -- python3 -c '
+import errno, socket
+for a in [("127.0.0.1", 4444), ("127.0.0.2", 4444)]:
+    s = socket.socket(); s.settimeout(1)
+    try: s.connect(a)
+    except OSError as e: print(a[0], errno.errorcode[e.errno])
+' 2>&1)
+  if printf '%s\n' "$out" | grep -q "connect to 127.0.0.1:4444 (type=4 family=ip)" &&
+     printf '%s\n' "$out" | grep -q "127.0.0.2 ENETUNREACH" && printf '%s\n' "$out" | grep -q "127.0.0.1 ECONNREFUSED"; then
+    ok "connect: fd.sip/fd.sport of the destination; a deny on fd.snet fails it with the rule's errno"
+  else
+    ko "connect" "out: $out"
+  fi
+else
+  echo "SKIP: python3 not installed (connect test)"
+fi
+
 # A kill rule on exec kills the process before the new program runs.
 cat > "$tmp/kill.yaml" <<'YAML'
 - rule: Miner
