@@ -179,25 +179,50 @@ mix64 (uint64_t x)
   return x;
 }
 
+static inline uint64_t
+load64 (const uint8_t *p)
+{
+  uint64_t w;
+  memcpy (&w, p, sizeof w);
+  return w;
+}
+
+static inline uint64_t
+load32 (const uint8_t *p)
+{
+  uint32_t w;
+  memcpy (&w, p, sizeof w);
+  return w;
+}
+
+/* The last word of p[0..n), n > 0, read with fixed-size loads that may
+ * overlap: set members are mostly short names and paths, and a byte loop
+ * or a variable-length memcpy call cost more than the hash itself.  The
+ * length is mixed into the seed, so overlapping reads are unambiguous. */
+static inline uint64_t
+tail_word (const uint8_t *p, size_t n)
+{
+  if (n >= 8)
+    return load64 (p + n - 8);
+  if (n >= 4)
+    return load32 (p) << 32 | load32 (p + n - 4);
+  return (uint64_t) p[0] << 16 | (uint64_t) p[n / 2] << 8 | p[n - 1];
+}
+
 static uint64_t
 hash_bytes (const void *data, size_t n)
 {
   const uint8_t *p = data;
   uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
 
-  for (; n >= 8; p += 8, n -= 8)
+  if (n == 0)
+    return mix64 (h);
+  for (; n > 8; p += 8, n -= 8)
     {
-      uint64_t w;
-      memcpy (&w, p, 8);
-      h = mix64 (h ^ w);
+      h = (h ^ load64 (p)) * 0xff51afd7ed558ccdull;
+      h ^= h >> 32;
     }
-  if (n > 0)
-    {
-      uint64_t w = 0;
-      memcpy (&w, p, n);
-      h = mix64 (h ^ w ^ 0x5bd1e995u);
-    }
-  return h;
+  return mix64 (h ^ tail_word (p, n));
 }
 
 /* FNV-1a: pmatch extends a path's hash one component at a time. */
@@ -219,14 +244,25 @@ struct bs_entry {
   size_t len;
 };
 
-/* Open addressing with linear probing; slots hold entry index + 1. */
+/* Open addressing with linear probing; slots hold entry index + 1.
+ * Most lookups are misses (proc.name in (shell_binaries) for a node
+ * process), so a 256-bit filter on (length, first byte, last byte) answers
+ * most of them before any hashing. */
 struct byteset {
   struct bs_entry *e;
   size_t n;
   uint32_t *slots;
   size_t mask;
   size_t minlen, maxlen;
+  uint64_t filter[4];
 };
+
+static inline unsigned
+filter_bit (const uint8_t *p, size_t n)
+{
+  uint32_t x = n == 0 ? 0 : (uint32_t) p[0] | (uint32_t) p[n - 1] << 8 | (uint32_t) (n & 0xff) << 16;
+  return (x * 0x9e3779b1u) >> 24;
+}
 
 static void
 byteset_init (struct byteset *s, size_t expected)
@@ -241,6 +277,7 @@ byteset_init (struct byteset *s, size_t expected)
   s->n = 0;
   s->minlen = SIZE_MAX;
   s->maxlen = 0;
+  memset (s->filter, 0, sizeof s->filter);
 }
 
 static void
@@ -264,19 +301,29 @@ byteset_add (struct byteset *s, const char *p, size_t len, uint64_t h)
     }
   s->e[s->n] = (struct bs_entry){ .hash = h, .p = p, .len = len };
   s->slots[i] = (uint32_t) ++s->n;
+  unsigned bit = filter_bit ((const uint8_t *) p, len);
+  s->filter[bit / 64] |= 1ull << (bit % 64);
   if (len < s->minlen)
     s->minlen = len;
   if (len > s->maxlen)
     s->maxlen = len;
 }
 
-static bool
-byteset_has (const struct byteset *s, const void *p, size_t len)
+/* Whether p[0..len) can be in s: most lookups end here, so this part is
+ * inlined in its callers and the probing is not. */
+static inline bool
+byteset_may_have (const struct byteset *s, const void *p, size_t len)
 {
-  if (len < s->minlen || len > s->maxlen)
-    return false;
+  unsigned bit = filter_bit (p, len);
 
+  return len >= s->minlen && len <= s->maxlen && (s->filter[bit / 64] >> (bit % 64) & 1);
+}
+
+static __attribute__ ((noinline)) bool
+byteset_probe (const struct byteset *s, const void *p, size_t len)
+{
   uint64_t h = hash_bytes (p, len);
+
   for (size_t i = h & s->mask; s->slots[i] != 0; i = (i + 1) & s->mask)
     {
       const struct bs_entry *e = &s->e[s->slots[i] - 1];
@@ -284,6 +331,12 @@ byteset_has (const struct byteset *s, const void *p, size_t len)
         return true;
     }
   return false;
+}
+
+static inline bool
+byteset_has (const struct byteset *s, const void *p, size_t len)
+{
+  return byteset_may_have (s, p, len) && byteset_probe (s, p, len);
 }
 
 /* ---- numbers ---- */
@@ -1084,11 +1137,26 @@ enum operand_kind {
   OK_REGEX,
 };
 
+/* How a string value is matched, decided once when the operand is
+ * prepared, so the common comparisons take one dispatch. */
+enum str_matcher {
+  SM_FALSE,    /* the operand takes no strings (numbers, addresses) */
+  SM_TRUE,     /* exists */
+  SM_EQ,       /* = */
+  SM_NE,
+  SM_PREFIX,   /* startswith, bstartswith */
+  SM_SUFFIX,   /* endswith */
+  SM_CONTAINS, /* contains, bcontains */
+  SM_SET,      /* in, intersects */
+  SM_OTHER,    /* the rest, by operand kind and operator */
+};
+
 struct operand {
+  enum str_matcher sm;
+  enum operand_kind kind;
   enum cond_op op;
   enum field_type type;
   enum type_class tc;
-  enum operand_kind kind;
   char **strs; /* the right side as given, for operand_strings */
   size_t nstrs;
   char *strpool;
@@ -1397,6 +1465,41 @@ prepare_by_op (struct operand *o, char *msg, size_t msgsz)
     }
 }
 
+static enum str_matcher
+str_matcher_of (const struct operand *o)
+{
+  switch (o->kind)
+    {
+    case OK_TRUE:
+      return SM_TRUE;
+    case OK_STR:
+      switch (o->op)
+        {
+        case OP_EQ:
+          return SM_EQ;
+        case OP_NE:
+          return SM_NE;
+        case OP_STARTSWITH:
+        case OP_BSTARTSWITH:
+          return SM_PREFIX;
+        case OP_ENDSWITH:
+          return SM_SUFFIX;
+        case OP_CONTAINS:
+        case OP_BCONTAINS:
+          return SM_CONTAINS;
+        default:
+          return SM_OTHER;
+        }
+    case OK_SET:
+      return o->tc == TC_STRING || o->tc == TC_BYTES ? SM_SET : SM_FALSE;
+    case OK_PATHS:
+    case OK_REGEX:
+      return SM_OTHER;
+    default:
+      return SM_FALSE;
+    }
+}
+
 int
 operand_prepare (enum cond_op op, enum field_type lhs_type, bool lhs_is_list, const char *const *strs,
                  size_t n, bool is_list, struct operand **out, char *msg, size_t msgsz)
@@ -1418,6 +1521,7 @@ operand_prepare (enum cond_op op, enum field_type lhs_type, bool lhs_is_list, co
       operand_free (o);
       return -1;
     }
+  o->sm = str_matcher_of (o);
   *out = o;
   return 0;
 }
@@ -1508,21 +1612,56 @@ icontains (const char *h, size_t hlen, const char *needle, size_t nlen)
   return false;
 }
 
-static bool
-starts_with (const char *s, size_t n, const char *p, size_t plen)
+/* Equal byte strings of length n.  Most comparisons in rules fail, and
+ * mostly on the first byte: test it inline before calling memcmp. */
+static inline bool
+bytes_eq (const char *a, const char *b, size_t n)
 {
-  return plen <= n && memcmp (s, p, plen) == 0;
+  return n == 0 || (a[0] == b[0] && memcmp (a + 1, b + 1, n - 1) == 0);
 }
 
+/* Subjects up to this long are searched with memchr and memcmp (at most
+ * this many memcmp calls); longer ones with memmem, which is linear. */
+#define SHORT_HAYSTACK 256
+
+/* memmem, faster on the short subjects of rules (command lines, paths):
+ * glibc's memmem builds a 256-entry shift table on every call, which costs
+ * more than the whole search of a short string. */
 static bool
+contains (const char *h, size_t hlen, const char *needle, size_t nlen)
+{
+  if (hlen > SHORT_HAYSTACK)
+    return memmem (h, hlen, needle, nlen) != NULL;
+  if (nlen == 0)
+    return true;
+
+  const char *end = h + hlen;
+  for (const char *c = h; (size_t) (end - c) >= nlen; c++)
+    {
+      c = memchr (c, needle[0], (size_t) (end - c) - nlen + 1);
+      if (c == NULL)
+        return false;
+      if (memcmp (c + 1, needle + 1, nlen - 1) == 0)
+        return true;
+    }
+  return false;
+}
+
+static inline bool
+starts_with (const char *s, size_t n, const char *p, size_t plen)
+{
+  return plen <= n && bytes_eq (s, p, plen);
+}
+
+static inline bool
 ends_with (const char *s, size_t n, const char *p, size_t plen)
 {
-  return plen <= n && memcmp (s + n - plen, p, plen) == 0;
+  return plen <= n && bytes_eq (s + n - plen, p, plen);
 }
 
 /* A string operator with right side r[0..rlen): the needle, prefix or
  * pattern. */
-static bool
+static inline bool
 str_op (enum cond_op op, const char *s, size_t n, const char *r, size_t rlen)
 {
   switch (op)
@@ -1530,9 +1669,9 @@ str_op (enum cond_op op, const char *s, size_t n, const char *r, size_t rlen)
     case OP_EQ:
     case OP_IN:
     case OP_INTERSECTS:
-      return n == rlen && memcmp (s, r, n) == 0;
+      return n == rlen && bytes_eq (s, r, n);
     case OP_NE:
-      return n != rlen || memcmp (s, r, n) != 0;
+      return n != rlen || !bytes_eq (s, r, n);
     case OP_LT:
     case OP_LE:
     case OP_GT:
@@ -1540,7 +1679,7 @@ str_op (enum cond_op op, const char *s, size_t n, const char *r, size_t rlen)
       return cmp_holds (op, bytes_cmp (s, n, r, rlen));
     case OP_CONTAINS:
     case OP_BCONTAINS:
-      return memmem (s, n, r, rlen) != NULL;
+      return contains (s, n, r, rlen);
     case OP_ICONTAINS:
       return icontains (s, n, r, rlen);
     case OP_STARTSWITH:
@@ -1568,16 +1707,57 @@ nets_match (const struct operand *o, const struct ipaddr *ip)
   return o->op == OP_NE ? !in : in;
 }
 
-static bool
-set_match (const struct operand *o, const struct value *v)
+static inline bool
+set_by_text (const struct operand *o)
 {
-  uint8_t k[KEY_MAX];
-  size_t klen;
+  return o->tc == TC_STRING || o->tc == TC_BYTES;
+}
 
-  if (o->tc == TC_STRING || o->tc == TC_BYTES)
-    return v->kind == VK_STR && byteset_has (&o->u.set.set, v->u.s.p ? v->u.s.p : "", v->u.s.len);
-  klen = value_key (o, v, k);
-  return klen > 0 && byteset_has (&o->u.set.set, k, klen);
+/* The string matches of sm == SM_OTHER: less common, and dearer anyway.
+ * Out of line, so that str_match needs no stack frame. */
+static __attribute__ ((noinline)) enum tri
+str_match_other (const struct operand *o, const char *s, size_t n)
+{
+  switch (o->kind)
+    {
+    case OK_STR:
+      return tri_of (str_op (o->op, s, n, o->u.str.p, o->u.str.len));
+    case OK_PATHS:
+      return tri_of (pathset_match (&o->u.paths, s, n));
+    case OK_REGEX:
+      return regex_match (&o->u.re, s, n);
+    default:
+      return TRI_FALSE;
+    }
+}
+
+/* A string value s[0..n) against the operand.  Most comparisons in rules
+ * are of this kind and fail early, so the usual ones are answered here
+ * with one dispatch. */
+static inline __attribute__ ((always_inline)) enum tri
+str_match (const struct operand *o, const char *s, size_t n)
+{
+  switch (o->sm)
+    {
+    case SM_FALSE:
+      return TRI_FALSE;
+    case SM_TRUE:
+      return TRI_TRUE;
+    case SM_EQ:
+      return tri_of (n == o->u.str.len && bytes_eq (s, o->u.str.p, n));
+    case SM_NE:
+      return tri_of (n != o->u.str.len || !bytes_eq (s, o->u.str.p, n));
+    case SM_PREFIX:
+      return tri_of (starts_with (s, n, o->u.str.p, o->u.str.len));
+    case SM_SUFFIX:
+      return tri_of (ends_with (s, n, o->u.str.p, o->u.str.len));
+    case SM_CONTAINS:
+      return tri_of (contains (s, n, o->u.str.p, o->u.str.len));
+    case SM_SET:
+      return tri_of (byteset_has (&o->u.set.set, s, n));
+    default:
+      return str_match_other (o, s, n);
+    }
 }
 
 /* One scalar value against the operand. */
@@ -1585,14 +1765,15 @@ static enum tri
 scalar_match (const struct operand *o, const struct value *v)
 {
   struct num n;
-  const char *s = v->kind == VK_STR && v->u.s.p ? v->u.s.p : "";
+  uint8_t k[KEY_MAX];
+  size_t klen;
 
+  if (v->kind == VK_STR)
+    return str_match (o, v->u.s.p ? v->u.s.p : "", v->u.s.len);
   switch (o->kind)
     {
     case OK_TRUE:
       return TRI_TRUE;
-    case OK_STR:
-      return tri_of (v->kind == VK_STR && str_op (o->op, s, v->u.s.len, o->u.str.p, o->u.str.len));
     case OK_NUM:
       return tri_of (value_num (v, &n) && cmp_holds (o->op, num_cmp (n, o->u.num)));
     case OK_BOOL:
@@ -1602,13 +1783,11 @@ scalar_match (const struct operand *o, const struct value *v)
     case OK_NETS:
       return tri_of (v->kind == VK_IP && nets_match (o, &v->u.ip));
     case OK_SET:
-      return tri_of (set_match (o, v));
-    case OK_PATHS:
-      return tri_of (v->kind == VK_STR && pathset_match (&o->u.paths, s, v->u.s.len));
-    case OK_REGEX:
-      return v->kind == VK_STR ? regex_match (&o->u.re, s, v->u.s.len) : TRI_FALSE;
+      klen = set_by_text (o) ? 0 : value_key (o, v, k);
+      return tri_of (klen > 0 && byteset_has (&o->u.set.set, k, klen));
+    default:
+      return TRI_FALSE; /* string operators on a value that is no string */
     }
-  return TRI_FALSE;
 }
 
 /* A list value: `in` wants every item in the set, `intersects` one. */
@@ -1625,14 +1804,24 @@ list_match (const struct operand *o, const struct value *v)
   return tri_of (all);
 }
 
-enum tri
-operand_match (const struct operand *o, const struct value *v)
+/* Values other than strings: kept out of operand_match, whose string
+ * path stays small. */
+static __attribute__ ((noinline)) enum tri
+value_match (const struct operand *o, const struct value *v)
 {
   if (o->kind == OK_TRUE)
     return TRI_TRUE;
   if (v->kind == VK_LIST)
     return list_match (o, v);
   return scalar_match (o, v);
+}
+
+enum tri
+operand_match (const struct operand *o, const struct value *v)
+{
+  if (v->kind == VK_STR)
+    return str_match (o, v->u.s.p ? v->u.s.p : "", v->u.s.len);
+  return value_match (o, v);
 }
 
 /* ---- two runtime values ---- */

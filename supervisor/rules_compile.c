@@ -85,6 +85,7 @@ struct compiler {
   struct xlist *lists;
   struct xmacro *macros;
   size_t slots_cap;
+  uint32_t nprogs; /* branching programs built, to stamp cnode.fold_prog */
 };
 
 /* ---- small helpers ---- */
@@ -141,6 +142,66 @@ cnode_new (struct compiler *c, enum cnode_kind kind)
   xgrow (&c->priv->nodes, &c->priv->nodes_cap, c->priv->nnodes, sizeof *c->priv->nodes);
   c->priv->nodes[c->priv->nnodes++] = n;
   return n;
+}
+
+/* Give an `and` or `or` node its kids, splicing in the kids of a kid of
+ * the same kind: `a and (b and c)` is `a and b and c`, evaluated in the
+ * same order to the same result, with one call fewer.  A macro's body is
+ * never spliced, being behind its CN_MACRO node. */
+static void
+cnode_set_kids (struct compiler *c, struct cnode *g, struct cnode *const *kids, size_t n)
+{
+  size_t total = 0;
+
+  for (size_t i = 0; i < n; i++)
+    total += kids[i]->kind == g->kind ? kids[i]->n : 1;
+  g->kids = node_alloc (c, total * sizeof *g->kids);
+  g->n = 0;
+  for (size_t i = 0; i < n; i++)
+    if (kids[i]->kind == g->kind)
+      for (uint32_t k = 0; k < kids[i]->n; k++)
+        g->kids[g->n++] = kids[i]->kids[k];
+    else
+      g->kids[g->n++] = kids[i];
+}
+
+/* `not kid`; `not not x` is x, which gives the same result, unknown
+ * included. */
+static struct cnode *
+cnode_not (struct compiler *c, struct cnode *kid)
+{
+  if (kid->kind == CN_NOT)
+    return kid->kids[0];
+
+  struct cnode *n = cnode_new (c, CN_NOT);
+  n->kids = node_alloc (c, sizeof *n->kids);
+  n->kids[0] = kid;
+  n->n = 1;
+  return n;
+}
+
+/* Whether a macro's body is worth memoizing.  A memo costs a lookup per
+ * use and a store per event; a body that is another macro (memoized
+ * already) or a single cheap test is as quick to evaluate again.  Either
+ * way the result is the same: a memo only holds what the body gives for
+ * the event, and an unknown result is never kept. */
+static bool
+cnode_worth_memo (const struct cnode *n)
+{
+  switch (n->kind)
+    {
+    case CN_MACRO:
+    case CN_EVTTYPE:
+      return false;
+    case CN_NOT:
+      return cnode_worth_memo (n->kids[0]);
+    case CN_CMP:
+      /* Patterns, and the ancestors of proc.aname, cost more than a memo. */
+      return n->any_item || n->op == OP_REGEX || n->op == OP_GLOB || n->op == OP_IGLOB
+             || n->op == OP_PMATCH || n->op == OP_BCONTAINS;
+    default:
+      return true;
+    }
 }
 
 static bool
@@ -367,6 +428,39 @@ compile_evttype (struct compiler *c, struct unit *u, const struct cond_node *n, 
   return cn;
 }
 
+/* Let the evaluator answer `field op "text"` inline for the common
+ * string operators.  The operand of such a comparison holds the text as
+ * written (only icontains and the b* operators rewrite theirs), so the
+ * test sees exactly what operand_match would. */
+static void
+cmp_set_str_test (struct cnode *cn, const struct field_ref *ref)
+{
+  size_t nstrs;
+  const char *const *strs = operand_strings (cn->operand, &nstrs);
+
+  if (cn->any_item || nstrs != 1 || !field_type_is_string (ref->type) || strlen (strs[0]) > UINT32_MAX)
+    return;
+  switch (cn->op)
+    {
+    case OP_EQ:
+      cn->str_test = CS_EQ;
+      break;
+    case OP_NE:
+      cn->str_test = CS_NE;
+      break;
+    case OP_STARTSWITH:
+      cn->str_test = CS_PREFIX;
+      break;
+    case OP_ENDSWITH:
+      cn->str_test = CS_SUFFIX;
+      break;
+    default:
+      return;
+    }
+  cn->str = strs[0];
+  cn->str_len = (uint32_t) strlen (strs[0]);
+}
+
 static struct cnode *
 compile_cmp (struct compiler *c, struct unit *u, const struct cond_node *n)
 {
@@ -420,6 +514,7 @@ compile_cmp (struct compiler *c, struct unit *u, const struct cond_node *n)
           cn->operand = operand;
           cn->slot = ref->slot;
           cn->any_item = (ref->def->flags & FIELD_F_ANY_ANCESTOR) && ref->index < 0 && ref->ntr == 0;
+          cmp_set_str_test (cn, ref);
         }
     }
   free (vals);
@@ -437,27 +532,24 @@ compile_node (struct compiler *c, struct unit *u, const struct cond_node *n)
     {
     case COND_AND:
     case COND_OR:
-      cn = cnode_new (c, n->kind == COND_AND ? CN_AND : CN_OR);
-      cn->kids = node_alloc (c, n->u.list.n * sizeof *cn->kids);
-      cn->n = n->u.list.n;
       {
+        size_t nk = n->u.list.n;
+        struct cnode **kids = xcalloc (nk ? nk : 1, sizeof *kids);
         bool ok = true;
+        cn = cnode_new (c, n->kind == COND_AND ? CN_AND : CN_OR);
         /* Keep going after a failed kid: report every error of the condition. */
-        for (size_t i = 0; i < n->u.list.n; i++)
-          if ((cn->kids[i] = compile_node (c, u, n->u.list.kids[i])) == NULL)
+        for (size_t i = 0; i < nk; i++)
+          if ((kids[i] = compile_node (c, u, n->u.list.kids[i])) == NULL)
             ok = false;
+        if (ok)
+          cnode_set_kids (c, cn, kids, nk);
+        free (kids);
         return ok ? cn : NULL;
       }
     case COND_NOT:
       {
         struct cnode *kid = compile_node (c, u, n->u.kid);
-        if (kid == NULL)
-          return NULL;
-        cn = cnode_new (c, CN_NOT);
-        cn->kids = node_alloc (c, sizeof *cn->kids);
-        cn->kids[0] = kid;
-        cn->n = 1;
-        return cn;
+        return kid ? cnode_not (c, kid) : NULL;
       }
     case COND_CMP:
       return compile_cmp (c, u, n);
@@ -481,13 +573,16 @@ compile_macro (struct compiler *c, size_t idx, int depth)
   m->cn = compile_node (c, &u, m->ast);
   if (m->cn && !u.failed)
     {
-      /* Wrap so that its result is memoized per event. */
-      struct cnode *w = cnode_new (c, CN_MACRO);
-      w->kids = node_alloc (c, sizeof *w->kids);
-      w->kids[0] = m->cn;
-      w->n = 1;
-      w->memo = c->rs->nmemo++;
-      m->cn = w;
+      if (cnode_worth_memo (m->cn))
+        {
+          /* Wrap so that its result is memoized per event. */
+          struct cnode *w = cnode_new (c, CN_MACRO);
+          w->kids = node_alloc (c, sizeof *w->kids);
+          w->kids[0] = m->cn;
+          w->n = 1;
+          w->memo = c->rs->nmemo++;
+          m->cn = w;
+        }
       m->state = M_DONE;
     }
   else
@@ -932,6 +1027,252 @@ need_add_constraints (struct compiler *c, int type, const struct rule *r, bool f
     }
 }
 
+/* ---- memos no pass can use ---- */
+
+/* Add `add` evaluations per pass to n, and what follows to its kids: a
+ * memoized macro's body is evaluated at most once per pass however often
+ * the macro is. */
+static void
+cnode_count_evals (struct cnode *n, unsigned add)
+{
+  unsigned old = n->evals, now = old + add > 2 ? 2 : old + add;
+
+  if (now == old)
+    return;
+  n->evals = (uint8_t) now;
+  if (n->kind == CN_MACRO)
+    {
+      if (old == 0)
+        cnode_count_evals (n->kids[0], 1);
+      return;
+    }
+  if (n->kind == CN_AND || n->kind == CN_OR || n->kind == CN_NOT)
+    for (uint32_t i = 0; i < n->n; i++)
+      cnode_count_evals (n->kids[i], now - old);
+}
+
+/* What a reference to n can point at instead: the body of a macro that
+ * is evaluated at most once per pass, whose memo is never read back, and
+ * x for `not not x`. */
+static struct cnode *
+cnode_bypass (struct cnode *n)
+{
+  for (;;)
+    if (n->kind == CN_MACRO && n->evals <= 1)
+      n = n->kids[0];
+    else if (n->kind == CN_NOT && n->kids[0]->kind == CN_NOT)
+      n = n->kids[0]->kids[0];
+    else
+      return n;
+}
+
+/* A macro used once (most of the exceptions of a rule) is memoized for
+ * nothing: no pass evaluates it twice.  Point its user at its body, and
+ * splice an `and` body into an `and` user (or `or`), as compile_node
+ * does.  Runs once every rule is compiled, when all the uses are known;
+ * results are unchanged, as a memo only holds what the body gives. */
+static void
+cnodes_drop_unused_memos (struct compiler *c)
+{
+  struct rule *rules = c->rs->rules;
+
+  for (size_t i = 0; i < c->rs->nrules; i++)
+    if (rules[i].cond)
+      cnode_count_evals (rules[i].cond, 1);
+  for (size_t i = 0; i < c->rs->nrules; i++)
+    if (rules[i].cond)
+      rules[i].cond = cnode_bypass (rules[i].cond);
+
+  for (size_t i = 0; i < c->priv->nnodes; i++)
+    {
+      struct cnode *n = c->priv->nodes[i];
+      bool splice = false;
+      if (n->kind != CN_AND && n->kind != CN_OR && n->kind != CN_NOT && n->kind != CN_MACRO)
+        continue;
+      for (uint32_t k = 0; k < n->n; k++)
+        {
+          n->kids[k] = cnode_bypass (n->kids[k]);
+          splice |= n->kids[k]->kind == n->kind && n->kind != CN_NOT && n->kind != CN_MACRO;
+        }
+      if (splice)
+        cnode_set_kids (c, n, n->kids, n->n);
+    }
+}
+
+/* ---- branching programs (cnode.h) ---- */
+
+/* What a program is built for: a rule, whose events all have a type in
+ * `types` (NULL when unknown: a macro's body, or a rule also evaluated on
+ * events of unknown type). */
+struct prog_builder {
+  struct cnode_step *v;
+  size_t n, cap;
+  const struct evttype_set *types;
+  uint32_t stamp; /* of this program, for fold_prog */
+};
+
+/* An event-type test on an event whose type is in b->types. */
+static enum tri
+evttype_fold (const struct prog_builder *b, const struct cnode *n)
+{
+  struct evttype_set both = *b->types;
+
+  evttype_set_intersect (&both, n->types);
+  if (evttype_set_count (&both) == 0)
+    return n->negate ? TRI_TRUE : TRI_FALSE;
+  if (memcmp (&both, b->types, sizeof both) == 0)
+    return n->negate ? TRI_FALSE : TRI_TRUE;
+  return TRI_UNKNOWN;
+}
+
+static enum tri cnode_fold (struct prog_builder *b, struct cnode *n);
+
+static enum tri
+cnode_fold_inner (struct prog_builder *b, const struct cnode *n)
+{
+  enum tri r = TRI_UNKNOWN, k;
+  bool all = true;
+
+  switch (n->kind)
+    {
+    case CN_NOT:
+      k = cnode_fold (b, n->kids[0]);
+      return k == TRI_UNKNOWN ? k : !k;
+    case CN_MACRO:
+      return cnode_fold (b, n->kids[0]);
+    default:
+      {
+        /* and: false if a kid is, true if all are; or the other way. */
+        enum tri decides = n->kind == CN_AND ? TRI_FALSE : TRI_TRUE;
+        for (uint32_t i = 0; i < n->n && r == TRI_UNKNOWN; i++)
+          if ((k = cnode_fold (b, n->kids[i])) == decides)
+            r = decides;
+          else if (k == TRI_UNKNOWN)
+            all = false;
+        return r != TRI_UNKNOWN ? r : all ? !decides : TRI_UNKNOWN;
+      }
+    }
+}
+
+/* n's value if it is the same on every event the program can see (it
+ * depends only on the event type), else TRI_UNKNOWN.  Kept on the node
+ * for the program being built, so that shared nodes are folded once. */
+static enum tri
+cnode_fold (struct prog_builder *b, struct cnode *n)
+{
+  switch (n->kind)
+    {
+    case CN_EVTTYPE:
+      return b->types ? evttype_fold (b, n) : TRI_UNKNOWN;
+    case CN_AND:
+    case CN_OR:
+    case CN_NOT:
+    case CN_MACRO:
+      if (n->fold_prog != b->stamp)
+        {
+          n->fold_val = (uint8_t) cnode_fold_inner (b, n);
+          n->fold_prog = b->stamp;
+        }
+      return (enum tri) n->fold_val;
+    default:
+      return TRI_UNKNOWN;
+    }
+}
+
+/* Emit n so that it continues at t when true and f when false; returns
+ * its first step.  Two-valued logic allows dropping what cannot change
+ * where the program goes: a node whose two exits are the same (after an
+ * `and` kid that is always false, say), and a node whose value is known
+ * from the event type.  No result changes: in two-valued logic a leaf
+ * test has no effect beyond its result.  Steps are emitted last first,
+ * so that reversing them puts each chain of `and` in increasing order. */
+static uint32_t
+prog_emit (struct prog_builder *b, struct cnode *n, uint32_t t, uint32_t f)
+{
+  if (t == f)
+    return t;
+  switch (cnode_fold (b, n))
+    {
+    case TRI_TRUE:
+      return t;
+    case TRI_FALSE:
+      return f;
+    default:
+      break;
+    }
+  switch (n->kind)
+    {
+    case CN_AND:
+      for (uint32_t i = n->n; i-- > 0;)
+        t = prog_emit (b, n->kids[i], t, f);
+      return t;
+    case CN_OR:
+      for (uint32_t i = n->n; i-- > 0;)
+        f = prog_emit (b, n->kids[i], t, f);
+      return f;
+    case CN_NOT:
+      return prog_emit (b, n->kids[0], f, t);
+    default:
+      xgrow (&b->v, &b->cap, b->n, sizeof *b->v);
+      b->v[b->n] = (struct cnode_step){ .leaf = n, .next = { f, t } };
+      return (uint32_t) b->n++;
+    }
+}
+
+static uint32_t
+prog_reversed (uint32_t i, size_t n)
+{
+  return i >= CNODE_STEP_FALSE ? i : (uint32_t) (n - 1 - i);
+}
+
+/* Compile n into a branching program, and the bodies of the memoized
+ * macros it uses. */
+static void
+cnode_build_prog (struct compiler *c, struct cnode *n, const struct evttype_set *types)
+{
+  struct prog_builder b = { .types = types, .stamp = ++c->nprogs };
+  uint32_t start = prog_emit (&b, n, CNODE_STEP_TRUE, CNODE_STEP_FALSE);
+
+  /* Emitted last first: reversed, edges go forward. */
+  struct cnode_step *steps = node_alloc (c, (b.n ? b.n : 1) * sizeof *steps);
+  for (size_t i = 0; i < b.n; i++)
+    {
+      const struct cnode_step *from = &b.v[b.n - 1 - i];
+      steps[i] = (struct cnode_step){ .leaf = from->leaf,
+                                      .next = { prog_reversed (from->next[0], b.n),
+                                                prog_reversed (from->next[1], b.n) } };
+    }
+  n->prog = steps;
+  n->prog_start = prog_reversed (start, b.n);
+  for (size_t i = 0; i < b.n; i++)
+    {
+      struct cnode *body = b.v[i].leaf->kind == CN_MACRO ? b.v[i].leaf->kids[0] : NULL;
+      if (body && body->prog == NULL)
+        cnode_build_prog (c, body, NULL);
+    }
+  free (b.v);
+}
+
+/* A program for every rule's condition, for the evaluation of log
+ * rules.  A rule's program depends on the rule (its event types), so its
+ * condition gets a root node of its own: an `and` of one condition, the
+ * same condition. */
+static void
+cnodes_build_progs (struct compiler *c)
+{
+  for (size_t i = 0; i < c->rs->nrules; i++)
+    {
+      struct rule *r = &c->rs->rules[i];
+      if (r->cond == NULL)
+        continue;
+      struct cnode *root = cnode_new (c, CN_AND);
+      cnode_set_kids (c, root, &r->cond, 1);
+      r->cond = root;
+      /* A rule on every type also sees events of types vigil does not know. */
+      cnode_build_prog (c, root, r->all_types ? NULL : &r->types);
+    }
+}
+
 /* ---- rules ---- */
 
 static bool
@@ -948,9 +1289,9 @@ rule_compile_condition (struct compiler *c, const struct rdef_rule *def, struct 
   ast_mark_uses (c, ast);
   struct cnode *cn = compile_node (c, u, ast);
 
-  /* Exceptions, each at its own location. */
+  /* Exceptions, each at its own location, after the condition. */
   struct cnode **excs = xcalloc (def->nexceptions + 1, sizeof *excs);
-  size_t nexcs = 0;
+  size_t nexcs = 1;
   for (size_t i = 0; i < def->nexceptions; i++)
     {
       struct unit eu;
@@ -961,13 +1302,7 @@ rule_compile_condition (struct compiler *c, const struct rdef_rule *def, struct 
           ast_mark_uses (c, east);
           struct cnode *ecn = compile_node (c, &eu, east);
           if (ecn)
-            {
-              struct cnode *not = cnode_new (c, CN_NOT);
-              not->kids = node_alloc (c, sizeof *not->kids);
-              not->kids[0] = ecn;
-              not->n = 1;
-              excs[nexcs++] = not;
-            }
+            excs[nexcs++] = cnode_not (c, ecn);
           cond_free (east);
         }
       if (eu.failed)
@@ -997,13 +1332,11 @@ rule_compile_condition (struct compiler *c, const struct rdef_rule *def, struct 
       free (excs);
       return false;
     }
-  if (nexcs)
+  if (nexcs > 1)
     {
       struct cnode *all = cnode_new (c, CN_AND);
-      all->kids = node_alloc (c, (nexcs + 1) * sizeof *all->kids);
-      all->kids[all->n++] = cn;
-      for (size_t i = 0; i < nexcs; i++)
-        all->kids[all->n++] = excs[i];
+      excs[0] = cn;
+      cnode_set_kids (c, all, excs, nexcs);
       cn = all;
     }
   free (excs);
@@ -1247,6 +1580,8 @@ rules_compile (const struct rules_defs *defs, const struct compile_opts *opts, s
       diag_warn (d, defs->lists[i].loc, "list '%s' is not used by any rule, macro or list", defs->lists[i].name);
 
   ruleset_index (&c);
+  cnodes_drop_unused_memos (&c);
+  cnodes_build_progs (&c);
 
   for (size_t i = 0; i < defs->nmacros; i++)
     {

@@ -13,25 +13,38 @@
 #include "vigil/ops.h"
 #include "vigil/rules.h"
 
+/* A value extracted for the event numbered gen.  present repeats gen
+ * when the value is present (0 otherwise), so the common question, "is
+ * there a value for this event", is one compare. */
 struct cache_slot {
   uint32_t gen;
+  uint32_t present;
   enum value_state state;
   struct value v;
 };
 
+/* A macro's result, per logic ([0] two-valued, [1] three-valued), as
+ * mkey | result: current when it differs from the pass's mkey only in the
+ * two low bits, and then worth keeping only if false or true (an unknown
+ * result is recomputed so the field it names is found again).  So one
+ * xor and one compare answer "memoized, and what". */
 struct memo_slot {
-  uint32_t gen[2]; /* per logic: [0] two-valued, [1] three-valued */
-  uint8_t res[2];
+  uint64_t key[2];
 };
 
 struct eval_state {
   const struct ruleset *rs;
   uint32_t gen;  /* of the event: extracted values */
   uint32_t mgen; /* of the matching pass: macro results */
+  uint64_t mkey; /* mgen << 2 */
   struct cache_slot *cache;
   struct memo_slot *memo;
   struct arena arena;
   const struct field_ref *unknown_field;
+  /* The rule being evaluated: its event and logic, kept here so that the
+   * evaluator's functions pass one pointer around. */
+  struct event *ev;
+  bool tri;
 };
 
 struct eval_state *
@@ -42,6 +55,7 @@ eval_state_new (const struct ruleset *rs)
   st->cache = xcalloc (rs->nslots + 1, sizeof *st->cache);
   st->memo = xcalloc (rs->nmemo + 1, sizeof *st->memo);
   st->gen = st->mgen = 1;
+  st->mkey = (uint64_t) st->mgen << 2;
   return st;
 }
 
@@ -77,6 +91,7 @@ eval_state_rematch (struct eval_state *st)
       memset (st->memo, 0, (st->rs->nmemo + 1) * sizeof *st->memo);
       st->mgen = 1;
     }
+  st->mkey = (uint64_t) st->mgen << 2;
 }
 
 enum value_state
@@ -97,6 +112,7 @@ eval_field (struct eval_state *st, struct event *ev, const struct field_ref *ref
             v = t;
         }
       c->gen = st->gen;
+      c->present = s == VAL_PRESENT ? st->gen : 0;
       c->state = s;
       if (s == VAL_PRESENT)
         c->v = v;
@@ -106,40 +122,42 @@ eval_field (struct eval_state *st, struct event *ev, const struct field_ref *ref
   return c->state;
 }
 
-static enum tri eval_node (const struct cnode *n, struct eval_state *st, struct event *ev, bool tri);
+/* Two evaluators.  Log rules (two-valued logic, by far the most) run
+ * their condition compiled into a branching program (cnode.h): a loop
+ * over leaf tests with no call per `and` or `or`.  Deny and kill rules
+ * (three-valued logic) walk the tree, depth first and left to right.
+ * Both stop at the first kid that decides an `and` or an `or`, as Falco
+ * does, and share the leaf tests: comparisons on values already
+ * extracted, memoized macros and event-type tests. */
+
+static enum tri eval_node (const struct cnode *n, struct eval_state *st);
+static bool run_prog (const struct cnode *n, struct eval_state *st);
 
 /* A comparison's outcome when a value is missing or a regex gave up. */
 static enum tri
-eval_unknown (struct eval_state *st, const struct field_ref *ref, bool tri)
+eval_unknown (struct eval_state *st, const struct field_ref *ref)
 {
-  if (!tri)
+  if (!st->tri)
     return TRI_FALSE;
   if (st->unknown_field == NULL)
     st->unknown_field = ref;
   return TRI_UNKNOWN;
 }
 
-static enum tri
-eval_cmp (const struct cnode *n, struct eval_state *st, struct event *ev, bool tri)
+/* Every comparison, including the cases eval_cached_cmp leaves out: a
+ * value not yet extracted, absent or unreadable, a list of ancestors, a
+ * val() right side, a regex that gave up.  Kept out of line: its values
+ * on the stack would make every caller's frame heavier. */
+static __attribute__ ((noinline)) enum tri
+eval_cmp (const struct cnode *n, struct eval_state *st)
 {
   struct value v, rv;
-  const struct cache_slot *cached = &st->cache[n->slot];
-  enum value_state s;
-
-  /* The common case, a value already extracted for this event, without
-   * touching the field reference. */
-  if (cached->gen == st->gen)
-    {
-      s = cached->state;
-      v = cached->v;
-    }
-  else
-    s = eval_field (st, ev, n->ref, &v);
+  enum value_state s = eval_field (st, st->ev, n->ref, &v);
 
   if (s == VAL_ABSENT)
     return TRI_FALSE;
   if (s == VAL_UNREADABLE)
-    return eval_unknown (st, n->ref, tri);
+    return eval_unknown (st, n->ref);
   if (n->op == OP_EXISTS)
     return TRI_TRUE;
 
@@ -159,34 +177,132 @@ eval_cmp (const struct cnode *n, struct eval_state *st, struct event *ev, bool t
     r = operand_match (n->operand, &v);
   else
     {
-      s = eval_field (st, ev, n->rhs, &rv);
+      s = eval_field (st, st->ev, n->rhs, &rv);
       if (s == VAL_ABSENT)
         return TRI_FALSE;
       if (s == VAL_UNREADABLE)
-        return eval_unknown (st, n->rhs, tri);
+        return eval_unknown (st, n->rhs);
       r = op_match_values (n->op, &v, &rv);
     }
-  return r == TRI_UNKNOWN ? eval_unknown (st, n->ref, tri) : r;
+  return r == TRI_UNKNOWN ? eval_unknown (st, n->ref) : r;
 }
 
-/* Memoized macros and event-type tests, most of the nodes a rule visits,
- * answered without a call. */
-static inline __attribute__ ((always_inline)) enum tri
-eval_quick (const struct cnode *k, struct eval_state *st, struct event *ev, bool tri)
+/* A macro whose result is not memoized yet for this pass and logic. */
+static enum tri
+eval_macro (const struct cnode *n, struct eval_state *st)
 {
+  struct memo_slot *m = &st->memo[n->memo];
+  uint64_t x = m->key[st->tri] ^ st->mkey;
+
+  if (x < TRI_UNKNOWN)
+    return (enum tri) x;
+  enum tri r = st->tri ? eval_node (n->kids[0], st) : (enum tri) run_prog (n->kids[0], st);
+  m->key[st->tri] = st->mkey | r;
+  return r;
+}
+
+/* The bytes of a string test (cnode.h): equal when the first byte is,
+ * and then the rest, so most failures cost no call. */
+static inline bool
+str_bytes_eq (const char *a, const char *b, size_t n)
+{
+  return n == 0 || (a[0] == b[0] && memcmp (a + 1, b + 1, n - 1) == 0);
+}
+
+/* A string test on the value s[0..len), as operand_match would answer it.
+ * s may be NULL when len is 0: then no case reads it. */
+static inline __attribute__ ((always_inline)) enum tri
+eval_str_test (const struct cnode *k, const char *s, size_t len)
+{
+  size_t n = k->str_len;
+
+  switch (k->str_test)
+    {
+    case CS_EQ:
+      return len == n && str_bytes_eq (s, k->str, n);
+    case CS_NE:
+      return len != n || !str_bytes_eq (s, k->str, n);
+    case CS_PREFIX:
+      return len >= n && str_bytes_eq (s, k->str, n);
+    default: /* CS_SUFFIX */
+      return len >= n && (n == 0 || str_bytes_eq (s + len - n, k->str, n));
+    }
+}
+
+/* A comparison on a value already extracted and present, read in place
+ * (not copied); eval_cmp for the rest.  A node with a string test never
+ * stands for a list of ancestors (cnode.h). */
+static inline __attribute__ ((always_inline)) enum tri
+eval_cached_cmp (const struct cnode *k, struct eval_state *st)
+{
+  const struct cache_slot *c = &st->cache[k->slot];
+
+  if (c->present == st->gen)
+    {
+      if (k->str_test != CS_NONE && c->v.kind == VK_STR)
+        return eval_str_test (k, c->v.u.s.p, c->v.u.s.len);
+      if (!k->any_item)
+        {
+          enum tri r = operand_match (k->operand, &c->v);
+          if (r != TRI_UNKNOWN)
+            return r;
+        }
+    }
+  return eval_cmp (k, st);
+}
+
+/* A leaf: a comparison, a memoized macro or an event-type test. */
+static inline __attribute__ ((always_inline)) enum tri
+eval_leaf (const struct cnode *k, struct eval_state *st)
+{
+  if (k->kind == CN_CMP)
+    return eval_cached_cmp (k, st);
   if (k->kind == CN_MACRO)
     {
-      const struct memo_slot *m = &st->memo[k->memo];
-      if (m->gen[tri] == st->mgen && m->res[tri] != TRI_UNKNOWN)
-        return m->res[tri];
+      uint64_t x = st->memo[k->memo].key[st->tri] ^ st->mkey;
+      return x < TRI_UNKNOWN ? (enum tri) x : eval_macro (k, st);
     }
-  else if (k->kind == CN_EVTTYPE)
-    return (ev->type >= 0 && evttype_set_has (k->types, ev->type)) != k->negate;
-  return eval_node (k, st, ev, tri);
+  if (k->kind == CN_EVTTYPE)
+    return (st->ev->type >= 0 && evttype_set_has (k->types, st->ev->type)) != k->negate;
+  return eval_node (k, st);
 }
 
+/* Two-valued logic: every leaf is true or false (an unreadable value or
+ * a regex that gave up is false), so the program just follows them.
+ * Inlined in the loop over the rules, which runs one per rule. */
+static inline __attribute__ ((always_inline)) bool
+run_prog_inline (const struct cnode *n, struct eval_state *st)
+{
+  const struct cnode_step *prog = n->prog;
+  uint32_t i = n->prog_start;
+
+  while (i < CNODE_STEP_FALSE)
+    {
+      const struct cnode *k = prog[i].leaf;
+      i = prog[i].next[eval_leaf (k, st) == TRI_TRUE];
+    }
+  return i == CNODE_STEP_TRUE;
+}
+
+/* The same, for the bodies of memoized macros. */
+static bool
+run_prog (const struct cnode *n, struct eval_state *st)
+{
+  return run_prog_inline (n, st);
+}
+
+static inline enum tri
+tri_not (enum tri r)
+{
+  return r == TRI_UNKNOWN ? TRI_UNKNOWN : !r;
+}
+
+/* The tree walk of three-valued logic, and the general case of a node.
+ * With TRI_FALSE < TRI_TRUE < TRI_UNKNOWN, the result of `and` once no
+ * kid was false, and of `or` once none was true, is the largest result
+ * seen. */
 static enum tri
-eval_node (const struct cnode *n, struct eval_state *st, struct event *ev, bool tri)
+eval_node (const struct cnode *n, struct eval_state *st)
 {
   enum tri r, acc;
 
@@ -195,40 +311,29 @@ eval_node (const struct cnode *n, struct eval_state *st, struct event *ev, bool 
     case CN_AND:
       acc = TRI_TRUE;
       for (uint32_t i = 0; i < n->n; i++)
-        if ((r = eval_quick (n->kids[i], st, ev, tri)) == TRI_FALSE)
-          return TRI_FALSE;
-        else if (r == TRI_UNKNOWN)
-          acc = TRI_UNKNOWN;
+        {
+          if ((r = eval_leaf (n->kids[i], st)) == TRI_FALSE)
+            return TRI_FALSE;
+          acc = r > acc ? r : acc;
+        }
       return acc;
     case CN_OR:
       acc = TRI_FALSE;
       for (uint32_t i = 0; i < n->n; i++)
-        if ((r = eval_quick (n->kids[i], st, ev, tri)) == TRI_TRUE)
-          return TRI_TRUE;
-        else if (r == TRI_UNKNOWN)
-          acc = TRI_UNKNOWN;
+        {
+          if ((r = eval_leaf (n->kids[i], st)) == TRI_TRUE)
+            return TRI_TRUE;
+          acc = r > acc ? r : acc;
+        }
       return acc;
     case CN_NOT:
-      r = eval_quick (n->kids[0], st, ev, tri);
-      return r == TRI_UNKNOWN ? TRI_UNKNOWN : !r;
-    case CN_EVTTYPE:
-      return (ev->type >= 0 && evttype_set_has (n->types, ev->type)) != n->negate;
+      return tri_not (eval_leaf (n->kids[0], st));
     case CN_CMP:
     case CN_CMP_VAL:
-      return eval_cmp (n, st, ev, tri);
-    case CN_MACRO:
-      {
-        struct memo_slot *m = &st->memo[n->memo];
-        if (m->gen[tri] == st->mgen && m->res[tri] != TRI_UNKNOWN)
-          return m->res[tri];
-        /* An unknown result is recomputed so the field it names is found again. */
-        r = eval_node (n->kids[0], st, ev, tri);
-        m->gen[tri] = st->mgen;
-        m->res[tri] = r;
-        return r;
-      }
+      return eval_cmp (n, st);
+    default:
+      return eval_leaf (n, st);
     }
-  return TRI_FALSE;
 }
 
 static void
@@ -250,6 +355,7 @@ rules_evaluate (const struct ruleset *rs, struct eval_state *st, struct event *e
   const uint32_t *idx;
   size_t n;
 
+  st->ev = ev;
   out->n = 0;
   out->action = ACTION_LOG;
   out->enforcing = NULL;
@@ -266,9 +372,9 @@ rules_evaluate (const struct ruleset *rs, struct eval_state *st, struct event *e
   for (size_t i = 0; i < n; i++)
     {
       const struct rule *r = &rs->rules[idx[i]];
-      bool tri = r->action != ACTION_LOG;
+      st->tri = r->action != ACTION_LOG;
       st->unknown_field = NULL;
-      enum tri res = eval_quick (r->cond, st, ev, tri);
+      enum tri res = st->tri ? eval_node (r->cond, st) : (enum tri) run_prog_inline (r->cond, st);
       if (res == TRI_TRUE)
         match_add (out, r, false, NULL);
       else if (res == TRI_UNKNOWN)
@@ -288,4 +394,5 @@ void
 eval_field_forget (struct eval_state *st, const struct field_ref *ref)
 {
   st->cache[ref->slot].gen = 0;
+  st->cache[ref->slot].present = 0;
 }
