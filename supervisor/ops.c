@@ -53,32 +53,10 @@ static const char *const class_desc[TC__COUNT] = {
   [TC_IP] = "ip address",  [TC_NET] = "ip network", [TC_NONE] = "this type of",
 };
 
-static const char *const op_names[OP__COUNT] = {
-  [OP_EQ] = "=",
-  [OP_NE] = "!=",
-  [OP_LT] = "<",
-  [OP_LE] = "<=",
-  [OP_GT] = ">",
-  [OP_GE] = ">=",
-  [OP_CONTAINS] = "contains",
-  [OP_ICONTAINS] = "icontains",
-  [OP_STARTSWITH] = "startswith",
-  [OP_ENDSWITH] = "endswith",
-  [OP_GLOB] = "glob",
-  [OP_IGLOB] = "iglob",
-  [OP_IN] = "in",
-  [OP_INTERSECTS] = "intersects",
-  [OP_PMATCH] = "pmatch",
-  [OP_EXISTS] = "exists",
-  [OP_REGEX] = "regex",
-  [OP_BCONTAINS] = "bcontains",
-  [OP_BSTARTSWITH] = "bstartswith",
-};
-
 static const char *
 op_spelling (enum cond_op op)
 {
-  return (unsigned) op < OP__COUNT ? op_names[op] : "?";
+  return (unsigned) op < OP__COUNT ? cond_op_name (op) : "?";
 }
 
 static enum type_class
@@ -141,28 +119,14 @@ op_allowed (enum cond_op op, enum field_type t, bool is_list_field)
   return (class_ops[type_class_of (t)] & OPBIT (op)) != 0;
 }
 
-static int __attribute__ ((format (printf, 3, 4)))
-fail (char *msg, size_t msgsz, const char *fmt, ...)
-{
-  va_list ap;
-
-  if (msg && msgsz)
-    {
-      va_start (ap, fmt);
-      vsnprintf (msg, msgsz, fmt, ap);
-      va_end (ap);
-    }
-  return -1;
-}
-
 static int
 fail_not_allowed (enum cond_op op, enum field_type t, bool is_list_field, char *msg, size_t msgsz)
 {
   if (is_list_field && !list_type_ok (t))
-    return fail (msg, msgsz, "list filters are not supported for this field type");
+    return vigil_msg_error (msg, msgsz, "list filters are not supported for this field type");
   if (is_list_field)
-    return fail (msg, msgsz, "'%s' operator not supported for list filters", op_spelling (op));
-  return fail (msg, msgsz, "'%s' operator not supported for %s filters", op_spelling (op),
+    return vigil_msg_error (msg, msgsz, "'%s' operator not supported for list filters", op_spelling (op));
+  return vigil_msg_error (msg, msgsz, "'%s' operator not supported for %s filters", op_spelling (op),
                class_desc[type_class_of (t)]);
 }
 
@@ -513,7 +477,7 @@ parse_port (const char *s, struct num *out, char *msg, size_t msgsz)
     {
       struct servent *se = getservbyname (s, NULL);
       if (se == NULL)
-        return fail (msg, msgsz, "unrecognized protocol '%s'", s);
+        return vigil_msg_error (msg, msgsz, "unrecognized protocol '%s'", s);
       port = ntohs ((uint16_t) se->s_port);
     }
   else
@@ -521,7 +485,7 @@ parse_port (const char *s, struct num *out, char *msg, size_t msgsz)
       {
         port = port * 10 + (uint64_t) (*d - '0');
         if (port > 65535)
-          return fail (msg, msgsz, "port '%s' is out of range", s);
+          return vigil_msg_error (msg, msgsz, "port '%s' is out of range", s);
       }
   *out = (struct num){ .k = N_UINT, .v.u = port };
   return 0;
@@ -537,16 +501,16 @@ parse_number (enum field_type t, const char *s, struct num *out, char *msg, size
       char *end;
       double d = strtod (s, &end);
       if (end == s || *end != '\0')
-        return fail (msg, msgsz, "'%s' is not a valid number", s);
+        return vigil_msg_error (msg, msgsz, "'%s' is not a valid number", s);
       *out = (struct num){ .k = N_DBL, .v.d = d };
       return 0;
     }
 
   int r = parse_integer (s, out);
   if (r == -2)
-    return fail (msg, msgsz, "'%s' is out of range", s);
+    return vigil_msg_error (msg, msgsz, "'%s' is out of range", s);
   if (r < 0)
-    return fail (msg, msgsz, "'%s' is not a valid number", s);
+    return vigil_msg_error (msg, msgsz, "'%s' is not a valid number", s);
   return 0;
 }
 
@@ -558,7 +522,7 @@ parse_bool (const char *s, bool *out, char *msg, size_t msgsz)
   else if (strcmp (s, "false") == 0)
     *out = false;
   else
-    return fail (msg, msgsz, "unrecognized boolean value '%s'", s);
+    return vigil_msg_error (msg, msgsz, "unrecognized boolean value '%s'", s);
   return 0;
 }
 
@@ -647,7 +611,7 @@ parse_ipaddr (const char *s, struct ipaddr *out, char *msg, size_t msgsz)
   bool dotted = strchr (s, '.') != NULL;
 
   if (parse_ipaddr_text (s, strlen (s), out) < 0 || (out->family == AF_INET) != dotted)
-    return fail (msg, msgsz, "unrecognized IP%s address '%s'", dotted ? "v4" : "v6", s);
+    return vigil_msg_error (msg, msgsz, "unrecognized IP%s address '%s'", dotted ? "v4" : "v6", s);
   return 0;
 }
 
@@ -664,11 +628,11 @@ parse_ipnet (const char *s, struct cidr *out, char *msg, size_t msgsz)
   bool dotted = strchr (s, '.') != NULL;
 
   if (strchr (s, '/') == NULL)
-    return fail (msg, msgsz, "unrecognized IP network '%s' (expected address/bits)", s);
+    return vigil_msg_error (msg, msgsz, "unrecognized IP network '%s' (expected address/bits)", s);
   if (cidr_parse (s, &out->addr, &out->prefix) < 0 || (out->addr.family == AF_INET) != dotted)
-    return fail (msg, msgsz, "unrecognized IP network '%s'", s);
+    return vigil_msg_error (msg, msgsz, "unrecognized IP network '%s'", s);
   if (out->addr.family == AF_INET6 && out->prefix == 0)
-    return fail (msg, msgsz, "invalid v6 netmask in '%s'", s);
+    return vigil_msg_error (msg, msgsz, "invalid v6 netmask in '%s'", s);
   return 0;
 }
 
@@ -1074,7 +1038,7 @@ regex_compile (struct regex *re, const char *pat, char *msg, size_t msgsz)
       PCRE2_UCHAR buf[256];
       if (pcre2_get_error_message (errcode, buf, sizeof buf) < 0)
         snprintf ((char *) buf, sizeof buf, "error %d", errcode);
-      return fail (msg, msgsz, "invalid regex pattern '%s': %s at offset %zu", pat, (char *) buf,
+      return vigil_msg_error (msg, msgsz, "invalid regex pattern '%s': %s at offset %zu", pat, (char *) buf,
                    (size_t) erroff);
     }
   /* Without JIT support the interpreter runs the same pattern. */
@@ -1311,7 +1275,7 @@ literal_key (struct operand *o, const char *s, uint8_t *k, size_t *klen, char *m
       *klen = ip_key (&ip, k);
       return 0;
     default:
-      return fail (msg, msgsz, "'%s' operator not supported for %s filters", op_spelling (o->op),
+      return vigil_msg_error (msg, msgsz, "'%s' operator not supported for %s filters", op_spelling (o->op),
                    class_desc[o->tc]);
     }
 }
@@ -1371,14 +1335,14 @@ prepare_hex (struct operand *o, const char *s, char *msg, size_t msgsz)
   size_t len = strlen (s);
 
   if (len % 2 != 0)
-    return fail (msg, msgsz, "'%s': %s takes an even number of hex digits", s, op_spelling (o->op));
+    return vigil_msg_error (msg, msgsz, "'%s': %s takes an even number of hex digits", s, op_spelling (o->op));
   o->u.str.p = xmalloc (len / 2 + 1);
   o->u.str.len = len / 2;
   for (size_t i = 0; i < len; i += 2)
     {
       int hi = hex_value (s[i]), lo = hex_value (s[i + 1]);
       if (hi < 0 || lo < 0)
-        return fail (msg, msgsz, "'%s': %s takes a hex string", s, op_spelling (o->op));
+        return vigil_msg_error (msg, msgsz, "'%s': %s takes a hex string", s, op_spelling (o->op));
       o->u.str.p[i / 2] = (char) (hi << 4 | lo);
     }
   o->u.str.p[len / 2] = '\0';
@@ -1421,7 +1385,7 @@ prepare_scalar (struct operand *o, char *msg, size_t msgsz)
     case TC_NET:
       return prepare_nets (o, msg, msgsz);
     default:
-      return fail (msg, msgsz, "'%s' operator not supported for %s filters", op_spelling (o->op),
+      return vigil_msg_error (msg, msgsz, "'%s' operator not supported for %s filters", op_spelling (o->op),
                    class_desc[o->tc]);
     }
 }
@@ -1430,13 +1394,13 @@ static int
 check_arity (enum cond_op op, size_t n, bool is_list, char *msg, size_t msgsz)
 {
   if (n > MAX_LIST_ITEMS)
-    return fail (msg, msgsz, "list of %zu items is too long", n);
+    return vigil_msg_error (msg, msgsz, "list of %zu items is too long", n);
   if (op == OP_EXISTS)
-    return n == 0 ? 0 : fail (msg, msgsz, "'exists' takes no value");
+    return n == 0 ? 0 : vigil_msg_error (msg, msgsz, "'exists' takes no value");
   if (op == OP_IN || op == OP_INTERSECTS || op == OP_PMATCH)
     return 0;
   if (n != 1 || is_list)
-    return fail (msg, msgsz, "'%s' takes a single value, not a list", op_spelling (op));
+    return vigil_msg_error (msg, msgsz, "'%s' takes a single value, not a list", op_spelling (op));
   return 0;
 }
 
