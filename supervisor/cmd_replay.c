@@ -26,21 +26,6 @@ struct replay {
   const char *hostname;
 };
 
-/* What vigil did about the event: the strongest action among the matches. */
-static const char *
-action_text (enum action a, enum vigil_mode mode)
-{
-  switch (a)
-    {
-    case ACTION_DENY:
-      return mode == MODE_MONITOR ? "would-deny" : "deny";
-    case ACTION_KILL:
-      return mode == MODE_MONITOR ? "would-kill" : "kill";
-    default:
-      return "log";
-    }
-}
-
 static void
 emit (const struct replay *r, const struct alert *a)
 {
@@ -49,27 +34,14 @@ emit (const struct replay *r, const struct alert *a)
   free (line);
 }
 
-/* A deny/kill rule applied because a field could not be read says so. */
-static void
-emit_unknown (const struct replay *r, struct event *ev, const struct rule_match *m, const char *action)
-{
-  char msg[512];
-  const char *field = m->unknown_field ? m->unknown_field->key : "?";
-  snprintf (msg, sizeof msg, "vigil internal: rule '%s' applied %s: field %s could not be read",
-            m->rule->name, action_name (m->rule->action), field);
-  const char *kv[] = { "rule", m->rule->name, "field", field, "action", action, NULL };
-  struct alert *a = alert_internal ("vigil internal: unknown field", PRIO_WARNING, ev->ts, ev->hostname, msg, kv);
-  emit (r, a);
-  alert_free (a);
-}
-
 static void
 replay_event (struct replay *r, struct event *ev)
 {
   eval_state_reset (r->st);
   if (rules_evaluate (r->e->rs, r->st, ev, &r->m) == 0)
     return;
-  const char *action = action_text (r->m.action, r->e->cfg.mode);
+  /* What vigil did about the event: the strongest action among the matches. */
+  const char *action = engine_action_text (r->m.action, r->e->cfg.mode);
   size_t emitted = r->e->cfg.rule_matching == RULE_MATCHING_FIRST ? 1 : r->m.n;
   for (size_t i = 0; i < emitted; i++)
     {
@@ -77,9 +49,14 @@ replay_event (struct replay *r, struct event *ev)
       emit (r, a);
       alert_free (a);
     }
+  /* A deny/kill rule applied because a field could not be read says so. */
   for (size_t i = 0; i < r->m.n; i++)
     if (r->m.v[i].unknown)
-      emit_unknown (r, ev, &r->m.v[i], action);
+      {
+        struct alert *a = engine_alert_unknown (&r->m.v[i], action, ev->ts, ev->hostname);
+        emit (r, a);
+        alert_free (a);
+      }
 }
 
 static int

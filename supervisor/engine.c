@@ -1,4 +1,5 @@
 /* vigil: configuration + rules files -> compiled ruleset. */
+#include <stdio.h>
 #include <string.h>
 
 #include "vigil/engine.h"
@@ -64,4 +65,30 @@ engine_free (struct engine *e)
   rules_defs_free (&e->defs);
   config_free (&e->cfg);
   diag_list_free (&e->diag);
+}
+
+const char *
+engine_action_text (enum action a, enum vigil_mode mode)
+{
+  switch (a)
+    {
+    case ACTION_DENY:
+      return mode == MODE_MONITOR ? "would-deny" : "deny";
+    case ACTION_KILL:
+      return mode == MODE_MONITOR ? "would-kill" : "kill";
+    default:
+      return "log";
+    }
+}
+
+struct alert *
+engine_alert_unknown (const struct rule_match *m, const char *action, uint64_t ts, const char *hostname)
+{
+  char msg[512];
+  const char *field = m->unknown_field ? m->unknown_field->key : "?";
+
+  snprintf (msg, sizeof msg, "vigil internal: rule '%s' applied %s: field %s could not be read", m->rule->name,
+            action_name (m->rule->action), field);
+  const char *kv[] = { "rule", m->rule->name, "field", field, "action", action, NULL };
+  return alert_internal ("vigil internal: unknown field", PRIO_WARNING, ts, hostname, msg, kv);
 }

@@ -160,20 +160,6 @@ start_workload (struct supervisor *s, const struct seccomp_program *prog, const 
 
 /* ---- notifications ---- */
 
-static const char *
-action_text (enum action a, bool monitor)
-{
-  switch (a)
-    {
-    case ACTION_DENY:
-      return monitor ? "would-deny" : "deny";
-    case ACTION_KILL:
-      return monitor ? "would-kill" : "kill";
-    default:
-      return "log";
-    }
-}
-
 /* Kill the thread group of the notifying thread through a pidfd, so a
  * recycled pid can never be hit: the pidfd is checked to still name the
  * notifier (the notification id is still valid) before the signal. */
@@ -208,27 +194,16 @@ static void
 emit_alerts (struct supervisor *s, struct event *ev)
 {
   const struct vigil_config *cfg = &s->o->engine->cfg;
-  const char *action = action_text (s->m.action, cfg->mode == MODE_MONITOR);
+  const char *action = engine_action_text (s->m.action, cfg->mode);
   size_t n = cfg->rule_matching == RULE_MATCHING_FIRST ? 1 : s->m.n;
 
   for (size_t i = 0; i < n; i++)
     s->o->emit (alert_build (s->m.v[i].rule, s->st, ev, action), s->o->emit_ctx);
   for (size_t i = 0; i < s->m.n; i++)
     if (s->m.v[i].unknown)
-      {
-        char msg[512];
-        const char *field = s->m.v[i].unknown_field ? s->m.v[i].unknown_field->key : "?";
-        snprintf (msg, sizeof msg, "vigil internal: rule '%s' applied %s: field %s could not be read",
-                  s->m.v[i].rule->name, action_name (s->m.v[i].rule->action), field);
-        const char *kv[] = { "rule", s->m.v[i].rule->name, "field", field, "action", action, NULL };
-        s->o->emit (alert_internal ("vigil internal: unknown field", PRIO_WARNING, ev->ts, ev->hostname, msg, kv),
-                    s->o->emit_ctx);
-      }
+      s->o->emit (engine_alert_unknown (&s->m.v[i], action, ev->ts, ev->hostname), s->o->emit_ctx);
 }
 
-/* Read the alerts' fields while the notification still proves the pid is
- * the notifier's: after the answer it may be gone or reused.  Reading is
- * quick; formatting and delivery wait until after the answer. */
 static bool
 is_result_field (const struct field_ref *ref)
 {

@@ -8,6 +8,7 @@
 #include "vigil/config.h"
 #include "vigil/diag.h"
 #include "vigil/error.h"
+#include "vigil/output.h"
 #include "vigil/rules.h"
 
 struct engine {
@@ -33,6 +34,15 @@ struct engine_args {
 int engine_load (struct engine *e, const struct engine_args *args);
 
 void engine_free (struct engine *e);
+
+/** What vigil did about an event, as alerts say it: "log", "deny",
+ *  "kill", or "would-deny"/"would-kill" in monitor mode. */
+const char *engine_action_text (enum action a, enum vigil_mode mode);
+
+/** The internal alert raised when a deny/kill rule applied because a field
+ *  could not be read ("vigil internal: unknown field"). */
+struct alert *engine_alert_unknown (const struct rule_match *m, const char *action, uint64_t ts,
+                                    const char *hostname);
 
 /** The built-in default policy (policies/default.yaml). */
 const char *engine_default_policy (size_t *len);
