@@ -12,3 +12,4 @@ fi
 echo "== rule evaluation ($(uname -r), $(nproc) cores; one core used)"
 "$build/bench_eval" "$here/events.jsonl" "$upstream/falco_rules.yaml" \
   "$upstream/falco-incubating_rules.yaml" "$upstream/falco-sandbox_rules.yaml"
+"$here/run_live.sh" "$build"

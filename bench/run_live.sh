@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# make bench, part 2: vigil run against the same workload run natively in
+# the same session, alternating, 5 runs each; median and min-max of the
+# wall time, and the ratio of medians to native.  Also strace tracing the
+# same syscalls with seccomp-bpf, and the supervisor's memory.  Figures,
+# not a test: nothing here asserts a time.
+set -u
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+vigil=$here/../vigil
+runs=5
+upstream="$here/../../shared/falco"
+
+"${CC:-cc}" -O2 -o "$build/openloop" "$here/openloop.c" || exit 1
+
+now () { date +%s%N; }
+# time_cmd VAR CMD...: append one wall time in ms to the array VAR.
+time_cmd () {
+  local -n acc=$1; shift
+  local t0 t1
+  t0=$(now); "$@" >/dev/null 2>&1; t1=$(now)
+  acc+=("$(( (t1 - t0) / 1000000 ))")
+}
+stats () { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%d %d %d", a[int((NR+1)/2)], a[1], a[NR]}'; }
+
+report () {
+  local label=$1; shift
+  local -n nat=$1 sup=$2
+  read -r nm nmin nmax <<<"$(stats "${nat[@]}")"
+  read -r sm smin smax <<<"$(stats "${sup[@]}")"
+  awk -v l="$label" -v nm="$nm" -v nmin="$nmin" -v nmax="$nmax" -v sm="$sm" -v smin="$smin" -v smax="$smax" -v k="$(uname -r)" \
+    'BEGIN {printf "| %s | %s | %d (%d-%d) | %d (%d-%d) | %.2fx |\n", k, l, nm, nmin, nmax, sm, smin, smax, sm / (nm ? nm : 1)}'
+}
+
+echo "== vigil run against native ($(uname -r), $runs alternating runs, wall ms: median (min-max))"
+echo "| kernel | workload | native | supervised | ratio |"
+echo "|---|---|---|---|---|"
+
+n_open=() v_open=() s_open=() d_open=()
+cat > "$build/deny-open.yaml" <<'YAML'
+- rule: Deny a file nobody opens
+  desc: makes every open reach vigil
+  condition: evt.type in (open, openat, openat2) and fd.name = /nonexistent/secret
+  output: "denied %fd.name"
+  priority: CRITICAL
+  action: deny
+YAML
+for _ in $(seq $runs); do
+  time_cmd n_open "$build/openloop" 100000
+  time_cmd v_open "$vigil" run -o log_level=warning -- "$build/openloop" 100000
+  time_cmd s_open strace -f -qq --seccomp-bpf -e trace=open,openat,openat2 -o /dev/null "$build/openloop" 100000
+  time_cmd d_open "$vigil" run -o log_level=warning -r "$build/deny-open.yaml" -- "$build/openloop" 100000
+done
+report "open/close x100000, default policy" n_open v_open
+report "open/close x100000, strace -f --seccomp-bpf" n_open s_open
+report "open/close x100000, a deny rule on opens" n_open d_open
+
+n_exec=() v_exec=()
+loop='i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done'
+for _ in $(seq $runs); do
+  time_cmd n_exec sh -c "$loop"
+  time_cmd v_exec "$vigil" run -o log_level=warning -- sh -c "$loop"
+done
+report "1000 x /bin/true, default policy" n_exec v_exec
+
+if [ -r "$upstream/falco_rules.yaml" ]; then
+  "$vigil" run -o log_level=warning -r "$upstream/falco_rules.yaml" -r "$upstream/falco-incubating_rules.yaml" \
+    -r "$upstream/falco-sandbox_rules.yaml" -- sleep 2 &
+  vpid=$!
+  sleep 1
+  pss=$(awk '/^Pss:/ {print $2}' "/proc/$vpid/smaps_rollup" 2>/dev/null)
+  priv=$(awk '/^Private_(Clean|Dirty):/ {s += $2} END {print s}' "/proc/$vpid/smaps_rollup" 2>/dev/null)
+  wait "$vpid"
+  echo
+  echo "supervisor memory with the three upstream files loaded: Pss ${pss:-?} KiB, private ${priv:-?} KiB"
+fi
