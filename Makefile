@@ -12,7 +12,7 @@ BUILD     ?= build
 PKGS      := yaml-0.1 libcjson libpcre2-8 libcurl libseccomp libcap
 TEST_PKGS := check
 DEBS      := make gcc pkg-config libyaml-dev libcjson-dev libpcre2-dev libcurl4-openssl-dev \
-             libseccomp-dev libcap-dev check runc busybox-static
+             libseccomp-dev libcap-dev check runc busybox-static procps python3 util-linux strace
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -38,8 +38,8 @@ all: vigil
 # Install what the build and the tests need when pkg-config cannot find it.
 $(BUILD)/.deps:
 	@mkdir -p $(BUILD)
-	@if ! pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null || ! command -v runc >/dev/null \
-	    || ! [ -x /bin/busybox ]; then \
+	@missing=; for t in runc ps python3 script strace; do command -v $$t >/dev/null || missing=$$t; done; \
+	if ! pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null || ! [ -x /bin/busybox ] || [ -n "$$missing" ]; then \
 	  echo "make: installing build dependencies: $(DEBS)"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \

@@ -16,7 +16,9 @@
 
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 
 #include "vigil/event_live.h"
@@ -226,9 +228,45 @@ exec_argv0 (struct live_event *ev, struct value *out)
   return set_str (out, buf, (size_t) n);
 }
 
-/* The path being executed (execveat with a dirfd is resolved as opens are). */
+/* Does the file about to be executed exist, as the target sees its tree?
+ * An exec of a missing file fails and changes nothing: execvp's PATH search
+ * tries several before the real one, and Falco sees no new program for
+ * those.  (Resolved in the target's root; the exec itself is checked
+ * again where a deny/kill rule needs certainty.) */
+static bool
+exec_target_exists (struct live_event *ev, const char *path)
+{
+  char root[64];
+  snprintf (root, sizeof root, "/proc/%u/root", ev->req->pid);
+  int rootfd = open (root, O_PATH | O_CLOEXEC);
+  if (rootfd < 0)
+    return true; /* cannot tell: do not hide the exec */
+  struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  int fd = (int) syscall (SYS_openat2, rootfd, path, &how, sizeof how);
+  int e = errno;
+  close (rootfd);
+  if (fd >= 0)
+    close (fd);
+  return fd >= 0 || (e != ENOENT && e != ENOTDIR);
+}
+
+static enum value_state exec_path_raw (struct live_event *ev, struct value *out);
+
+/* The path being executed, or absent when the file does not exist. */
 static enum value_state
 exec_path (struct live_event *ev, struct value *out)
+{
+  enum value_state st = exec_path_raw (ev, out);
+  if (st != VAL_PRESENT || out->u.s.p[0] != '/')
+    return st;
+  if (ev->exec_missing == 0)
+    ev->exec_missing = exec_target_exists (ev, out->u.s.p) ? 1 : 2;
+  return ev->exec_missing == 2 ? VAL_ABSENT : VAL_PRESENT;
+}
+
+/* The path being executed (execveat with a dirfd is resolved as opens are). */
+static enum value_state
+exec_path_raw (struct live_event *ev, struct value *out)
 {
   int arg = strcmp (evttype_name (ev->base.type), "execve") == 0 ? 0 : 1;
   const char *p;
@@ -258,8 +296,9 @@ static enum value_state
 exec_name (struct live_event *ev, struct value *out)
 {
   struct value path;
-  if (exec_path (ev, &path) != VAL_PRESENT)
-    return VAL_UNREADABLE;
+  enum value_state st = exec_path (ev, &path);
+  if (st != VAL_PRESENT)
+    return st;
   const char *slash = memrchr (path.u.s.p, '/', path.u.s.len);
   const char *b = slash ? slash + 1 : path.u.s.p;
   size_t n = path.u.s.len - (size_t) (b - path.u.s.p);
@@ -270,7 +309,10 @@ static enum value_state
 exec_cmdline (struct live_event *ev, struct value *out)
 {
   struct value name, args;
-  if (exec_name (ev, &name) != VAL_PRESENT || exec_argv_joined (ev, 1, &args) != VAL_PRESENT)
+  enum value_state st = exec_name (ev, &name);
+  if (st != VAL_PRESENT)
+    return st;
+  if (exec_argv_joined (ev, 1, &args) != VAL_PRESENT)
     return VAL_UNREADABLE;
   size_t n = name.u.s.len + (args.u.s.len ? 1 + args.u.s.len : 0);
   char *buf = arena_alloc (ev->arena, n + 1);

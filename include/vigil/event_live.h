@@ -31,6 +31,7 @@ struct live_event {
   int proc_rc;
   unsigned pi_have;        /* PI_* parts of src->pi read for this event */
   bool formatting;         /* building alerts: assumed results show as <NA> */
+  int exec_missing;        /* 0 not checked, 1 the exec's file exists, 2 it does not */
   const struct seccomp_notif *req;
   int listener;        /* to check the notification is still valid after reads */
   uint64_t num;        /* evt.num */

@@ -98,6 +98,22 @@ else
   echo "SKIP: python3 not installed (connect test)"
 fi
 
+# With a terminal: the workload gets the foreground, and the default
+# policy's "Terminal shell in container" fires once for the shell vigil
+# started (vigil counts as a container entrypoint), not for each PATH
+# entry execvp tries.
+if command -v script >/dev/null; then
+  out=$(timeout 20 script -qec "$vigil run -o log_level=warning --container-id 0123456789ab -- sh -c 'ps -o stat= -p \$\$'" /dev/null | tr -d '\r')
+  n=$(printf '%s\n' "$out" | grep -c "A shell was spawned in a container with an attached terminal")
+  if [ "$n" = 1 ] && printf '%s\n' "$out" | grep -q "parent=vigil" && printf '%s\n' "$out" | grep -qE '^[A-Za-z]*\+'; then
+    ok "tty: Terminal shell in container fires once; the workload is in the foreground process group"
+  else
+    ko "tty" "alerts: $n" "out: $out"
+  fi
+else
+  echo "SKIP: script(1) not installed (tty test)"
+fi
+
 # A kill rule on exec kills the process before the new program runs.
 cat > "$tmp/kill.yaml" <<'YAML'
 - rule: Miner
