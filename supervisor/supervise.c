@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vigil/entry_watch.h"
 #include "vigil/event_live.h"
 #include "vigil/source_seccomp.h"
 #include "vigil/supervise.h"
@@ -50,6 +51,7 @@ struct supervisor {
   int listener;
   int sigfd;
   pid_t child;
+  struct entry_watch entries;
   bool child_exited;
   int child_status;
   uint64_t nevents;
@@ -257,6 +259,34 @@ handle_notification (struct supervisor *s)
     emit_alerts (s, &ev.base);
 }
 
+/* A process joined the container from outside (runc exec): it carries no
+ * filter, so vigil can only say so. */
+static void
+report_entry (const struct procinfo *pi, void *ctx)
+{
+  struct supervisor *s = ctx;
+  struct timespec ts;
+  char pid[32], uid[32], cmdline[PROCINFO_ARGS_MAX + 1];
+  cleanup_free char *msg = NULL;
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  snprintf (pid, sizeof pid, "%d", pi->tgid);
+  snprintf (uid, sizeof uid, "%u", (unsigned) pi->uid[PI_EFFECTIVE]);
+  procinfo_join (pi->args, pi->args_len, 0, cmdline, sizeof cmdline);
+  const char *exe = (pi->have & PI_EXE) ? pi->exepath : "<NA>";
+  if (asprintf (&msg,
+                "Process entered container from outside, without vigil's filter | process=%s pid=%s "
+                "proc_exepath=%s command=%s user_uid=%s",
+                pi->comm, pid, exe, cmdline, uid)
+      < 0)
+    return;
+  const char *kv[] = { "proc.name", pi->comm, "proc.pid", pid, "proc.exepath", exe, "proc.cmdline", cmdline,
+                       "user.uid", uid, NULL };
+  s->o->emit (alert_internal ("Process entered container from outside", PRIO_WARNING,
+                              (uint64_t) ts.tv_sec * 1000000000ull + (uint64_t) ts.tv_nsec, s->o->hostname, msg, kv),
+              s->o->emit_ctx);
+}
+
 /* ---- signals and children ---- */
 
 static int
@@ -336,10 +366,11 @@ loop (struct supervisor *s)
 
   for (;;)
     {
-      struct pollfd p[3] = { { s->sigfd, POLLIN, 0 },
+      struct pollfd p[4] = { { s->sigfd, POLLIN, 0 },
                              { s->listener, POLLIN, 0 },
-                             { proctable_epoll_fd (s->src->procs), POLLIN, 0 } };
-      if (poll (p, 3, -1) < 0)
+                             { proctable_epoll_fd (s->src->procs), POLLIN, 0 },
+                             { s->entries.timerfd, POLLIN, 0 } };
+      if (poll (p, 4, -1) < 0)
         {
           if (errno == EINTR)
             continue;
@@ -349,6 +380,8 @@ loop (struct supervisor *s)
         return status;
       if (p[2].revents & POLLIN)
         proctable_reap_exited (s->src->procs);
+      if (p[3].revents & POLLIN)
+        entry_watch_scan (&s->entries, &s->src->pi, report_entry, s);
       if (p[1].revents & POLLIN)
         handle_notification (s);
       else if (p[1].revents & (POLLHUP | POLLERR))
@@ -371,7 +404,7 @@ loop (struct supervisor *s)
 int
 supervise_run (const struct supervise_opts *o, vigil_error_t *err)
 {
-  struct supervisor s = { .o = o, .rs = o->engine->rs, .listener = -1, .sigfd = -1 };
+  struct supervisor s = { .o = o, .rs = o->engine->rs, .listener = -1, .sigfd = -1, .entries = { .timerfd = -1 } };
   struct seccomp_program prog;
   sigset_t oldmask;
   int ret = -1;
@@ -388,6 +421,7 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
     goto out;
   s.st = eval_state_new (s.rs);
   s.src = live_source_new (o->container);
+  entry_watch_start (&s.entries);
   if (start_workload (&s, &prog, &oldmask, err) < 0)
     goto out;
   seccomp_program_free (&prog);
@@ -400,6 +434,7 @@ out:
     close (s.sigfd);
   eval_state_free (s.st);
   live_source_free (s.src);
+  entry_watch_stop (&s.entries);
   match_set_free (&s.m);
   arena_free (&s.arena);
   return ret;

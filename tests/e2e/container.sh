@@ -100,5 +100,29 @@ for rule in "Read sensitive file in container" "Write below etc" \
   fi
 done
 
+# A process that enters through `runc exec` carries no filter: vigil, PID 1
+# of the container, notices it within a second and says so.
+python3 - "$tmp/bundle/config.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+c = json.load(open(p))
+c["process"]["args"] = ["/usr/bin/vigil", "run", "-o", "json_output=true", "-r", "/etc/vigil/rules.yaml", "--",
+                        "sleep", "4"]
+json.dump(c, open(p, "w"))
+PY
+runc delete -f "$ctr" >/dev/null 2>&1
+(cd "$tmp/bundle" && timeout 60 runc run "$ctr" >"$tmp/entry.out" 2>"$tmp/err") &
+rpid=$!
+for _ in $(seq 40); do runc state "$ctr" 2>/dev/null | grep -q '"running"' && break; sleep 0.1; done
+sleep 0.5
+runc exec "$ctr" sleep 2 >/dev/null 2>&1
+wait "$rpid"
+if grep -q '"rule":"Process entered container from outside"' "$tmp/entry.out" &&
+   grep -q '"proc.name":"sleep"' "$tmp/entry.out"; then
+  ok "runc exec: vigil reports the process that entered from outside"
+else
+  ko "runc exec" "out: $(cat "$tmp/entry.out")" "err: $(cat "$tmp/err")"
+fi
+
 echo "container: $pass passed, $fail failed, 0 skipped"
 [ "$fail" = 0 ]
