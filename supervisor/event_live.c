@@ -730,14 +730,152 @@ net_field (struct live_event *ev, const char *f, struct value *out)
 
 /* ---- files of the open family ---- */
 
+/* ---- an fd the syscall names (dup*, listen, accept*, fchmod) ---- */
+
+/* Which argument is an existing fd of the target, -1 for none. */
+static int
+fd_arg (const char *type)
+{
+  static const char *const first_is_fd[] = { "dup", "dup2", "dup3", "listen", "accept", "accept4", "fchmod" };
+  for (size_t i = 0; i < ARRAY_SIZE (first_is_fd); i++)
+    if (strcmp (type, first_is_fd[i]) == 0)
+      return 0;
+  return -1;
+}
+
+/* Eight hex digits, as /proc/net/tcp prints each 32-bit word. */
+static uint32_t
+hex_word (const char *p)
+{
+  char word[9];
+  memcpy (word, p, 8);
+  word[8] = '\0';
+  return (uint32_t) strtoul (word, NULL, 16);
+}
+
+/* Find a socket inode in /proc/<pid>/net/<table>: its local and remote
+ * addresses as the kernel prints them (hex, network order per 32 bits). */
+static bool
+socket_lookup (pid_t pid, const char *table, unsigned long ino, struct ipaddr *l, int *lport, struct ipaddr *r,
+               int *rport)
+{
+  char path[64], line[512];
+  snprintf (path, sizeof path, "/proc/%d/net/%s", pid, table);
+  FILE *f = fopen (path, "re");
+  bool v6 = strchr (table, '6') != NULL, found = false;
+
+  if (f == NULL)
+    return false;
+  while (!found && fgets (line, sizeof line, f))
+    {
+      char la[40], ra[40];
+      unsigned long inode;
+      if (sscanf (line, "%*d: %39[0-9A-Fa-f]:%x %39[0-9A-Fa-f]:%x %*x %*x:%*x %*x:%*x %*x %*u %*u %lu", la,
+                  (unsigned *) lport, ra, (unsigned *) rport, &inode)
+              != 5
+          || inode != ino)
+        continue;
+      const char *src[2] = { la, ra };
+      struct ipaddr *dst[2] = { l, r };
+      for (int k = 0; k < 2; k++)
+        {
+          memset (dst[k], 0, sizeof *dst[k]);
+          dst[k]->family = v6 ? AF_INET6 : AF_INET;
+          for (int w = 0; w < (v6 ? 4 : 1); w++)
+            {
+              uint32_t word = hex_word (src[k] + 8 * w);
+              memcpy (dst[k]->a + 4 * w, &word, 4); /* the kernel printed host-order words */
+            }
+        }
+      found = true;
+    }
+  fclose (f);
+  return found;
+}
+
+static enum value_state
+fd_table_field (struct live_event *ev, int fdarg, const char *f, struct value *out)
+{
+  char link[64], target[PATH_MAX];
+  int fd = (int) ev->req->data.args[fdarg];
+  snprintf (link, sizeof link, "/proc/%u/fd/%d", ev->req->pid, fd);
+  ssize_t n = readlink (link, target, sizeof target - 1);
+
+  if (n < 0)
+    return errno == ENOENT ? VAL_ABSENT : VAL_UNREADABLE;
+  target[n] = '\0';
+  unsigned long ino;
+  if (sscanf (target, "socket:[%lu]", &ino) != 1)
+    {
+      /* A file or another kind of object: its path is the name. */
+      if (strcmp (f, "fd.name") == 0)
+        return set_str (out, arena_strndup (ev->arena, target, (size_t) n), (size_t) n);
+      if (strcmp (f, "fd.typechar") == 0 || strcmp (f, "fd.type") == 0)
+        {
+          bool file = target[0] == '/';
+          if (f[7] == 'c')
+            return set_str (out, file ? "f" : "o", 1);
+          return file ? set_str (out, "file", 4) : set_str (out, "other", 5);
+        }
+      return VAL_ABSENT;
+    }
+  static const char *const tables[] = { "tcp", "udp", "tcp6", "udp6" };
+  struct ipaddr la, ra;
+  int lport, rport;
+  size_t t = 0;
+  for (; t < ARRAY_SIZE (tables); t++)
+    if (socket_lookup ((pid_t) ev->req->pid, tables[t], ino, &la, &lport, &ra, &rport))
+      break;
+  if (!seccomp_notif_valid (ev->listener, ev->req->id))
+    return VAL_UNREADABLE;
+  if (t == ARRAY_SIZE (tables))
+    {
+      /* Not an IP socket vigil can find: unix, netlink... */
+      if (strcmp (f, "fd.typechar") == 0)
+        return set_str (out, "u", 1);
+      if (strcmp (f, "fd.type") == 0)
+        return set_str (out, "unix", 4);
+      return VAL_UNREADABLE;
+    }
+  bool v6 = t >= 2;
+  if (strcmp (f, "fd.typechar") == 0)
+    return set_str (out, v6 ? "6" : "4", 1);
+  if (strcmp (f, "fd.type") == 0)
+    return set_str (out, v6 ? "ipv6" : "ipv4", 4);
+  if (strcmp (f, "fd.l4proto") == 0)
+    return set_str (out, t % 2 ? "udp" : "tcp", 3);
+  if (strcmp (f, "fd.sockfamily") == 0)
+    return set_str (out, "ip", 2);
+  const struct ipaddr *ip = NULL;
+  if (strcmp (f, "fd.lip") == 0 || strcmp (f, "fd.lnet") == 0)
+    ip = &la;
+  else if (strcmp (f, "fd.rip") == 0 || strcmp (f, "fd.rnet") == 0)
+    ip = &ra;
+  if (ip)
+    {
+      out->kind = VK_IP;
+      out->u.ip = *ip;
+      return VAL_PRESENT;
+    }
+  if (strcmp (f, "fd.lport") == 0)
+    return set_int (out, lport);
+  if (strcmp (f, "fd.rport") == 0)
+    return set_int (out, rport);
+  return VAL_UNREADABLE;
+}
+
 static enum value_state
 fd_field (struct live_event *ev, const char *f, struct value *out)
 {
   struct value path;
   uint64_t a, l;
+  const char *type = evttype_name (ev->base.type);
+  int fdarg = type ? fd_arg (type) : -1;
 
   if (sockaddr_arg (ev, &a, &l))
     return net_field (ev, f, out);
+  if (fdarg >= 0)
+    return fd_table_field (ev, fdarg, f, out);
 
   if (strcmp (f, "fd.name") == 0)
     return open_path (ev, false, out);

