@@ -129,6 +129,31 @@ path_arg (const char *type)
   return -1;
 }
 
+/* p made absolute against the target's cwd (AT_FDCWD) or dirfd, and
+ * normalised lexically, as Falco's fd.name is (symlinks not resolved). */
+static enum value_state
+absolute_path (struct live_event *ev, const char *p, size_t len, int dirfd, struct value *out)
+{
+  char link[64], base[PATH_MAX];
+
+  if (p[0] == '/')
+    {
+      char *copy = arena_strndup (ev->arena, p, len);
+      return set_str (out, copy, path_normalize (copy));
+    }
+  if (dirfd == AT_FDCWD)
+    snprintf (link, sizeof link, "/proc/%u/cwd", ev->req->pid);
+  else
+    snprintf (link, sizeof link, "/proc/%u/fd/%d", ev->req->pid, dirfd);
+  ssize_t n = readlink (link, base, sizeof base - 1);
+  if (n < 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
+    return VAL_UNREADABLE;
+  base[n] = '\0';
+  char *full = arena_alloc (ev->arena, (size_t) n + len + 2);
+  sprintf (full, "%s/%s", base, p);
+  return set_str (out, full, path_normalize (full));
+}
+
 /* The path the target named, made absolute against its cwd or dirfd (as
  * Falco's fd.name is; symlinks are not resolved). */
 static enum value_state
@@ -145,26 +170,7 @@ open_path (struct live_event *ev, bool raw, struct value *out)
     return VAL_UNREADABLE;
   if (raw)
     return set_str (out, p, len);
-  if (p[0] == '/')
-    {
-      char *copy = arena_strndup (ev->arena, p, len);
-      return set_str (out, copy, path_normalize (copy));
-    }
-
-  char link[64], base[PATH_MAX];
-  int dirfd = arg == 1 ? (int) ev->req->data.args[0] : AT_FDCWD;
-  if (dirfd == AT_FDCWD)
-    snprintf (link, sizeof link, "/proc/%u/cwd", ev->req->pid);
-  else
-    snprintf (link, sizeof link, "/proc/%u/fd/%d", ev->req->pid, dirfd);
-  ssize_t n = readlink (link, base, sizeof base - 1);
-  if (n < 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
-    return VAL_UNREADABLE;
-  base[n] = '\0';
-  size_t total = (size_t) n + 1 + len;
-  char *full = arena_alloc (ev->arena, total + 1);
-  snprintf (full, total + 1, "%s/%s", base, p);
-  return set_str (out, full, path_normalize (full));
+  return absolute_path (ev, p, len, arg == 1 ? (int) ev->req->data.args[0] : AT_FDCWD, out);
 }
 
 /* ---- exec: the new program, read from the execve arguments ---- */
@@ -274,20 +280,9 @@ exec_path_raw (struct live_event *ev, struct value *out)
 
   if (read_arg_string (ev, arg, &p, &len) != VAL_PRESENT)
     return VAL_UNREADABLE;
-  if (p[0] == '/' || arg == 1)
-    {
-      char *copy = arena_strndup (ev->arena, p, len);
-      return set_str (out, copy, p[0] == '/' ? path_normalize (copy) : len);
-    }
-  char link[64], base[PATH_MAX];
-  snprintf (link, sizeof link, "/proc/%u/cwd", ev->req->pid);
-  ssize_t n = readlink (link, base, sizeof base - 1);
-  if (n < 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
-    return VAL_UNREADABLE;
-  base[n] = '\0';
-  char *full = arena_alloc (ev->arena, (size_t) n + len + 2);
-  sprintf (full, "%s/%s", base, p);
-  return set_str (out, full, path_normalize (full));
+  if (len == 0)
+    return set_str (out, p, len); /* execveat(fd, "", AT_EMPTY_PATH): the fd itself */
+  return absolute_path (ev, p, len, arg == 1 ? (int) ev->req->data.args[0] : AT_FDCWD, out);
 }
 
 /* The new program's name, as the kernel will set comm: the file's base
@@ -1090,8 +1085,7 @@ live_extract (struct event *base, const struct field_ref *ref, struct value *out
     return set_str (out, "<", 1);
   if (strcmp (name, "thread.tid") == 0)
     return set_int (out, ev->req->pid);
-  if (strcmp (name, "evt.res") == 0 || strcmp (name, "evt.rawres") == 0 || strcmp (name, "fd.num") == 0
-      || strcmp (name, "evt.failed") == 0)
+  if (field_is_result (ref->def))
     return result_field (ev, name, out);
   if (strncmp (name, "evt.is_open_", 12) == 0)
     return open_flags_field (ev, name, out);

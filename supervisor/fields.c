@@ -527,3 +527,10 @@ field_ref_free (struct field_ref *r)
   memset (r, 0, sizeof *r);
   r->index = -1;
 }
+
+bool
+field_is_result (const struct field_def *def)
+{
+  return strcmp (def->name, "evt.res") == 0 || strcmp (def->name, "evt.rawres") == 0
+         || strcmp (def->name, "fd.num") == 0 || strcmp (def->name, "evt.failed") == 0;
+}

@@ -339,13 +339,6 @@ slot_intern (struct compiler *c, struct field_ref *ref)
   return r;
 }
 
-static bool
-field_is_result (const struct field_def *def)
-{
-  return strcmp (def->name, "evt.res") == 0 || strcmp (def->name, "evt.rawres") == 0
-         || strcmp (def->name, "fd.num") == 0 || strcmp (def->name, "evt.failed") == 0;
-}
-
 static const struct field_ref *
 resolve_field (struct compiler *c, struct unit *u, const struct cond_field *f)
 {

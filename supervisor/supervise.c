@@ -206,14 +206,6 @@ emit_alerts (struct supervisor *s, struct event *ev)
       s->o->emit (engine_alert_unknown (&s->m.v[i], action, ev->ts, ev->hostname), s->o->emit_ctx);
 }
 
-static bool
-is_result_field (const struct field_ref *ref)
-{
-  const char *n = ref->def->name;
-  return strcmp (n, "evt.res") == 0 || strcmp (n, "evt.rawres") == 0 || strcmp (n, "fd.num") == 0
-         || strcmp (n, "evt.failed") == 0;
-}
-
 static void
 prefetch_outputs (struct supervisor *s, struct live_event *ev)
 {
@@ -228,7 +220,7 @@ prefetch_outputs (struct supervisor *s, struct live_event *ev)
       struct field_ref **refs = output_format_fields (s->m.v[i].rule->fmt, &nf);
       for (size_t k = 0; k < nf; k++)
         {
-          if (is_result_field (refs[k]))
+          if (field_is_result (refs[k]->def))
             eval_field_forget (s->st, refs[k]);
           eval_field (s->st, &ev->base, refs[k], &v);
         }

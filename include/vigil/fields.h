@@ -71,6 +71,11 @@ struct field_def {
 /** The whole catalogue, in display order. */
 const struct field_def *fields_all (size_t *count);
 
+/** True for fields about a syscall's result (evt.res, evt.rawres,
+ *  evt.failed, fd.num): live supervision evaluates them as if the syscall
+ *  succeeded, and alerts show them as <NA>. */
+bool field_is_result (const struct field_def *def);
+
 /** Exact-name lookup (no argument part), or NULL. */
 const struct field_def *fields_lookup (const char *name);
 
