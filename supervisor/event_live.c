@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 
+#include "vigil/emulate_open.h"
 #include "vigil/event_live.h"
 #include "vigil/evttypes.h"
 #include "vigil/source_seccomp.h"
@@ -68,9 +69,17 @@ set_int (struct value *out, int64_t v)
 
 /* A string argument of the syscall, read from the target's memory and
  * checked to belong to the notifying process. */
+static int path_arg (const char *type);
+
 static enum value_state
 read_arg_string (struct live_event *ev, int arg, const char **s, size_t *len)
 {
+  if (ev->open_call && arg == path_arg (evttype_name (ev->base.type)))
+    {
+      *s = ev->open_call->path;
+      *len = strlen (ev->open_call->path);
+      return VAL_PRESENT;
+    }
   char *buf = arena_alloc (ev->arena, LIVE_STRING_MAX);
   bool truncated;
   ssize_t n = target_read_string (ev->req->pid, ev->req->data.args[arg], buf, LIVE_STRING_MAX, &truncated);
@@ -170,6 +179,8 @@ open_path (struct live_event *ev, bool raw, struct value *out)
     return VAL_UNREADABLE;
   if (raw)
     return set_str (out, p, len);
+  if (ev->resolved)
+    return set_str (out, ev->resolved->path, strlen (ev->resolved->path));
   return absolute_path (ev, p, len, arg == 1 ? (int) ev->req->data.args[0] : AT_FDCWD, out);
 }
 
@@ -334,6 +345,13 @@ live_proc (struct live_event *ev)
         ev->proc = NULL;
     }
   return ev->proc;
+}
+
+pid_t
+live_event_tgid (struct live_event *ev)
+{
+  struct proc_entry *e = live_proc (ev);
+  return e ? e->pid : -1;
 }
 
 /* /proc/<tid>/status and friends, read once per event when a field needs
@@ -888,10 +906,16 @@ fd_field (struct live_event *ev, const char *f, struct value *out)
     {
       /* What the open will give: a directory, or a file (existing or to be
        * created).  Looked up as the target sees the tree. */
-      char *where = arena_alloc (ev->arena, path.u.s.len + 32);
-      sprintf (where, "/proc/%u/root%s", ev->req->pid, path.u.s.p);
       struct stat st;
-      bool dir = stat (where, &st) == 0 && S_ISDIR (st.st_mode);
+      bool dir;
+      if (ev->resolved)
+        dir = !ev->resolved->missing && S_ISDIR (ev->resolved->st.st_mode);
+      else
+        {
+          char *where = arena_alloc (ev->arena, path.u.s.len + 32);
+          sprintf (where, "/proc/%u/root%s", ev->req->pid, path.u.s.p);
+          dir = stat (where, &st) == 0 && S_ISDIR (st.st_mode);
+        }
       if (f[3] == 't' && f[7] == 'c')
         return set_str (out, dir ? "d" : "f", 1);
       return dir ? set_str (out, "directory", 9) : set_str (out, "file", 4);
@@ -907,7 +931,9 @@ open_flags_field (struct live_event *ev, const char *f, struct value *out)
 
   if (t == NULL || path_arg (t) < 0)
     return VAL_ABSENT;
-  if (strcmp (t, "creat") == 0)
+  if (ev->open_call)
+    flags = (int64_t) ev->open_call->flags;
+  else if (strcmp (t, "creat") == 0)
     flags = O_CREAT | O_WRONLY | O_TRUNC;
   else if (strcmp (t, "openat2") == 0)
     {

@@ -18,7 +18,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
+#include <seccomp.h>
 
+#include "vigil/emulate_open.h"
 #include "vigil/entry_watch.h"
 #include "vigil/event_live.h"
 #include "vigil/source_seccomp.h"
@@ -52,6 +55,8 @@ struct supervisor {
   int sigfd;
   pid_t child;
   struct entry_watch entries;
+  bool privileged; /* vigil holds capabilities: act with the target's credentials */
+  uint32_t native_arch;
   bool child_exited;
   int child_status;
   uint64_t nevents;
@@ -227,6 +232,90 @@ prefetch_outputs (struct supervisor *s, struct live_event *ev)
     }
 }
 
+/* ---- emulated opens ---- */
+
+static bool
+emulates_open (const struct supervisor *s, const struct live_event *ev)
+{
+  return s->o->engine->cfg.mode != MODE_MONITOR && ev->req->data.arch == s->native_arch
+         && open_call_supported (ev->req->data.nr) && s->rs->need[ev->base.type].enforce;
+}
+
+/* The open as the rules allowed it: performed on the object they saw. */
+static void
+open_perform (struct supervisor *s, const struct seccomp_notif *req, struct resolved_path *r,
+              const struct open_call *call, const struct target_creds *creds)
+{
+  int fd;
+
+  if (open_may_block (r))
+    {
+      int e = open_finish_async (s->listener, req->id, r, call, s->privileged ? creds : NULL);
+      if (e < 0)
+        seccomp_notif_fail (s->listener, req->id, -e);
+      return;
+    }
+  fd = open_finish (r, call, creds->umask);
+  if (fd < 0)
+    seccomp_notif_fail (s->listener, req->id, -fd);
+  else
+    open_answer_fd (s->listener, req->id, fd, call);
+}
+
+/* Resolve, decide on the object found, then open it.  Whatever fails
+ * answers the workload: with the error its own syscall would have had, or
+ * EPERM where vigil could not see (fail closed). */
+static void
+handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev)
+{
+  struct open_call call;
+  struct resolve_request rq;
+  struct path_handles h = { .root = -1, .start = -1 };
+  struct resolved_path r = { .fd = -1 };
+  struct target_creds creds = { .umask = 022 };
+  struct creds_saved saved = { 0 };
+  vigil_error_t err = NULL;
+  int res;
+
+  res = open_call_read (req, s->listener, &call);
+  if (res < 0)
+    {
+      seccomp_notif_fail (s->listener, req->id, -res);
+      return;
+    }
+  ev->open_call = &call;
+  open_call_request (&call, &rq);
+  pid_t tgid = live_event_tgid (ev);
+  bool creates = (call.flags & O_CREAT) || (call.flags & O_TMPFILE) == O_TMPFILE;
+  if (tgid < 0 || ((s->privileged || creates) && target_creds_read ((pid_t) req->pid, &creds, &err) < 0))
+    res = -EPERM;
+  else
+    res = path_handles_open ((pid_t) req->pid, tgid, &rq, &h);
+  if (res == 0 && s->privileged && target_creds_assume (&creds, &saved, &err) < 0)
+    res = -EPERM;
+  vigil_error_release (&err);
+  if (res == 0)
+    res = path_resolve (&h, &rq, &r);
+  ev->resolved = res == 0 ? &r : NULL;
+
+  eval_state_reset (s->st);
+  rules_evaluate (s->rs, s->st, &ev->base, &s->m);
+  if (s->m.n)
+    prefetch_outputs (s, ev);
+  if (s->m.action != ACTION_LOG)
+    answer (s, req, s->m.action);
+  else if (res < 0)
+    seccomp_notif_fail (s->listener, req->id, -res);
+  else
+    open_perform (s, req, &r, &call, &creds);
+  target_creds_restore (&saved);
+  path_handles_close (&h);
+  if (r.fd >= 0)
+    close (r.fd);
+  if (s->m.n)
+    emit_alerts (s, &ev->base);
+}
+
 static void
 handle_notification (struct supervisor *s)
 {
@@ -241,6 +330,11 @@ handle_notification (struct supervisor *s)
     }
   arena_reset (&s->arena);
   live_event_init (&ev, s->src, &req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
+  if (emulates_open (s, &ev))
+    {
+      handle_open (s, &req, &ev);
+      return;
+    }
   eval_state_reset (s->st);
   rules_evaluate (s->rs, s->st, &ev.base, &s->m);
   if (s->m.n)
@@ -393,6 +487,18 @@ loop (struct supervisor *s)
   return status;
 }
 
+/* With any capability, vigil could do for the workload what the workload
+ * may not: emulated syscalls must then act with the target's credentials. */
+static bool
+holds_capabilities (void)
+{
+  struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct d[2];
+  if (syscall (SYS_capget, &h, d) < 0)
+    return true;
+  return (d[0].permitted | d[1].permitted | d[0].effective | d[1].effective) != 0;
+}
+
 int
 supervise_run (const struct supervise_opts *o, vigil_error_t *err)
 {
@@ -411,6 +517,14 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
     }
   if (block_signals (&s, &oldmask, err) < 0)
     goto out;
+  /* Emulated opens set the target's umask on this thread only. */
+  if (unshare (CLONE_FS) < 0)
+    {
+      vigil_make_error (err, errno, "unshare(CLONE_FS)");
+      goto out;
+    }
+  s.privileged = holds_capabilities ();
+  s.native_arch = seccomp_arch_native ();
   s.st = eval_state_new (s.rs);
   s.src = live_source_new (o->container);
   entry_watch_start (&s.entries);

@@ -10,6 +10,9 @@
 #include "vigil/event.h"
 #include "vigil/procinfo.h"
 
+struct open_call;     /* emulate_open.h */
+struct resolved_path; /* path_resolve.h */
+
 /* What lives across events: the process table, the user database, the
  * container's identity, scratch space for /proc reads. */
 struct live_source {
@@ -36,11 +39,19 @@ struct live_event {
   int listener;        /* to check the notification is still valid after reads */
   uint64_t num;        /* evt.num */
   struct arena *arena; /* storage for extracted strings, reset per event */
+  /* An emulated open: the call as vigil read it once, and the object its
+   * walk reached (NULL when the walk failed).  Rules see exactly these. */
+  const struct open_call *open_call;
+  const struct resolved_path *resolved;
 };
 
 /** Prepare ev for the notification req. */
 void live_event_init (struct live_event *ev, struct live_source *src, const struct seccomp_notif *req, int listener,
                       uint64_t num, const char *hostname, struct arena *arena);
+
+/** The notifier's thread group id (from the process table), or -1 when
+ *  it is gone. */
+pid_t live_event_tgid (struct live_event *ev);
 
 /** After the answer: keep the process table true (an exec let through). */
 void live_event_after (struct live_event *ev, bool continued);

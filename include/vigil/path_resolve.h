@@ -1,0 +1,57 @@
+/* vigil: resolving a path as the kernel would for the workload.
+ *
+ * An emulated syscall must act on the object the workload's own syscall
+ * would reach, and vigil decides on that object, never on the string
+ * alone.  The walk starts at the target's root, cwd or dirfd (handles
+ * taken from /proc/<tid>), so it sees the target's mounts and chroot.
+ * /proc/self and /proc/thread-self name the walker: they are read as the
+ * target's; magic links (fd/N, cwd, root, exe) are followed from the
+ * target's /proc entries; and the workload never reaches vigil's own
+ * /proc entries (only their world-readable status files). */
+#ifndef VIGIL_PATH_RESOLVE_H
+#define VIGIL_PATH_RESOLVE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/* Where a walk may start, taken from /proc/<tid> with vigil's own
+ * credentials (those access checks use the filesystem credentials). */
+struct path_handles {
+  pid_t tid, tgid;
+  int root;       /* O_PATH of the target's root */
+  int start;      /* O_PATH of the cwd or dirfd, or -1 for an absolute path */
+  bool same_root; /* the target's root is vigil's: the fast walk applies */
+};
+
+struct resolve_request {
+  int dirfd;          /* the target's dirfd, or AT_FDCWD */
+  const char *path;   /* vigil's copy of the string */
+  bool follow_last;   /* follow a symlink in the last component */
+  bool parent_if_missing; /* O_CREAT: a missing last component yields its parent */
+  uint64_t resolve;   /* RESOLVE_* the target asked for (openat2) */
+};
+
+struct resolved_path {
+  int fd;                  /* O_PATH: the object, or its parent when missing */
+  bool missing;            /* the last component does not exist */
+  char name[NAME_MAX + 1]; /* when missing: the component to create */
+  char path[PATH_MAX];     /* the object's path as the target sees it */
+  struct stat st;          /* of fd */
+  bool on_procfs;
+};
+
+/** Take the walk's starting handles for rq.  Returns 0 or -errno (EBADF
+ *  for a dirfd the target does not hold, ESRCH when it is gone). */
+int path_handles_open (pid_t tid, pid_t tgid, const struct resolve_request *rq, struct path_handles *h);
+
+void path_handles_close (struct path_handles *h);
+
+/** Resolve rq from h with the calling thread's credentials (the target's,
+ *  see target_creds.h).  Returns 0 with out->fd open, or -errno as the
+ *  workload's syscall would fail (ENOENT, ENOTDIR, ELOOP, EACCES...). */
+int path_resolve (const struct path_handles *h, const struct resolve_request *rq, struct resolved_path *out);
+
+#endif

@@ -1,0 +1,244 @@
+/* vigil: opens performed by vigil for the workload. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <pthread.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "vigil/emulate_open.h"
+#include "vigil/source_seccomp.h"
+
+#ifndef FUSE_SUPER_MAGIC
+#define FUSE_SUPER_MAGIC 0x65735546
+#endif
+
+bool
+open_call_supported (int nr)
+{
+  return nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat;
+}
+
+static int
+read_failure (void)
+{
+  /* A bad pointer is the workload's own error; anything else means vigil
+   * could not see: fail closed. */
+  return errno == EFAULT ? -EFAULT : -EPERM;
+}
+
+int
+open_call_read (const struct seccomp_notif *req, int listener, struct open_call *call)
+{
+  const __u64 *a = req->data.args;
+  int nr = req->data.nr;
+  uint64_t path_addr;
+  bool truncated;
+
+  memset (call, 0, sizeof *call);
+  call->dirfd = AT_FDCWD;
+  if (nr == SYS_open || nr == SYS_creat)
+    {
+      path_addr = a[0];
+      call->flags = nr == SYS_creat ? (uint64_t) (O_CREAT | O_WRONLY | O_TRUNC) : (uint32_t) a[1];
+      call->mode = (mode_t) (nr == SYS_creat ? a[1] : a[2]);
+    }
+  else
+    {
+      call->dirfd = (int) a[0];
+      path_addr = a[1];
+      call->flags = (uint32_t) a[2];
+      call->mode = (mode_t) a[3];
+    }
+  if (nr == SYS_openat2)
+    {
+      struct open_how how;
+      if (a[3] < sizeof how)
+        return -EINVAL;
+      if (target_read ((pid_t) req->pid, a[2], &how, sizeof how) < 0)
+        return read_failure ();
+      if (a[3] > sizeof how)
+        return -E2BIG; /* extensions vigil does not know: refuse, as an old kernel would */
+      call->flags = how.flags;
+      call->mode = (mode_t) how.mode;
+      call->resolve = how.resolve;
+    }
+  if (target_read_string ((pid_t) req->pid, path_addr, call->path, sizeof call->path, &truncated) < 0)
+    return read_failure ();
+  if (truncated)
+    return -ENAMETOOLONG;
+  if (!seccomp_notif_valid (listener, req->id))
+    return -ESRCH;
+  if (call->path[0] == '\0')
+    return -ENOENT;
+  return 0;
+}
+
+void
+open_call_request (const struct open_call *call, struct resolve_request *rq)
+{
+  bool excl_create = (call->flags & O_CREAT) && (call->flags & O_EXCL);
+
+  rq->dirfd = call->dirfd;
+  rq->path = call->path;
+  rq->follow_last = !(call->flags & O_NOFOLLOW) && !excl_create;
+  rq->parent_if_missing = (call->flags & O_CREAT) != 0;
+  rq->resolve = call->resolve;
+}
+
+bool
+open_may_block (const struct resolved_path *r)
+{
+  struct statfs sf;
+
+  if (r->missing || S_ISREG (r->st.st_mode) || S_ISDIR (r->st.st_mode) || S_ISLNK (r->st.st_mode))
+    return fstatfs (r->fd, &sf) == 0 && sf.f_type == FUSE_SUPER_MAGIC;
+  if (S_ISCHR (r->st.st_mode))
+    {
+      /* mem devices (null, zero, urandom), /dev/tty, ptmx and ptys open
+       * at once; a serial line may wait for its carrier. */
+      unsigned maj = major (r->st.st_rdev);
+      return !(maj == 1 || maj == 5 || (maj >= 136 && maj <= 143));
+    }
+  return true; /* FIFOs, and whatever else */
+}
+
+int
+open_finish (const struct resolved_path *r, const struct open_call *call, mode_t umask_value)
+{
+  int flags = (int) call->flags;
+  char self[64];
+  int fd;
+
+  if (r->missing)
+    {
+      /* O_NOFOLLOW: a symlink planted since the walk is not followed. */
+      mode_t old = umask (umask_value);
+      fd = openat (r->fd, r->name, flags | O_NOFOLLOW | O_CLOEXEC, call->mode);
+      int e = errno;
+      umask (old);
+      return fd < 0 ? -e : fd;
+    }
+  if ((flags & O_CREAT) && (flags & O_EXCL))
+    return -EEXIST;
+  if (flags & O_PATH)
+    {
+      if ((flags & O_DIRECTORY) && !S_ISDIR (r->st.st_mode))
+        return -ENOTDIR;
+      fd = fcntl (r->fd, F_DUPFD_CLOEXEC, 0);
+      return fd < 0 ? -errno : fd;
+    }
+  if (S_ISLNK (r->st.st_mode))
+    return -ELOOP;
+  if ((flags & O_DIRECTORY) && !S_ISDIR (r->st.st_mode))
+    return -ENOTDIR;
+  /* Reopen the very object the rules saw, through vigil's own fd. */
+  snprintf (self, sizeof self, "/proc/self/fd/%d", r->fd);
+  fd = open (self, (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) | O_CLOEXEC);
+  return fd < 0 ? -errno : fd;
+}
+
+int
+open_answer_fd (int listener, uint64_t id, int fd, const struct open_call *call)
+{
+  struct seccomp_notif_addfd add = {
+    .id = id,
+    .flags = SECCOMP_ADDFD_FLAG_SEND,
+    .srcfd = (uint32_t) fd,
+    .newfd = 0,
+    .newfd_flags = (call->flags & O_CLOEXEC) ? O_CLOEXEC : 0,
+  };
+  int r;
+
+  while ((r = ioctl (listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) < 0 && errno == EINTR)
+    ;
+  int e = errno;
+  close (fd);
+  if (r >= 0)
+    return 0;
+  if (e == EMFILE || e == ENFILE)
+    {
+      /* The target's table is full: that is the answer. */
+      seccomp_notif_fail (listener, id, EMFILE);
+      return 0;
+    }
+  return -e; /* ENOENT: the target went away */
+}
+
+/* ---- blocking opens, on a thread of their own ---- */
+
+struct open_job {
+  int listener;
+  uint64_t id;
+  struct resolved_path r;
+  struct open_call call;
+  struct target_creds creds;
+  bool switch_creds;
+};
+
+static void *
+open_job_run (void *arg)
+{
+  struct open_job *j = arg;
+  struct creds_saved saved = { 0 };
+  vigil_error_t err = NULL;
+  int fd = -EPERM;
+
+  /* umask is per fs_struct: this thread's own, not vigil's. */
+  if (unshare (CLONE_FS) < 0)
+    fd = -errno;
+  else if (!j->switch_creds || target_creds_assume (&j->creds, &saved, &err) == 0)
+    {
+      fd = open_finish (&j->r, &j->call, j->creds.umask);
+      target_creds_restore (&saved);
+    }
+  vigil_error_release (&err);
+  if (fd >= 0)
+    open_answer_fd (j->listener, j->id, fd, &j->call);
+  else
+    seccomp_notif_fail (j->listener, j->id, -fd);
+  close (j->r.fd);
+  free (j);
+  return NULL;
+}
+
+int
+open_finish_async (int listener, uint64_t id, struct resolved_path *r, const struct open_call *call,
+                   const struct target_creds *creds)
+{
+  struct open_job *j = xcalloc (1, sizeof *j);
+  pthread_attr_t attr;
+  pthread_t t;
+  int e;
+
+  j->listener = listener;
+  j->id = id;
+  j->r = *r;
+  j->call = *call;
+  j->switch_creds = creds != NULL;
+  if (creds)
+    j->creds = *creds;
+  else
+    j->creds.umask = 022;
+  pthread_attr_init (&attr);
+  pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize (&attr, 64 * 1024);
+  e = pthread_create (&t, &attr, open_job_run, j);
+  pthread_attr_destroy (&attr);
+  if (e != 0)
+    {
+      free (j);
+      return -e;
+    }
+  r->fd = -1;
+  return 0;
+}

@@ -1,0 +1,442 @@
+/* vigil: resolving a path as the kernel would for the workload.
+ *
+ * Two walks.  The fast one is a single openat2(O_PATH) with
+ * RESOLVE_NO_MAGICLINKS, used when the target shares vigil's root: the
+ * kernel then walks exactly as it would for the target, except where the
+ * walk depends on who walks (procfs).  So a result on procfs, a magic link
+ * (ELOOP) or a create sends the request to the slow walk, which goes one
+ * component at a time and reads every symlink itself. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "vigil/path_resolve.h"
+
+#define MAX_SYMLINKS 40
+#define PROC_ROOT_INO 1
+
+static int
+openat2_path (int dirfd, const char *path, int flags, uint64_t resolve)
+{
+  struct open_how how = { .flags = (uint64_t) (O_PATH | O_CLOEXEC | flags), .mode = 0, .resolve = resolve };
+  int fd = (int) syscall (SYS_openat2, dirfd, path, &how, sizeof how);
+  return fd < 0 ? -errno : fd;
+}
+
+static bool
+fd_on_procfs (int fd)
+{
+  struct statfs sf;
+  return fstatfs (fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+int
+path_handles_open (pid_t tid, pid_t tgid, const struct resolve_request *rq, struct path_handles *h)
+{
+  char link[64];
+  struct stat mine, theirs;
+
+  memset (h, 0, sizeof *h);
+  h->tid = tid;
+  h->tgid = tgid;
+  h->start = -1;
+  snprintf (link, sizeof link, "/proc/%d/root", (int) tid);
+  h->root = open (link, O_PATH | O_CLOEXEC);
+  if (h->root < 0)
+    return errno == ENOENT ? -ESRCH : -errno;
+  h->same_root = fstat (h->root, &theirs) == 0 && stat ("/", &mine) == 0 && mine.st_dev == theirs.st_dev
+                 && mine.st_ino == theirs.st_ino;
+  if (rq->path[0] == '/')
+    return 0;
+  if (rq->dirfd == AT_FDCWD)
+    snprintf (link, sizeof link, "/proc/%d/cwd", (int) tid);
+  else
+    snprintf (link, sizeof link, "/proc/%d/fd/%d", (int) tid, rq->dirfd);
+  h->start = open (link, O_PATH | O_CLOEXEC);
+  if (h->start < 0)
+    {
+      int e = errno;
+      path_handles_close (h);
+      return rq->dirfd != AT_FDCWD && e == ENOENT ? -EBADF : -e;
+    }
+  return 0;
+}
+
+void
+path_handles_close (struct path_handles *h)
+{
+  if (h->root >= 0)
+    close (h->root);
+  if (h->start >= 0)
+    close (h->start);
+  h->root = h->start = -1;
+}
+
+/* ---- the slow walk ---- */
+
+struct walk {
+  const struct path_handles *h;
+  const struct resolve_request *rq;
+  int cur;
+  char rest[2 * PATH_MAX]; /* what is left to walk */
+  int links;
+};
+
+static void
+walk_set (struct walk *w, int fd)
+{
+  if (w->cur >= 0 && w->cur != w->h->root && w->cur != w->h->start)
+    close (w->cur);
+  w->cur = fd;
+}
+
+static bool
+is_root (const struct walk *w)
+{
+  struct stat a, b;
+  return fstat (w->cur, &a) == 0 && fstat (w->h->root, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+static bool
+is_procfs_root (int fd)
+{
+  struct stat st;
+  return fd_on_procfs (fd) && fstat (fd, &st) == 0 && st.st_ino == PROC_ROOT_INO;
+}
+
+static bool
+all_digits (const char *s)
+{
+  if (!*s)
+    return false;
+  for (; *s; s++)
+    if (*s < '0' || *s > '9')
+      return false;
+  return true;
+}
+
+/* Does the pid directory `name` in the procfs root `proc` belong to vigil
+ * (its thread group or one of its threads)?  Asked of that procfs, whose
+ * pid namespace may not be vigil's. */
+static bool
+is_vigil_pid (int proc, const char *name)
+{
+  char self[32], task[96];
+  ssize_t n = readlinkat (proc, "self", self, sizeof self - 1);
+  if (n <= 0)
+    return false;
+  self[n] = '\0';
+  if (strcmp (self, name) == 0)
+    return true;
+  snprintf (task, sizeof task, "%s/task/%s", self, name);
+  return faccessat (proc, task, F_OK, AT_EACCESS | AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* Is fd at or below the /proc/<pid> directory of vigil (on any procfs
+ * mount)?  Then *rest is the path below it.  Decided from where fd really
+ * is, so no dirfd, cwd or magic link leads around it. */
+static bool
+in_vigil_proc (int fd, char *rest, size_t size)
+{
+  char link[64], path[PATH_MAX];
+  snprintf (link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink (link, path, sizeof path - 1);
+  if (n <= 0 || path[0] != '/')
+    return false;
+  path[n] = '\0';
+  for (char *p = path + 1; *p; p = strchrnul (p, '/'), p += *p == '/')
+    {
+      char *end = strchrnul (p, '/');
+      char save = *end, name[32];
+      if ((size_t) (end - p) >= sizeof name)
+        continue;
+      memcpy (name, p, (size_t) (end - p));
+      name[end - p] = '\0';
+      if (!all_digits (name))
+        continue;
+      p[-1] = '\0';
+      int proc = open (p - 1 == path ? "/" : path, O_PATH | O_CLOEXEC | O_DIRECTORY);
+      p[-1] = '/';
+      bool mine = proc >= 0 && is_procfs_root (proc) && is_vigil_pid (proc, name);
+      if (proc >= 0)
+        close (proc);
+      if (mine)
+        {
+          *end = save;
+          snprintf (rest, size, "%s", *end ? end + 1 : "");
+          return true;
+        }
+    }
+  return false;
+}
+
+/* Put `front` before what is left to walk. */
+static int
+walk_prepend (struct walk *w, const char *front)
+{
+  size_t f = strlen (front), r = strlen (w->rest);
+  if (f + 1 + r + 1 > sizeof w->rest)
+    return -ENAMETOOLONG;
+  memmove (w->rest + f + 1, w->rest, r + 1);
+  memcpy (w->rest, front, f);
+  w->rest[f] = '/';
+  if (r == 0)
+    w->rest[f] = '\0';
+  return 0;
+}
+
+/* Pop the next component of w->rest into c; false when none is left. */
+static bool
+next_component (struct walk *w, char *c, size_t size, bool *last)
+{
+  char *p = w->rest;
+  while (*p == '/')
+    p++;
+  if (!*p)
+    return false;
+  char *end = strchrnul (p, '/');
+  size_t n = (size_t) (end - p);
+  if (n >= size)
+    n = size - 1;
+  memcpy (c, p, n);
+  c[n] = '\0';
+  while (*end == '/')
+    end++;
+  *last = *end == '\0';
+  memmove (w->rest, end, strlen (end) + 1);
+  return true;
+}
+
+/* A symlink at c in w->cur: read it as the target would. */
+static int
+follow_symlink (struct walk *w, const char *c, int linkfd)
+{
+  char target[PATH_MAX];
+  bool procfs = fd_on_procfs (w->cur);
+
+  if (++w->links > MAX_SYMLINKS)
+    return -ELOOP;
+  if (w->rq->resolve & (RESOLVE_NO_SYMLINKS))
+    return -ELOOP;
+  if (procfs && is_procfs_root (w->cur) && (strcmp (c, "self") == 0 || strcmp (c, "thread-self") == 0))
+    {
+      /* Names the walker: the target, not vigil. */
+      if (c[0] == 's')
+        snprintf (target, sizeof target, "%d", (int) w->h->tgid);
+      else
+        snprintf (target, sizeof target, "%d/task/%d", (int) w->h->tgid, (int) w->h->tid);
+      return walk_prepend (w, target);
+    }
+  if (procfs && !is_procfs_root (w->cur))
+    {
+      /* A magic link (fd/N, cwd, root, exe, ns/...): follow it in the
+       * kernel, from the entry of the process that owns it, never
+       * vigil's own. */
+      char rest[PATH_MAX];
+      if (in_vigil_proc (w->cur, rest, sizeof rest))
+        return -EACCES;
+      if (w->rq->resolve & RESOLVE_NO_MAGICLINKS)
+        return -ELOOP;
+      int fd = openat (w->cur, c, O_PATH | O_CLOEXEC);
+      if (fd < 0)
+        return -errno;
+      walk_set (w, fd);
+      return 1;
+    }
+  ssize_t n = readlinkat (linkfd, "", target, sizeof target - 1);
+  if (n < 0)
+    return -errno;
+  target[n] = '\0';
+  if (target[0] == '/')
+    {
+      if (w->rq->resolve & RESOLVE_BENEATH)
+        return -EXDEV;
+      walk_set (w, w->h->root);
+    }
+  return walk_prepend (w, target);
+}
+
+/* One step: enter component c of w->cur.  Returns 0 when walked, 1 when a
+ * magic link put w->cur on its target, -errno on failure, and ENOENT with
+ * *missing for a last component that does not exist. */
+static int
+step (struct walk *w, const char *c, bool last, bool *missing)
+{
+  bool follow = !last || w->rq->follow_last;
+
+  if (strcmp (c, ".") == 0)
+    return 0;
+  if (strcmp (c, "..") == 0)
+    {
+      if (is_root (w))
+        return 0;
+      if (w->rq->resolve & RESOLVE_BENEATH)
+        return -EXDEV;
+      int fd = openat2_path (w->cur, "..", 0, RESOLVE_NO_SYMLINKS);
+      if (fd < 0)
+        return fd;
+      walk_set (w, fd);
+      return 0;
+    }
+  int fd = openat2_path (w->cur, c, O_NOFOLLOW, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  if (fd == -ENOENT && last && w->rq->parent_if_missing)
+    {
+      *missing = true;
+      return -ENOENT;
+    }
+  if (fd < 0)
+    return fd;
+  struct stat st;
+  if (fstat (fd, &st) < 0)
+    {
+      int e = -errno;
+      close (fd);
+      return e;
+    }
+  if (S_ISLNK (st.st_mode) && follow)
+    {
+      int r = follow_symlink (w, c, fd);
+      close (fd);
+      return r;
+    }
+  if (!last && !S_ISDIR (st.st_mode))
+    {
+      close (fd);
+      return -ENOTDIR;
+    }
+  walk_set (w, fd);
+  return 0;
+}
+
+/* Of vigil's own /proc entries, the workload may read what the kernel
+ * shows any process: the directory and its status files. */
+static bool
+vigil_entry_allowed (const char *rest)
+{
+  static const char *const ok[] = { "", "stat", "status", "statm", "cmdline", "comm" };
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+    if (strcmp (rest, ok[i]) == 0)
+      return true;
+  return false;
+}
+
+static int
+walk_slow (const struct path_handles *h, const struct resolve_request *rq, struct resolved_path *out)
+{
+  struct walk w = { .h = h, .rq = rq, .cur = -1 };
+  char c[NAME_MAX + 1];
+  bool last = true, missing = false;
+  int r = 0;
+
+  if (strlen (rq->path) >= PATH_MAX)
+    return -ENAMETOOLONG;
+  strcpy (w.rest, rq->path);
+  if (rq->path[0] == '/' && (rq->resolve & RESOLVE_BENEATH))
+    return -EXDEV;
+  w.cur = rq->path[0] == '/' ? h->root : h->start;
+  while (next_component (&w, c, sizeof c, &last))
+    {
+      r = step (&w, c, last, &missing);
+      if (r == -ENOENT && missing)
+        {
+          snprintf (out->name, sizeof out->name, "%s", c);
+          r = 0;
+          break;
+        }
+      if (r < 0)
+        break;
+    }
+  if (r < 0)
+    {
+      walk_set (&w, -1);
+      return r;
+    }
+  out->missing = missing;
+  out->fd = w.cur == h->root || w.cur == h->start ? fcntl (w.cur, F_DUPFD_CLOEXEC, 0) : w.cur;
+  return out->fd < 0 ? -errno : 0;
+}
+
+/* ---- the result ---- */
+
+/* The path of fd as the target sees it: vigil's view, less the target's
+ * root when that is not vigil's. */
+static void
+describe (const struct path_handles *h, struct resolved_path *out)
+{
+  char link[64], root[PATH_MAX];
+  snprintf (link, sizeof link, "/proc/self/fd/%d", out->fd);
+  ssize_t n = readlink (link, out->path, sizeof out->path - 1);
+  out->path[n > 0 ? n : 0] = '\0';
+  if (!h->same_root && out->path[0] == '/')
+    {
+      snprintf (link, sizeof link, "/proc/%d/root", (int) h->tid);
+      ssize_t r = readlink (link, root, sizeof root - 1);
+      if (r > 1 && strncmp (out->path, root, (size_t) r) == 0 && (out->path[r] == '/' || out->path[r] == '\0'))
+        memmove (out->path, out->path + r, strlen (out->path + r) + 1);
+      if (!out->path[0])
+        strcpy (out->path, "/");
+    }
+  if (out->missing)
+    {
+      size_t len = strlen (out->path);
+      snprintf (out->path + len, sizeof out->path - len, "%s%s", len && out->path[len - 1] == '/' ? "" : "/",
+                out->name);
+    }
+}
+
+int
+path_resolve (const struct path_handles *h, const struct resolve_request *rq, struct resolved_path *out)
+{
+  int r = -ELOOP;
+
+  memset (out, 0, sizeof *out);
+  out->fd = -1;
+  if (h->same_root && !rq->parent_if_missing)
+    {
+      bool abs = rq->path[0] == '/';
+      r = openat2_path (abs ? h->root : h->start, rq->path, rq->follow_last ? 0 : O_NOFOLLOW,
+                        RESOLVE_NO_MAGICLINKS | rq->resolve | (abs ? RESOLVE_IN_ROOT : 0));
+      if (r >= 0 && fd_on_procfs (r))
+        {
+          close (r);
+          r = -ELOOP; /* walked as vigil: walk again as the target */
+        }
+    }
+  if (r >= 0)
+    out->fd = r;
+  else if (r == -ELOOP)
+    {
+      if (rq->resolve & (RESOLVE_IN_ROOT | RESOLVE_NO_XDEV) && !h->same_root)
+        return -EXDEV; /* not emulated: refuse rather than guess */
+      r = walk_slow (h, rq, out);
+      if (r < 0)
+        return r;
+    }
+  else
+    return r;
+  if (fstat (out->fd, &out->st) < 0)
+    {
+      int e = -errno;
+      close (out->fd);
+      out->fd = -1;
+      return e;
+    }
+  out->on_procfs = fd_on_procfs (out->fd);
+  char rest[PATH_MAX];
+  if (out->on_procfs && in_vigil_proc (out->fd, rest, sizeof rest) && (out->missing || !vigil_entry_allowed (rest)))
+    {
+      close (out->fd);
+      out->fd = -1;
+      return -EACCES;
+    }
+  describe (h, out);
+  return 0;
+}

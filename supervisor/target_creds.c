@@ -1,0 +1,214 @@
+/* vigil: acting on the filesystem with a target's credentials. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "vigil/target_creds.h"
+
+static int
+read_status (pid_t tid, char *buf, size_t size)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/status", (int) tid);
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  ssize_t n = read (fd, buf, size - 1);
+  int e = errno;
+  close (fd);
+  if (n <= 0)
+    {
+      errno = n == 0 ? ESRCH : e;
+      return -1;
+    }
+  buf[n] = '\0';
+  return 0;
+}
+
+static const char *
+status_line (const char *buf, const char *key)
+{
+  size_t k = strlen (key);
+  for (const char *p = buf; p && *p; p = strchr (p, '\n'), p = p ? p + 1 : NULL)
+    if (strncmp (p, key, k) == 0)
+      return p + k;
+  return NULL;
+}
+
+/* The fourth number of "Uid:\treal\teffective\tsaved\tfs". */
+static int
+fourth (const char *line, unsigned long *out)
+{
+  char *end;
+  for (int i = 0; i < 4; i++)
+    {
+      if (line == NULL)
+        return -1;
+      *out = strtoul (line, &end, 10);
+      if (end == line)
+        return -1;
+      line = end;
+    }
+  return 0;
+}
+
+int
+target_creds_read (pid_t tid, struct target_creds *c, vigil_error_t *err)
+{
+  char buf[4096];
+  const char *l;
+  unsigned long v;
+
+  if (read_status (tid, buf, sizeof buf) < 0)
+    return vigil_make_error (err, errno, "/proc/%d/status", (int) tid);
+  memset (c, 0, sizeof *c);
+  if (fourth (status_line (buf, "Uid:"), &v) < 0)
+    return vigil_make_error (err, EIO, "/proc/%d/status: no Uid line", (int) tid);
+  c->fsuid = (uid_t) v;
+  if (fourth (status_line (buf, "Gid:"), &v) < 0)
+    return vigil_make_error (err, EIO, "/proc/%d/status: no Gid line", (int) tid);
+  c->fsgid = (gid_t) v;
+  l = status_line (buf, "Groups:");
+  for (char *end; l && c->ngroups < TARGET_GROUPS_MAX; l = end)
+    {
+      v = strtoul (l, &end, 10);
+      if (end == l)
+        break;
+      c->groups[c->ngroups++] = (gid_t) v;
+    }
+  l = status_line (buf, "CapEff:");
+  if (l == NULL || sscanf (l, "%" SCNx64, &c->cap_effective) != 1)
+    return vigil_make_error (err, EIO, "/proc/%d/status: no CapEff line", (int) tid);
+  l = status_line (buf, "Umask:");
+  c->umask = l ? (mode_t) strtoul (l, NULL, 8) : 022;
+  return 0;
+}
+
+static int
+caps_get (uint32_t eff[2], uint32_t prm[2], uint32_t inh[2])
+{
+  struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct d[2];
+  if (syscall (SYS_capget, &h, d) < 0)
+    return -1;
+  for (int i = 0; i < 2; i++)
+    {
+      eff[i] = d[i].effective;
+      prm[i] = d[i].permitted;
+      inh[i] = d[i].inheritable;
+    }
+  return 0;
+}
+
+static int
+caps_set (const uint32_t eff[2], const uint32_t prm[2], const uint32_t inh[2])
+{
+  struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct d[2];
+  for (int i = 0; i < 2; i++)
+    {
+      d[i].effective = eff[i];
+      d[i].permitted = prm[i];
+      d[i].inheritable = inh[i];
+    }
+  return (int) syscall (SYS_capset, &h, d);
+}
+
+static uid_t
+current_fsuid (void)
+{
+  return (uid_t) syscall (SYS_setfsuid, (uid_t) -1);
+}
+
+static gid_t
+current_fsgid (void)
+{
+  return (gid_t) syscall (SYS_setfsgid, (gid_t) -1);
+}
+
+static bool
+groups_equal (const gid_t *a, int na, const gid_t *b, int nb)
+{
+  if (na != nb)
+    return false;
+  for (int i = 0; i < na; i++)
+    if (a[i] != b[i])
+      return false;
+  return true;
+}
+
+bool
+target_creds_match_self (const struct target_creds *c)
+{
+  uint32_t eff[2], prm[2], inh[2];
+  gid_t g[TARGET_GROUPS_MAX];
+  int ng = (int) syscall (SYS_getgroups, TARGET_GROUPS_MAX, g);
+
+  if (caps_get (eff, prm, inh) < 0 || ng < 0)
+    return false;
+  uint64_t mine = (uint64_t) eff[1] << 32 | eff[0];
+  return current_fsuid () == c->fsuid && current_fsgid () == c->fsgid
+         && groups_equal (g, ng, c->groups, c->ngroups) && (mine & ~c->cap_effective) == 0;
+}
+
+int
+target_creds_assume (const struct target_creds *c, struct creds_saved *s, vigil_error_t *err)
+{
+  memset (s, 0, sizeof *s);
+  if (caps_get (s->cap_eff, s->cap_prm, s->cap_inh) < 0)
+    return vigil_make_error (err, errno, "capget");
+  s->fsuid = current_fsuid ();
+  s->fsgid = current_fsgid ();
+  s->ngroups = (int) syscall (SYS_getgroups, TARGET_GROUPS_MAX, s->groups);
+  if (s->ngroups < 0)
+    return vigil_make_error (err, errno, "getgroups");
+  s->switched = true;
+  if (!groups_equal (s->groups, s->ngroups, c->groups, c->ngroups))
+    {
+      if (syscall (SYS_setgroups, (size_t) c->ngroups, c->groups) < 0)
+        goto fail;
+      s->groups_changed = true;
+    }
+  /* setfsuid/setfsgid report failure only through the value read back. */
+  if (s->fsgid != c->fsgid && (syscall (SYS_setfsgid, c->fsgid), current_fsgid ()) != c->fsgid)
+    goto fail;
+  if (s->fsuid != c->fsuid && (syscall (SYS_setfsuid, c->fsuid), current_fsuid ()) != c->fsuid)
+    goto fail;
+  uint32_t eff[2] = { s->cap_eff[0] & (uint32_t) c->cap_effective, s->cap_eff[1] & (uint32_t) (c->cap_effective >> 32) };
+  if (eff[0] != s->cap_eff[0] || eff[1] != s->cap_eff[1])
+    {
+      if (caps_set (eff, s->cap_prm, s->cap_inh) < 0)
+        goto fail;
+      s->caps_changed = true;
+    }
+  return 0;
+fail:
+  {
+    int e = errno ? errno : EPERM;
+    target_creds_restore (s);
+    return vigil_make_error (err, e, "cannot act with the target's credentials");
+  }
+}
+
+void
+target_creds_restore (struct creds_saved *s)
+{
+  if (!s->switched)
+    return;
+  /* Capabilities first: restoring groups and fsgid may need CAP_SETGID. */
+  caps_set (s->cap_eff, s->cap_prm, s->cap_inh);
+  if (s->groups_changed)
+    syscall (SYS_setgroups, (size_t) s->ngroups, s->groups);
+  syscall (SYS_setfsgid, s->fsgid);
+  syscall (SYS_setfsuid, s->fsuid);
+  /* Returning to fsuid 0 raised the filesystem capabilities again; make
+   * the effective set exactly what it was. */
+  caps_set (s->cap_eff, s->cap_prm, s->cap_inh);
+  s->switched = false;
+}
