@@ -130,13 +130,6 @@ open_finish (const struct resolved_path *r, const struct open_call *call, mode_t
     }
   if ((flags & O_CREAT) && (flags & O_EXCL))
     return -EEXIST;
-  if (flags & O_PATH)
-    {
-      if ((flags & O_DIRECTORY) && !S_ISDIR (r->st.st_mode))
-        return -ENOTDIR;
-      fd = fcntl (r->fd, F_DUPFD_CLOEXEC, 0);
-      return fd < 0 ? -errno : fd;
-    }
   if (S_ISLNK (r->st.st_mode))
     return -ELOOP;
   if ((flags & O_DIRECTORY) && !S_ISDIR (r->st.st_mode))
@@ -165,13 +158,11 @@ open_answer_fd (int listener, uint64_t id, int fd, const struct open_call *call)
   close (fd);
   if (r >= 0)
     return 0;
-  if (e == EMFILE || e == ENFILE)
-    {
-      /* The target's table is full: that is the answer. */
-      seccomp_notif_fail (listener, id, EMFILE);
-      return 0;
-    }
-  return -e; /* ENOENT: the target went away */
+  if (e == ENOENT)
+    return -e; /* the target went away: nothing to answer */
+  /* EMFILE: the target's table is full, which is the answer. */
+  seccomp_notif_fail (listener, id, e);
+  return 0;
 }
 
 /* ---- blocking opens, on a thread of their own ---- */

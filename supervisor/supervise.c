@@ -241,6 +241,30 @@ emulates_open (const struct supervisor *s, const struct live_event *ev)
          && open_call_supported (ev->req->data.nr) && s->rs->need[ev->base.type].enforce;
 }
 
+/* The walk failed, so the open fails whatever the rules say and reaches
+ * no object: a deny/kill that applied only because the path could not be
+ * read protects nothing, and the workload gets the kernel's own error. */
+static void
+drop_unknown_matches (struct match_set *m)
+{
+  size_t keep = 0;
+
+  m->action = ACTION_LOG;
+  m->enforcing = NULL;
+  for (size_t i = 0; i < m->n; i++)
+    {
+      if (m->v[i].unknown)
+        continue;
+      m->v[keep++] = m->v[i];
+      if (m->v[i].rule->action > m->action)
+        {
+          m->action = m->v[i].rule->action;
+          m->enforcing = m->v[i].rule;
+        }
+    }
+  m->n = keep;
+}
+
 /* The open as the rules allowed it: performed on the object they saw. */
 static void
 open_perform (struct supervisor *s, const struct seccomp_notif *req, struct resolved_path *r,
@@ -248,6 +272,15 @@ open_perform (struct supervisor *s, const struct seccomp_notif *req, struct reso
 {
   int fd;
 
+  /* The kernel will not pass an O_PATH fd (ADDFD takes only real files).
+   * An O_PATH fd reads nothing: every use that reaches content (a reopen
+   * through /proc/self/fd, openat on it) comes back here, so letting this
+   * one continue after the decision gives nothing away. */
+  if (call->flags & O_PATH)
+    {
+      seccomp_notif_continue (s->listener, req->id);
+      return;
+    }
   if (open_may_block (r))
     {
       int e = open_finish_async (s->listener, req->id, r, call, s->privileged ? creds : NULL);
@@ -300,6 +333,8 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
 
   eval_state_reset (s->st);
   rules_evaluate (s->rs, s->st, &ev->base, &s->m);
+  if (res < 0)
+    drop_unknown_matches (&s->m);
   if (s->m.n)
     prefetch_outputs (s, ev);
   if (s->m.action != ACTION_LOG)
