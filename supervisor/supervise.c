@@ -24,6 +24,7 @@
 #include "vigil/emulate_open.h"
 #include "vigil/entry_watch.h"
 #include "vigil/event_live.h"
+#include "vigil/protect.h"
 #include "vigil/source_seccomp.h"
 #include "vigil/supervise.h"
 
@@ -57,6 +58,7 @@ struct supervisor {
   struct entry_watch entries;
   bool privileged; /* vigil holds capabilities: act with the target's credentials */
   uint32_t native_arch;
+  struct protect protect;
   bool child_exited;
   int child_status;
   uint64_t nevents;
@@ -74,9 +76,11 @@ struct supervisor {
 
 /* In the child: only async-signal-safe calls (the parent may have threads). */
 static void __attribute__ ((noreturn))
-child_exec (const struct supervise_opts *o, const struct seccomp_program *prog, const sigset_t *oldmask)
+child_exec (const struct supervisor *s, const struct seccomp_program *prog, const sigset_t *oldmask)
 {
+  const struct supervise_opts *o = s->o;
   vigil_error_t err = NULL;
+  const char *what = NULL;
 
   for (int sig = 1; sig < NSIG; sig++)
     signal (sig, SIG_DFL);
@@ -89,6 +93,11 @@ child_exec (const struct supervise_opts *o, const struct seccomp_program *prog, 
       signal (SIGTTOU, SIG_IGN);
       tcsetpgrp (STDIN_FILENO, getpgrp ());
       signal (SIGTTOU, SIG_DFL);
+    }
+  if (protect_apply_in_child (&s->protect, &what) < 0)
+    {
+      dprintf (STDERR_FILENO, "vigil: %s: %s\n", what, strerror (errno));
+      _exit (125);
     }
   if (seccomp_program_install (prog, &err) < 0)
     {
@@ -137,7 +146,7 @@ start_workload (struct supervisor *s, const struct seccomp_program *prog, const 
   if (s->child < 0)
     return vigil_make_error (err, errno, "clone");
   if (s->child == 0)
-    child_exec (s->o, prog, oldmask);
+    child_exec (s, prog, oldmask);
 
   /* Wait for the listener to appear, or for the child to fail first. */
   for (int i = 0;; i++)
@@ -509,6 +518,8 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
 
   if (seccomp_program_build (s.rs, &prog, err) < 0)
     return -1;
+  if (protect_prepare (&s.protect, o->keep_caps, err) < 0)
+    goto out;
   /* Not PID 1: still reap orphans of the workload, as a subreaper. */
   if (getpid () != 1 && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     {
@@ -530,6 +541,11 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   entry_watch_start (&s.entries);
   if (start_workload (&s, &prog, &oldmask, err) < 0)
     goto out;
+  if (protect_self (err) < 0)
+    {
+      kill (s.child, SIGKILL);
+      goto out;
+    }
   seccomp_program_free (&prog);
   ret = loop (&s);
 out:
@@ -543,5 +559,6 @@ out:
   entry_watch_stop (&s.entries);
   match_set_free (&s.m);
   arena_free (&s.arena);
+  protect_release (&s.protect);
   return ret;
 }
