@@ -24,6 +24,7 @@
 #include "vigil/emulate_open.h"
 #include "vigil/entry_watch.h"
 #include "vigil/event_live.h"
+#include "vigil/failclosed.h"
 #include "vigil/protect.h"
 #include "vigil/source_seccomp.h"
 #include "vigil/supervise.h"
@@ -59,6 +60,7 @@ struct supervisor {
   bool privileged; /* vigil holds capabilities: act with the target's credentials */
   uint32_t native_arch;
   struct protect protect;
+  struct failclosed *fc;
   bool child_exited;
   int child_status;
   uint64_t nevents;
@@ -325,6 +327,30 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
     emit_alerts (s, &ev->base);
 }
 
+/* A syscall a deny/kill rule covers, made by a process vigil cannot
+ * inspect (before evaluation: the probe; after: a read was refused and
+ * nothing denied): failed with EPERM rather than continued unseen.
+ * Returns true when it answered. */
+static bool
+answer_uninspectable (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev, bool evaluated)
+{
+  bool monitor = s->o->engine->cfg.mode == MODE_MONITOR;
+  int type = ev->base.type;
+
+  if (type < 0 || !s->rs->need[type].enforce)
+    return false;
+  if (evaluated ? !ev->uninspectable || s->m.action != ACTION_LOG : failclosed_can_inspect (s->listener, req))
+    return false;
+  if (monitor)
+    seccomp_notif_continue (s->listener, req->id);
+  else
+    seccomp_notif_fail (s->listener, req->id, EPERM);
+  struct alert *a = failclosed_alert (s->fc, req, monitor ? "would-deny" : "deny", ev->base.ts, s->o->hostname);
+  if (a)
+    s->o->emit (a, s->o->emit_ctx);
+  return true;
+}
+
 static void
 handle_notification (struct supervisor *s)
 {
@@ -339,6 +365,8 @@ handle_notification (struct supervisor *s)
     }
   arena_reset (&s->arena);
   live_event_init (&ev, s->src, &req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
+  if (answer_uninspectable (s, &req, &ev, false))
+    return;
   if (emulates_open (s, &ev))
     {
       handle_open (s, &req, &ev);
@@ -346,6 +374,8 @@ handle_notification (struct supervisor *s)
     }
   eval_state_reset (s->st);
   rules_evaluate (s->rs, s->st, &ev.base, &s->m);
+  if (answer_uninspectable (s, &req, &ev, true))
+    return;
   if (s->m.n)
     prefetch_outputs (s, &ev);
   answer (s, &req, s->m.action);
@@ -537,6 +567,7 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   s.privileged = holds_capabilities ();
   s.native_arch = seccomp_arch_native ();
   s.st = eval_state_new (s.rs);
+  s.fc = failclosed_new ();
   s.src = live_source_new (o->container);
   entry_watch_start (&s.entries);
   if (start_workload (&s, &prog, &oldmask, err) < 0)
@@ -560,5 +591,6 @@ out:
   match_set_free (&s.m);
   arena_free (&s.arena);
   protect_release (&s.protect);
+  failclosed_free (s.fc);
   return ret;
 }
