@@ -45,7 +45,9 @@ thread_main (void *arg)
 static int
 open_and_mkdir (const char *path, const char *dir)
 {
+  /* Twice: the internal alert comes once per process. */
   report ("open", open (path, O_RDONLY));
+  report ("open_again", open (path, O_RDONLY));
   report ("mkdir", mkdir (dir, 0700));
   return 0;
 }
