@@ -388,17 +388,19 @@ present_as (struct eval_state *st, int as)
   eval_state_rematch (st);
 }
 
-/* The type rule r sees the event as, or -1 when r does not apply: a
- * class sibling r does not name is presented as the one it names, if it
- * is a member at all (a clone without CLONE_NEW* flags is no namespace
- * operation).  A guard vigil cannot read counts as met: fail closed. */
-static int
-rule_sees_as (const struct rule *r, struct eval_state *st)
+/* The type rule r sees the event as (*as), or false when r does not
+ * apply: a class sibling r does not name is presented as the one it
+ * names, if it is a member at all (a clone without CLONE_NEW* flags is no
+ * namespace operation).  A guard vigil cannot read counts as met: fail
+ * closed. */
+static bool
+rule_sees_as (const struct rule *r, struct eval_state *st, int *as)
 {
   int type = st->ev->type;
 
+  *as = type;
   if (r->naliases == 0 || type < 0 || evttype_set_has (&r->types, type))
-    return type;
+    return true;
   for (size_t i = 0; i < r->naliases; i++)
     {
       const struct rule_alias *al = &r->aliases[i];
@@ -408,15 +410,15 @@ rule_sees_as (const struct rule *r, struct eval_state *st)
         {
           struct value v;
           present_as (st, type);
-          if (eval_field (st, st->ev, al->guard_ref, &v) == VAL_PRESENT
-              && !evtclass_guard_holds (al->guard, v.kind == VK_UINT ? (int64_t) v.u.u : v.u.i))
-            return -1;
-          if (st->cache[al->guard_ref->slot].state == VAL_ABSENT)
-            return -1;
+          enum value_state s = eval_field (st, st->ev, al->guard_ref, &v);
+          if (s == VAL_ABSENT
+              || (s == VAL_PRESENT && !evtclass_guard_holds (al->guard, v.kind == VK_UINT ? (int64_t) v.u.u : v.u.i)))
+            return false;
         }
-      return al->as;
+      *as = al->as;
+      return true;
     }
-  return type;
+  return true;
 }
 
 size_t
@@ -442,8 +444,8 @@ rules_evaluate (const struct ruleset *rs, struct eval_state *st, struct event *e
   for (size_t i = 0; i < n; i++)
     {
       const struct rule *r = &rs->rules[idx[i]];
-      int as = rule_sees_as (r, st);
-      if (as < 0)
+      int as;
+      if (!rule_sees_as (r, st, &as))
         continue;
       present_as (st, as);
       st->tri = r->action != ACTION_LOG;
