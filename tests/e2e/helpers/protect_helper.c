@@ -162,7 +162,7 @@ main (int argc, char **argv)
       return open_and_mkdir (a1, a2);
     }
   else if (strcmp (mode, "efault") == 0)
-    report ("open_bad_pointer", syscall (SYS_openat, AT_FDCWD, (char *) 8, O_RDONLY));
+    report ("chmod_bad_pointer", syscall (SYS_fchmodat, AT_FDCWD, (char *) 8, 0600));
   else
     {
       fprintf (stderr, "protect_helper: unknown mode '%s'\n", mode);
