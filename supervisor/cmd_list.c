@@ -12,18 +12,16 @@ static const char usage[] = "Usage: vigil list [-r FILE]... [-c CONFIG] [-o KEY=
                             "(-o json_output=true prints JSON), or with --fields every field vigil\n"
                             "knows: its type and whether vigil supplies it live, only in replay, or not.\n";
 
-/* The event types of a rule, comma-separated, or "*" for every type. */
+/* Event types, comma-separated: those of `set` not in `minus`. */
 static char *
-rule_types_text (const struct rule *r)
+types_text (const struct evttype_set *set, const struct evttype_set *minus)
 {
   size_t len = 0, cap = 64;
   char *s = xmalloc (cap);
 
   s[0] = '\0';
-  if (r->all_types)
-    return strcpy (s, "*");
   for (size_t t = 0, n = evttype_count (); t < n; t++)
-    if (evttype_set_has (&r->types, (int) t))
+    if (evttype_set_has (set, (int) t) && !(minus && evttype_set_has (minus, (int) t)))
       {
         const char *name = evttype_name ((int) t);
         size_t k = strlen (name);
@@ -32,6 +30,21 @@ rule_types_text (const struct rule *r)
         len += sprintf (s + len, "%s%s", len ? "," : "", name);
       }
   return s;
+}
+
+/* The event types of a rule, comma-separated, or "*" for every type. */
+static char *
+rule_types_text (const struct rule *r)
+{
+  return r->all_types ? xstrdup ("*") : types_text (&r->types, NULL);
+}
+
+/* The syscalls a deny/kill rule is enforced on although it does not name
+ * them (its types' class siblings), or "" . */
+static char *
+rule_widened_text (const struct rule *r)
+{
+  return r->enabled && !r->all_types ? types_text (&r->enforced, &r->types) : xstrdup ("");
 }
 
 static const char *
@@ -63,6 +76,9 @@ list_rules_text (const struct ruleset *rs)
         printf ("%s[result assumed live]", r->ntags ? " " : "");
       if (r->replay_only_field)
         printf ("%s[replay only: %s]", r->ntags ? " " : "", r->replay_only_field);
+      cleanup_free char *widened = rule_widened_text (r);
+      if (widened[0])
+        printf ("%s[also enforced on: %s]", r->ntags ? " " : "", widened);
       putchar ('\n');
     }
 }
@@ -95,6 +111,15 @@ list_rules_json (const struct ruleset *rs)
       else
         for (char *save = NULL, *t = strtok_r (types, ",", &save); t; t = strtok_r (NULL, ",", &save))
           cJSON_AddItemToArray (evt, cJSON_CreateString (t));
+      cleanup_free char *widened = rule_widened_text (r);
+      if (widened[0])
+        {
+          /* What a deny/kill rule is enforced on: its types and their siblings. */
+          cleanup_free char *enforced = types_text (&r->enforced, NULL);
+          cJSON *enf = cJSON_AddArrayToObject (o, "enforced_types");
+          for (char *save = NULL, *t = strtok_r (enforced, ",", &save); t; t = strtok_r (NULL, ",", &save))
+            cJSON_AddItemToArray (enf, cJSON_CreateString (t));
+        }
       cJSON_AddBoolToObject (o, "result_assumed", r->result_assumed);
       cJSON_AddBoolToObject (o, "live", r->enabled && r->replay_only_field == NULL);
       if (r->replay_only_field)

@@ -10,6 +10,7 @@
 
 #include "vigil/cli.h"
 #include "vigil/outputs.h"
+#include "vigil/protect.h"
 #include "vigil/supervise.h"
 
 static const char usage[] =
@@ -20,6 +21,8 @@ static const char usage[] =
     "  -c, --config FILE        falco.yaml-style configuration\n"
     "  -o, --option KEY=VALUE   set a configuration key (dotted: file_output.enabled=true)\n"
     "      --monitor            decide but never deny or kill: alerts say would-deny/would-kill\n"
+    "      --keep-caps          let the workload keep CAP_SYS_PTRACE and CAP_SYS_ADMIN (by\n"
+    "                           default it starts without them in every capability set)\n"
     "      --container-id ID    container.id (default: detected)\n"
     "      --container-name NAME\n"
     "      --container-image IMAGE\n"
@@ -28,10 +31,11 @@ static const char usage[] =
     "The exit status is the workload's (128+N when killed by signal N, 127 when\n"
     "COMMAND is not found, 126 when it cannot be executed).\n";
 
-enum { OPT_MONITOR = 256, OPT_CONTAINER_ID, OPT_CONTAINER_NAME, OPT_CONTAINER_IMAGE };
+enum { OPT_MONITOR = 256, OPT_KEEP_CAPS, OPT_CONTAINER_ID, OPT_CONTAINER_NAME, OPT_CONTAINER_IMAGE };
 
 struct run_opts {
   bool monitor;
+  bool keep_caps;
   const char *container_id, *container_name, *container_image;
 };
 
@@ -43,6 +47,9 @@ on_run_option (int val, const char *arg, void *ctx)
     {
     case OPT_MONITOR:
       r->monitor = true;
+      return 0;
+    case OPT_KEEP_CAPS:
+      r->keep_caps = true;
       return 0;
     case OPT_CONTAINER_ID:
       r->container_id = arg;
@@ -74,6 +81,7 @@ cmd_run (int argc, char **argv)
 {
   static const struct option extra[] = {
     { "monitor", no_argument, NULL, OPT_MONITOR },
+    { "keep-caps", no_argument, NULL, OPT_KEEP_CAPS },
     { "container-id", required_argument, NULL, OPT_CONTAINER_ID },
     { "container-name", required_argument, NULL, OPT_CONTAINER_NAME },
     { "container-image", required_argument, NULL, OPT_CONTAINER_IMAGE },
@@ -117,8 +125,11 @@ cmd_run (int argc, char **argv)
       return EXIT_FAILURE;
     }
   if (strcmp (e.cfg.log_level, "debug") == 0 || strcmp (e.cfg.log_level, "info") == 0)
-    fprintf (stderr, "vigil: container.id=%s (from %s)\n", ci.id ? ci.id : "host",
-             container_id_source_name (ci.source));
+    {
+      fprintf (stderr, "vigil: container.id=%s (from %s)\n", ci.id ? ci.id : "host",
+               container_id_source_name (ci.source));
+      protect_log_startup (stderr);
+    }
 
   /* Outputs first: a channel that cannot open stops vigil before the
    * workload starts. */
@@ -137,6 +148,7 @@ cmd_run (int argc, char **argv)
     .argv = argv + first,
     .hostname = e.cfg.hostname ? e.cfg.hostname : host,
     .container = &ci,
+    .keep_caps = ro.keep_caps,
     .emit = emit_to_outputs,
     .reopen = reopen_outputs,
     .emit_ctx = outs,

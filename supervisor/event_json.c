@@ -770,6 +770,55 @@ is_ancestor_list (const struct field_ref *ref)
   return ref->def->argmode == FARG_INDEX && ref->arg == NULL && !(ref->def->flags & FIELD_F_LIST);
 }
 
+/* A recorded event presented as a class sibling (evttypes.h): evt.type
+ * is the sibling's, and each of its parameters is looked up under the name
+ * the recorded syscall gives it.  Returns VAL_PRESENT with *out, another
+ * state, or -1 to look `*lookup` up as recorded. */
+static int
+replay_aliased (struct replay_event *re, const struct field_ref *ref, struct value *out, struct field_ref *lookup)
+{
+  const char *name = ref->def->name;
+  bool raw = strcmp (name, "evt.rawarg") == 0;
+
+  if (strcmp (name, "evt.type") == 0 || strcmp (name, "syscall.type") == 0)
+    {
+      const char *t = evttype_name (re->base.alias);
+      set_str (out, t, strlen (t));
+      return VAL_PRESENT;
+    }
+  if ((!raw && strcmp (name, "evt.arg") != 0) || ref->arg == NULL)
+    return -1;
+  struct evtclass_arg a;
+  evtclass_arg (re->base.type, ref->arg, &a);
+  switch (a.how)
+    {
+    case EC_NONE:
+      return VAL_UNREADABLE;
+    case EC_CONST:
+      if (raw)
+        {
+          out->kind = VK_INT;
+          out->u.i = a.value;
+          return VAL_PRESENT;
+        }
+      char *buf = arena_alloc (&re->scratch, 256);
+      size_t n = argconst_render (ref->arg, strcmp (ref->arg, "flags") == 0 ? "O_" : NULL, a.value, buf, 256);
+      set_str (out, buf, n);
+      return VAL_PRESENT;
+    case EC_FD_PATH:
+      lookup->key = (char *) "fd.name";
+      return -1;
+    default:
+      {
+        char *key = arena_alloc (&re->scratch, strlen (name) + strlen (a.name) + 2);
+        sprintf (key, "%s.%s", name, a.name);
+        lookup->key = key;
+        lookup->arg = (char *) a.name;
+        return -1;
+      }
+    }
+}
+
 static enum value_state
 replay_extract (struct event *ev, const struct field_ref *ref, struct value *out)
 {
@@ -777,6 +826,16 @@ replay_extract (struct event *ev, const struct field_ref *ref, struct value *out
   enum field_type t = base_type (ref);
   const cJSON *j;
   enum synth s = synth_of (ref->def);
+  struct field_ref lookup;
+
+  if (ev->aliased)
+    {
+      lookup = *ref;
+      int st = replay_aliased (re, ref, out, &lookup);
+      if (st >= 0)
+        return (enum value_state) st;
+      ref = &lookup;
+    }
 
   if (s != SYNTH_NONE)
     {

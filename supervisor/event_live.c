@@ -24,6 +24,7 @@
 #include "vigil/emulate_open.h"
 #include "vigil/event_live.h"
 #include "vigil/evttypes.h"
+#include "vigil/failclosed.h"
 #include "vigil/source_seccomp.h"
 
 /* Falco's limit on strings read from a process. */
@@ -67,6 +68,15 @@ set_int (struct value *out, int64_t v)
   return VAL_PRESENT;
 }
 
+/* A read of the target failed: when for want of permission, the answer
+ * must not rest on what vigil could see (failclosed.h). */
+static void
+note_failure (struct live_event *ev, int e)
+{
+  if (failclosed_errno_means_denied (e))
+    ev->uninspectable = true;
+}
+
 /* A string argument of the syscall, read from the target's memory and
  * checked to belong to the notifying process. */
 static int path_arg (const char *type);
@@ -84,6 +94,8 @@ read_arg_string (struct live_event *ev, int arg, const char **s, size_t *len)
   bool truncated;
   ssize_t n = target_read_string (ev->req->pid, ev->req->data.args[arg], buf, LIVE_STRING_MAX, &truncated);
 
+  if (n < 0)
+    note_failure (ev, errno);
   if (n < 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
     return VAL_UNREADABLE;
   *s = buf;
@@ -155,6 +167,8 @@ absolute_path (struct live_event *ev, const char *p, size_t len, int dirfd, stru
   else
     snprintf (link, sizeof link, "/proc/%u/fd/%d", ev->req->pid, dirfd);
   ssize_t n = readlink (link, base, sizeof base - 1);
+  if (n < 0)
+    note_failure (ev, errno);
   if (n < 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
     return VAL_UNREADABLE;
   base[n] = '\0';
@@ -174,7 +188,9 @@ open_path (struct live_event *ev, bool raw, struct value *out)
   size_t len;
 
   if (arg < 0)
-    return VAL_ABSENT;
+    /* open_by_handle_at opens a file handle, not a path: what it opens
+     * cannot be known before it happens. */
+    return type && strcmp (type, "open_by_handle_at") == 0 ? VAL_UNREADABLE : VAL_ABSENT;
   if (read_arg_string (ev, arg, &p, &len) != VAL_PRESENT)
     return VAL_UNREADABLE;
   if (raw)
@@ -208,7 +224,10 @@ exec_argv_joined (struct live_event *ev, int first, struct value *out)
       uint64_t p;
       bool truncated;
       if (target_read (ev->req->pid, argv + 8 * (uint64_t) i, &p, sizeof p) < 0)
-        return VAL_UNREADABLE;
+        {
+          note_failure (ev, errno);
+          return VAL_UNREADABLE;
+        }
       if (p == 0)
         break;
       if (i < first)
@@ -236,7 +255,10 @@ exec_argv0 (struct live_event *ev, struct value *out)
   bool truncated;
 
   if (target_read (ev->req->pid, ev->req->data.args[argv_arg], &p, sizeof p) < 0)
-    return VAL_UNREADABLE;
+    {
+      note_failure (ev, errno);
+      return VAL_UNREADABLE;
+    }
   if (p == 0)
     return VAL_ABSENT;
   ssize_t n = target_read_string (ev->req->pid, p, buf, LIVE_STRING_MAX, &truncated);
@@ -366,6 +388,8 @@ live_procinfo (struct live_event *ev, unsigned what)
   if (ev->pi_have == 0)
     pi->have = 0;
   int rc = procinfo_read (-1, (pid_t) ev->req->pid, what & ~ev->pi_have, pi);
+  if (rc < 0)
+    note_failure (ev, -rc);
   if (rc < 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
     return NULL;
   ev->pi_have |= what;
@@ -644,20 +668,61 @@ container_field (struct live_event *ev, const char *f, struct value *out)
 
 /* ---- network: the destination of connect, sendto, sendmsg ---- */
 
-/* Where the destination sockaddr lives for this syscall; false if none. */
-static bool
+/* The head of struct msghdr: where the destination is. */
+struct msg_name_head {
+  uint64_t name;
+  uint32_t namelen;
+};
+
+/* sendmmsg sends each message of its vector to its own destination: one
+ * destination stands for all only when every message names the same
+ * bytes (-1 otherwise, or when the vector cannot be read). */
+static int
+sendmmsg_sockaddr (struct live_event *ev, uint64_t *addr, uint64_t *len)
+{
+  const __u64 *a = ev->req->data.args;
+  unsigned vlen = (unsigned) a[2] > 1024 ? 1024 : (unsigned) a[2]; /* the kernel's UIO_MAXIOV */
+  struct sockaddr_storage first, other;
+  struct msg_name_head h;
+
+  if (vlen == 0)
+    return 0;
+  for (unsigned i = 0; i < vlen; i++)
+    {
+      /* struct mmsghdr is a msghdr (56 bytes on 64-bit ABIs) and a length. */
+      if (target_read (ev->req->pid, a[1] + 64 * (uint64_t) i, &h, sizeof h) < 0)
+        return -1;
+      if (i == 0)
+        {
+          *addr = h.name;
+          *len = h.namelen;
+          if (h.name && (h.namelen > sizeof first || target_read (ev->req->pid, h.name, &first, h.namelen) < 0))
+            return -1;
+          continue;
+        }
+      if ((h.name == 0) != (*addr == 0) || h.namelen != *len)
+        return -1;
+      if (h.name && (target_read (ev->req->pid, h.name, &other, h.namelen) < 0 || memcmp (&first, &other, h.namelen) != 0))
+        return -1;
+    }
+  return *addr != 0;
+}
+
+/* Where the destination sockaddr lives for this syscall: 1, 0 if none,
+ * -1 if vigil cannot tell. */
+static int
 sockaddr_arg (struct live_event *ev, uint64_t *addr, uint64_t *len)
 {
   const char *t = evttype_name (ev->base.type);
   const __u64 *a = ev->req->data.args;
 
   if (t == NULL)
-    return false;
+    return 0;
   if (strcmp (t, "connect") == 0)
     {
       *addr = a[1];
       *len = a[2];
-      return true;
+      return 1;
     }
   if (strcmp (t, "sendto") == 0)
     {
@@ -667,14 +732,16 @@ sockaddr_arg (struct live_event *ev, uint64_t *addr, uint64_t *len)
     }
   if (strcmp (t, "sendmsg") == 0)
     {
-      struct { uint64_t name; uint32_t namelen; } hdr; /* the head of struct msghdr */
+      struct msg_name_head hdr;
       if (target_read (ev->req->pid, a[1], &hdr, sizeof hdr) < 0)
-        return false;
+        return -1;
       *addr = hdr.name;
       *len = hdr.namelen;
       return *addr != 0;
     }
-  return false;
+  if (strcmp (t, "sendmmsg") == 0)
+    return sendmmsg_sockaddr (ev, addr, len);
+  return 0;
 }
 
 /* The destination as vigil read it; -1 unreadable, 0 none, 1 read. */
@@ -682,14 +749,19 @@ static int
 read_sockaddr (struct live_event *ev, struct sockaddr_storage *ss)
 {
   uint64_t addr, len;
+  int r = sockaddr_arg (ev, &addr, &len);
 
-  if (!sockaddr_arg (ev, &addr, &len))
-    return 0;
+  if (r <= 0)
+    return r;
   memset (ss, 0, sizeof *ss);
   if (len > sizeof *ss)
     len = sizeof *ss;
-  if (len < sizeof (sa_family_t) || target_read (ev->req->pid, addr, ss, len) < 0
-      || !seccomp_notif_valid (ev->listener, ev->req->id))
+  if (len < sizeof (sa_family_t) || target_read (ev->req->pid, addr, ss, len) < 0)
+    {
+      note_failure (ev, errno);
+      return -1;
+    }
+  if (!seccomp_notif_valid (ev->listener, ev->req->id))
     return -1;
   return 1;
 }
@@ -749,7 +821,7 @@ net_field (struct live_event *ev, const char *f, struct value *out)
 static int
 fd_arg (const char *type)
 {
-  static const char *const first_is_fd[] = { "dup", "dup2", "dup3", "listen", "accept", "accept4", "fchmod" };
+  static const char *const first_is_fd[] = { "dup", "dup2", "dup3", "listen", "accept", "accept4", "fchmod", "fcntl" };
   for (size_t i = 0; i < ARRAY_SIZE (first_is_fd); i++)
     if (strcmp (type, first_is_fd[i]) == 0)
       return 0;
@@ -815,7 +887,10 @@ fd_table_field (struct live_event *ev, int fdarg, const char *f, struct value *o
   ssize_t n = readlink (link, target, sizeof target - 1);
 
   if (n < 0)
-    return errno == ENOENT ? VAL_ABSENT : VAL_UNREADABLE;
+    {
+      note_failure (ev, errno);
+      return errno == ENOENT ? VAL_ABSENT : VAL_UNREADABLE;
+    }
   target[n] = '\0';
   unsigned long ino;
   if (sscanf (target, "socket:[%lu]", &ino) != 1)
@@ -885,7 +960,7 @@ fd_field (struct live_event *ev, const char *f, struct value *out)
   const char *type = evttype_name (ev->base.type);
   int fdarg = type ? fd_arg (type) : -1;
 
-  if (sockaddr_arg (ev, &a, &l))
+  if (sockaddr_arg (ev, &a, &l) != 0)
     return net_field (ev, f, out);
   if (fdarg >= 0)
     return fd_table_field (ev, fdarg, f, out);
@@ -929,10 +1004,13 @@ open_flags_field (struct live_event *ev, const char *f, struct value *out)
   const char *t = evttype_name (ev->base.type);
   int64_t flags;
 
-  if (t == NULL || path_arg (t) < 0)
+  bool by_handle = t && strcmp (t, "open_by_handle_at") == 0;
+  if (t == NULL || (path_arg (t) < 0 && !by_handle))
     return VAL_ABSENT;
   if (ev->open_call)
     flags = (int64_t) ev->open_call->flags;
+  else if (by_handle)
+    flags = (int64_t) (uint32_t) ev->req->data.args[2];
   else if (strcmp (t, "creat") == 0)
     flags = O_CREAT | O_WRONLY | O_TRUNC;
   else if (strcmp (t, "openat2") == 0)
@@ -963,7 +1041,10 @@ open_flags_field (struct live_event *ev, const char *f, struct value *out)
 /* ---- syscall arguments: evt.arg.NAME and evt.arg[N], as Falco names
  * and renders the parameters of each event ---- */
 
-enum param_kind { P_STR, P_INT, P_FD, P_DOMAIN, P_REQUEST, P_OPEN_FLAGS, P_CLONE_FLAGS, P_MODE };
+enum param_kind { P_STR, P_INT, P_FD, P_DOMAIN, P_REQUEST, P_OPEN_FLAGS, P_CLONE_FLAGS, P_MODE, P_CMD };
+
+/* Parameters kept in memory: openat2's struct open_how, by 64-bit word. */
+#define HOW_WORD(n) (0x100u + (n))
 
 struct param {
   const char *name;
@@ -977,6 +1058,9 @@ static const struct syscall_params {
 } syscall_params[] = {
   { "open", { { "name", 0, P_STR }, { "flags", 1, P_OPEN_FLAGS }, { "mode", 2, P_MODE } } },
   { "openat", { { "dirfd", 0, P_FD }, { "name", 1, P_STR }, { "flags", 2, P_OPEN_FLAGS }, { "mode", 3, P_MODE } } },
+  { "openat2",
+    { { "dirfd", 0, P_FD }, { "name", 1, P_STR }, { "flags", HOW_WORD (0), P_OPEN_FLAGS }, { "mode", HOW_WORD (1), P_MODE } } },
+  { "open_by_handle_at", { { "mountfd", 0, P_FD }, { "flags", 2, P_OPEN_FLAGS } } },
   { "creat", { { "name", 0, P_STR }, { "mode", 1, P_MODE } } },
   { "symlink", { { "target", 0, P_STR }, { "linkpath", 1, P_STR } } },
   { "symlinkat", { { "target", 0, P_STR }, { "linkdirfd", 1, P_FD }, { "linkpath", 2, P_STR } } },
@@ -993,8 +1077,12 @@ static const struct syscall_params {
   { "chmod", { { "filename", 0, P_STR }, { "mode", 1, P_MODE } } },
   { "fchmod", { { "fd", 0, P_FD }, { "mode", 1, P_MODE } } },
   { "fchmodat", { { "dirfd", 0, P_FD }, { "filename", 1, P_STR }, { "mode", 2, P_MODE } } },
+  { "fchmodat2", { { "dirfd", 0, P_FD }, { "filename", 1, P_STR }, { "mode", 2, P_MODE }, { "flags", 3, P_INT } } },
   { "socket", { { "domain", 0, P_DOMAIN }, { "type", 1, P_INT }, { "proto", 2, P_INT } } },
   { "ptrace", { { "request", 0, P_REQUEST }, { "pid", 1, P_INT } } },
+  { "process_vm_writev", { { "pid", 0, P_INT } } },
+  { "clone", { { "flags", 0, P_CLONE_FLAGS } } },
+  { "fcntl", { { "fd", 0, P_FD }, { "cmd", 1, P_CMD } } },
   { "setuid", { { "uid", 0, P_INT } } },
   { "setgid", { { "gid", 0, P_INT } } },
   { "unshare", { { "flags", 0, P_CLONE_FLAGS } } },
@@ -1023,28 +1111,45 @@ find_param (const char *type, const struct field_ref *ref)
   return NULL;
 }
 
-static enum value_state
-arg_field (struct live_event *ev, const struct field_ref *ref, bool raw, struct value *out)
+static const struct param *
+find_param_named (const char *type, const char *name)
 {
-  const char *type = evttype_name (ev->base.type);
-  const struct param *p = type ? find_param (type, ref) : NULL;
+  struct field_ref by_name = { .arg = (char *) name, .index = -1 };
+  return find_param (type, &by_name);
+}
 
-  if (p == NULL)
-    return VAL_ABSENT;
-  int64_t v = (int64_t) ev->req->data.args[p->arg];
+/* The raw value of parameter p of the syscall (one of its registers, or
+ * a word of openat2's open_how). */
+static enum value_state
+param_raw (struct live_event *ev, const struct param *p, int64_t *v)
+{
+  if (p->arg < HOW_WORD (0))
+    {
+      *v = (int64_t) ev->req->data.args[p->arg];
+      return VAL_PRESENT;
+    }
+  uint64_t how[3];
+  if (target_read (ev->req->pid, ev->req->data.args[2], how, sizeof how) < 0)
+    {
+      note_failure (ev, errno);
+      return VAL_UNREADABLE;
+    }
+  if (!seccomp_notif_valid (ev->listener, ev->req->id))
+    return VAL_UNREADABLE;
+  *v = (int64_t) how[p->arg - HOW_WORD (0)];
+  return VAL_PRESENT;
+}
+
+/* A value rendered as Falco prints parameter p (or raw). */
+static enum value_state
+param_render (struct live_event *ev, const struct param *p, int64_t v, bool raw, struct value *out)
+{
   char *buf = arena_alloc (ev->arena, 512);
+
   switch (p->kind)
     {
     case P_STR:
-      {
-        const char *str;
-        size_t len;
-        if (v == 0)
-          return VAL_ABSENT;
-        if (read_arg_string (ev, (int) p->arg, &str, &len) != VAL_PRESENT)
-          return VAL_UNREADABLE;
-        return set_str (out, str, len);
-      }
+      return VAL_UNREADABLE; /* strings are read, never rendered from a number */
     case P_INT:
     case P_FD:
       v = (int64_t) (int) v; /* C ints: the high half of the register is ignored */
@@ -1064,8 +1169,73 @@ arg_field (struct live_event *ev, const struct field_ref *ref, bool raw, struct 
     case P_MODE:
       return raw ? set_int (out, (int) v)
                  : set_str (out, buf, (size_t) snprintf (buf, 512, "%#o", (unsigned) (v & 07777)));
+    case P_CMD:
+      return raw ? set_int (out, (int) v) : set_str (out, buf, argconst_render ("cmd", "F_", (int) v, buf, 512));
     }
   return VAL_UNREADABLE;
+}
+
+/* Parameter `src` of the syscall, shown as parameter `as` of the type the
+ * event presents itself as (the same one outside class aliasing). */
+static enum value_state
+param_value (struct live_event *ev, const struct param *src, const struct param *as, bool raw, struct value *out)
+{
+  int64_t v;
+
+  if (src->kind == P_STR)
+    {
+      const char *str;
+      size_t len;
+      if (ev->req->data.args[src->arg] == 0)
+        return VAL_ABSENT;
+      if (read_arg_string (ev, (int) src->arg, &str, &len) != VAL_PRESENT)
+        return VAL_UNREADABLE;
+      return set_str (out, str, len);
+    }
+  enum value_state st = param_raw (ev, src, &v);
+  return st == VAL_PRESENT ? param_render (ev, as, v, raw, out) : st;
+}
+
+/* A parameter of the sibling the event is presented as, taken from the
+ * syscall made (evtclass_arg): what it cannot supply is unreadable, so a
+ * deny/kill rule that needs it applies. */
+static enum value_state
+aliased_arg_field (struct live_event *ev, const struct param *as, bool raw, struct value *out)
+{
+  const char *type = evttype_name (ev->base.type);
+  struct evtclass_arg a;
+  const struct param *src;
+
+  evtclass_arg (ev->base.type, as->name, &a);
+  switch (a.how)
+    {
+    case EC_CONST:
+      return param_render (ev, as, a.value, raw, out);
+    case EC_FD_PATH:
+      src = find_param_named (type, a.name);
+      if (src == NULL)
+        return VAL_UNREADABLE;
+      return fd_table_field (ev, (int) src->arg, "fd.name", out) == VAL_PRESENT ? VAL_PRESENT : VAL_UNREADABLE;
+    case EC_SAME:
+    case EC_RENAMED:
+      src = find_param_named (type, a.name);
+      return src ? param_value (ev, src, as, raw, out) : VAL_UNREADABLE;
+    default:
+      return VAL_UNREADABLE;
+    }
+}
+
+static enum value_state
+arg_field (struct live_event *ev, const struct field_ref *ref, bool raw, struct value *out)
+{
+  const char *type = evttype_name (event_presented_type (&ev->base));
+  const struct param *p = type ? find_param (type, ref) : NULL;
+
+  if (p == NULL)
+    return VAL_ABSENT;
+  if (ev->base.aliased)
+    return aliased_arg_field (ev, p, raw, out);
+  return param_value (ev, p, p, raw, out);
 }
 
 /* Result fields of a syscall vigil lets continue: evaluated as if it
@@ -1098,7 +1268,7 @@ live_extract (struct event *base, const struct field_ref *ref, struct value *out
 
   if (strcmp (name, "evt.type") == 0 || strcmp (name, "syscall.type") == 0)
     {
-      const char *t = evttype_name (base->type);
+      const char *t = evttype_name (event_presented_type (base));
       return t ? set_str (out, t, strlen (t)) : VAL_UNREADABLE;
     }
   if (strcmp (name, "evt.num") == 0)

@@ -283,6 +283,144 @@ evttype_set_is_full (const struct evttype_set *s)
   return evttype_set_count (s) == ARRAY_SIZE (evttypes);
 }
 
+/* ---- syscall classes ---- */
+
+enum { C_OPEN, C_CHMOD, C_SEND, C_DUP, C_NAMESPACES, C_MOUNT, C_PTRACE };
+
+#define CLONE_NEW_ANY 0x7e020000ull /* NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET */
+#define CLONE3_NEW_ANY (CLONE_NEW_ANY | 0x80ull) /* and NEWTIME, which clone's exit signal hides */
+
+static const struct evtclass_guard guard_clone = { "flags", true, CLONE_NEW_ANY, { 0 }, 0 };
+static const struct evtclass_guard guard_clone3 = { "flags", true, CLONE3_NEW_ANY, { 0 }, 0 };
+static const struct evtclass_guard guard_fcntl = { "cmd", false, 0, { 0 /* F_DUPFD */, 1030 /* F_DUPFD_CLOEXEC */ }, 2 };
+
+/* Members in the order a class picks the sibling to present as: the
+ * most general member first (openat sees every open the others do). */
+static const struct evtclass_member {
+  const char *name;
+  int cls;
+  const struct evtclass_guard *guard;
+  bool opaque; /* none of its parameters means what its siblings' do */
+} class_members[] = {
+  { "openat", C_OPEN, NULL, false },      { "open", C_OPEN, NULL, false },
+  { "openat2", C_OPEN, NULL, false },     { "creat", C_OPEN, NULL, false },
+  { "open_by_handle_at", C_OPEN, NULL, false },
+  { "fchmodat", C_CHMOD, NULL, false },   { "chmod", C_CHMOD, NULL, false },
+  { "fchmod", C_CHMOD, NULL, false },     { "fchmodat2", C_CHMOD, NULL, false },
+  { "sendto", C_SEND, NULL, false },      { "sendmsg", C_SEND, NULL, false },
+  { "send", C_SEND, NULL, false },        { "sendmmsg", C_SEND, NULL, false },
+  { "dup", C_DUP, NULL, false },          { "dup2", C_DUP, NULL, false },
+  { "dup3", C_DUP, NULL, false },         { "fcntl", C_DUP, &guard_fcntl, false },
+  { "unshare", C_NAMESPACES, NULL, false }, { "setns", C_NAMESPACES, NULL, false },
+  { "clone", C_NAMESPACES, &guard_clone, false }, { "clone3", C_NAMESPACES, &guard_clone3, false },
+  { "mount", C_MOUNT, NULL, false },      { "open_tree", C_MOUNT, NULL, true },
+  { "move_mount", C_MOUNT, NULL, true },  { "fsmount", C_MOUNT, NULL, true },
+  { "ptrace", C_PTRACE, NULL, false },    { "process_vm_writev", C_PTRACE, NULL, false },
+};
+
+/* Parameters a member supplies otherwise than under its own name. */
+static const struct evtclass_arg_map {
+  const char *member, *param;
+  struct evtclass_arg arg;
+} class_args[] = {
+  { "open", "dirfd", { EC_CONST, NULL, -100 /* AT_FDCWD */ } },
+  { "creat", "dirfd", { EC_CONST, NULL, -100 } },
+  { "creat", "flags", { EC_CONST, NULL, 01101 /* O_WRONLY|O_CREAT|O_TRUNC */ } },
+  { "open_by_handle_at", "name", { EC_NONE, NULL, 0 } },
+  { "open_by_handle_at", "dirfd", { EC_NONE, NULL, 0 } },
+  { "chmod", "dirfd", { EC_CONST, NULL, -100 } },
+  { "fchmod", "filename", { EC_FD_PATH, "fd", 0 } },
+  { "dup", "oldfd", { EC_RENAMED, "fd", 0 } },
+  { "fcntl", "oldfd", { EC_RENAMED, "fd", 0 } },
+  { "dup2", "fd", { EC_RENAMED, "oldfd", 0 } },
+  { "dup3", "fd", { EC_RENAMED, "oldfd", 0 } },
+  { "unshare", "nstype", { EC_RENAMED, "flags", 0 } },
+  { "clone", "nstype", { EC_RENAMED, "flags", 0 } },
+  { "clone3", "nstype", { EC_RENAMED, "flags", 0 } },
+  { "setns", "flags", { EC_RENAMED, "nstype", 0 } },
+  /* process_vm_writev writes the memory ptrace's request would poke: which
+   * request is unknowable, so a rule that asks is not decided by it. */
+  { "process_vm_writev", "request", { EC_NONE, NULL, 0 } },
+};
+
+static const struct evtclass_member *
+class_member (int id)
+{
+  const char *name = evttype_name (id);
+
+  for (size_t i = 0; name && i < ARRAY_SIZE (class_members); i++)
+    if (strcmp (class_members[i].name, name) == 0)
+      return &class_members[i];
+  return NULL;
+}
+
+int
+evtclass_of (int id)
+{
+  const struct evtclass_member *m = class_member (id);
+  return m ? m->cls : -1;
+}
+
+void
+evtclass_members (int cls, struct evttype_set *s)
+{
+  for (size_t i = 0; i < ARRAY_SIZE (class_members); i++)
+    {
+      int id = evttype_lookup (class_members[i].name);
+      if (class_members[i].cls == cls && id >= 0)
+        evttype_set_add (s, id);
+    }
+}
+
+int
+evtclass_presented_as (int id, const struct evttype_set *named)
+{
+  int cls = evtclass_of (id);
+
+  for (size_t i = 0; cls >= 0 && i < ARRAY_SIZE (class_members); i++)
+    {
+      int sib = evttype_lookup (class_members[i].name);
+      if (class_members[i].cls == cls && sib >= 0 && evttype_set_has (named, sib))
+        return sib;
+    }
+  return -1;
+}
+
+const struct evtclass_guard *
+evtclass_guard (int id)
+{
+  const struct evtclass_member *m = class_member (id);
+  return m ? m->guard : NULL;
+}
+
+bool
+evtclass_guard_holds (const struct evtclass_guard *g, int64_t v)
+{
+  if (g->flags_any)
+    return ((uint64_t) v & g->mask) != 0;
+  for (size_t i = 0; i < g->nvalues; i++)
+    if ((int64_t) (int32_t) v == g->values[i])
+      return true;
+  return false;
+}
+
+void
+evtclass_arg (int id, const char *param, struct evtclass_arg *out)
+{
+  const struct evtclass_member *m = class_member (id);
+  const char *name = evttype_name (id);
+
+  *out = (struct evtclass_arg){ EC_SAME, param, 0 };
+  if (m && m->opaque)
+    {
+      out->how = EC_NONE;
+      return;
+    }
+  for (size_t i = 0; name && i < ARRAY_SIZE (class_args); i++)
+    if (strcmp (class_args[i].member, name) == 0 && strcmp (class_args[i].param, param) == 0)
+      *out = class_args[i].arg;
+}
+
 /* ---- symbolic constants of scalar arguments ---- */
 
 /* The names Falco renders for a scalar argument (evt.arg.X) with the

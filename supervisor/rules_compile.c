@@ -820,7 +820,7 @@ struct acons {
   size_t n;
 };
 
-static const char *const constrained_args[] = { "domain", "request", "flags" };
+static const char *const constrained_args[] = { "domain", "request", "flags", "cmd" };
 
 static void
 acons_free (struct acons *a)
@@ -972,51 +972,108 @@ cnode_constraint (const struct cnode *n, int type, const char *arg, const struct
     }
 }
 
+/* Merge one rule's constraint k on `arg` into what the sources must
+ * deliver for a type: every rule must constrain the argument, and the
+ * union is kept. */
+static void
+need_merge (struct evttype_need *need, const char *arg, struct acons *k, bool first_rule)
+{
+  struct arg_constraint *ac = NULL;
+
+  for (size_t i = 0; i < need->nconstraints; i++)
+    if (strcmp (need->constraints[i].arg, arg) == 0)
+      ac = &need->constraints[i];
+  if (first_rule)
+    {
+      if (k->set)
+        {
+          need->constraints = xrealloc (need->constraints, (need->nconstraints + 1) * sizeof *need->constraints);
+          need->constraints[need->nconstraints++] = (struct arg_constraint){
+            .arg = arg, .flags_any = k->flags_any, .mask = k->mask, .values = k->values, .nvalues = k->n
+          };
+          k->values = NULL;
+        }
+    }
+  else if (ac)
+    {
+      struct acons cur = { .set = true, .flags_any = ac->flags_any, .mask = ac->mask, .values = ac->values,
+                           .n = ac->nvalues };
+      acons_union (&cur, k);
+      if (!cur.set)
+        *ac = need->constraints[--need->nconstraints];
+      else
+        {
+          ac->mask = cur.mask;
+          ac->values = cur.values;
+          ac->nvalues = cur.n;
+        }
+    }
+  acons_free (k);
+}
+
 static void
 need_add_constraints (struct compiler *c, int type, const struct rule *r, bool first_rule)
 {
-  struct evttype_need *need = &c->rs->need[type];
-
   for (size_t a = 0; a < ARRAY_SIZE (constrained_args); a++)
     {
-      const char *arg = constrained_args[a];
       struct acons k;
-      cnode_constraint (r->cond, type, arg, c, &k);
+      cnode_constraint (r->cond, type, constrained_args[a], c, &k);
+      need_merge (&c->rs->need[type], constrained_args[a], &k, first_rule);
+    }
+}
 
-      struct arg_constraint *ac = NULL;
-      for (size_t i = 0; i < need->nconstraints; i++)
-        if (strcmp (need->constraints[i].arg, arg) == 0)
-          ac = &need->constraints[i];
-      if (first_rule)
+/* A class sibling a rule is enforced on: constrained by its guard only
+ * (the rule's own constraints are about the type it names). */
+static void
+need_add_alias (struct compiler *c, const struct rule_alias *al, bool first_rule)
+{
+  for (size_t a = 0; a < ARRAY_SIZE (constrained_args); a++)
+    {
+      struct acons k = { 0 };
+      const struct evtclass_guard *g = al->guard;
+      if (g && strcmp (g->arg, constrained_args[a]) == 0)
         {
-          if (k.set)
-            {
-              need->constraints = xrealloc (need->constraints,
-                                            (need->nconstraints + 1) * sizeof *need->constraints);
-              need->constraints[need->nconstraints++] = (struct arg_constraint){
-                .arg = arg, .flags_any = k.flags_any, .mask = k.mask, .values = k.values, .nvalues = k.n
-              };
-              k.values = NULL;
-            }
+          k.set = true;
+          k.flags_any = g->flags_any;
+          k.mask = g->mask;
+          k.n = g->nvalues;
+          k.values = xcalloc (g->nvalues + 1, sizeof *k.values);
+          memcpy (k.values, g->values, g->nvalues * sizeof *k.values);
         }
-      else if (ac)
+      need_merge (&c->rs->need[al->type], constrained_args[a], &k, first_rule);
+    }
+}
+
+/* ---- syscall classes ---- */
+
+/* A deny/kill rule is enforced on every syscall that does what a syscall
+ * it names does (evttypes.h): its types are widened to their classes, and
+ * each type added remembers which named sibling it is evaluated as. */
+static void
+rule_widen (struct compiler *c, struct rule *r)
+{
+  r->enforced = r->types;
+  if (r->action == ACTION_LOG || r->all_types)
+    return;
+  for (size_t t = 0, n = evttype_count (); t < n; t++)
+    if (evttype_set_has (&r->types, (int) t) && evtclass_of ((int) t) >= 0)
+      evtclass_members (evtclass_of ((int) t), &r->enforced);
+  for (size_t t = 0, n = evttype_count (); t < n; t++)
+    {
+      if (!evttype_set_has (&r->enforced, (int) t) || evttype_set_has (&r->types, (int) t))
+        continue;
+      struct rule_alias al = { .type = (int) t, .as = evtclass_presented_as ((int) t, &r->types),
+                               .guard = evtclass_guard ((int) t) };
+      if (al.guard)
         {
-          /* Every rule must constrain the argument, and the union is kept. */
-          struct acons cur = { .set = true, .flags_any = ac->flags_any, .mask = ac->mask,
-                               .values = ac->values, .n = ac->nvalues };
-          acons_union (&cur, &k);
-          if (!cur.set)
-            {
-              *ac = need->constraints[--need->nconstraints];
-            }
-          else
-            {
-              ac->mask = cur.mask;
-              ac->values = cur.values;
-              ac->nvalues = cur.n;
-            }
+          char text[64], msg[128];
+          struct field_ref ref;
+          snprintf (text, sizeof text, "evt.rawarg.%s", al.guard->arg);
+          if (field_ref_parse (text, strlen (text), &ref, msg, sizeof msg) == 0)
+            al.guard_ref = slot_intern (c, &ref);
         }
-      acons_free (&k);
+      r->aliases = xrealloc (r->aliases, (r->naliases + 1) * sizeof *r->aliases);
+      r->aliases[r->naliases++] = al;
     }
 }
 
@@ -1377,6 +1434,26 @@ rule_fill (struct rule *r, const struct rdef_rule *def, size_t index)
   r->index = index;
 }
 
+/* Say which syscalls a deny/kill rule is enforced on beyond those it
+ * names, so nobody is surprised by a denied creat. */
+static void
+rule_warn_widened (struct compiler *c, const struct rdef_rule *def, const struct rule *r)
+{
+  size_t len = 0;
+  char *added = xmalloc (1);
+
+  added[0] = '\0';
+  for (size_t i = 0; i < r->naliases; i++)
+    {
+      const char *name = evttype_name (r->aliases[i].type);
+      added = xrealloc (added, len + strlen (name) + 3);
+      len += (size_t) sprintf (added + len, "%s%s", len ? ", " : "", name);
+    }
+  diag_warn (c->d, def->loc, "rule '%s' is also enforced on %s, which do what the syscalls it names do",
+             def->name, added);
+  free (added);
+}
+
 static bool
 rule_decide (struct compiler *c, const struct rdef_rule *def, struct rule *r, struct unit *u)
 {
@@ -1428,6 +1505,9 @@ rule_decide (struct compiler *c, const struct rdef_rule *def, struct rule *r, st
                "rule '%s' matches every event type (its condition does not restrict evt.type): "
                "it is evaluated on every event, and no syscall is intercepted for it",
                def->name);
+  rule_widen (c, r);
+  if (r->naliases)
+    rule_warn_widened (c, def, r);
   return true;
 }
 
@@ -1494,6 +1574,15 @@ index_push (uint32_t **idx, size_t *n, uint32_t v)
   (*idx)[(*n)++] = v;
 }
 
+static const struct rule_alias *
+rule_alias_of (const struct rule *r, int type)
+{
+  for (size_t i = 0; i < r->naliases; i++)
+    if (r->aliases[i].type == type)
+      return &r->aliases[i];
+  return NULL;
+}
+
 static void
 ruleset_index (struct compiler *c)
 {
@@ -1509,7 +1598,7 @@ ruleset_index (struct compiler *c)
         index_push (&rs->untyped.idx, &rs->untyped.n, (uint32_t) i);
       for (size_t t = 0; t < ntypes; t++)
         {
-          if (!evttype_set_has (&r->types, (int) t))
+          if (!evttype_set_has (&r->enforced, (int) t))
             continue;
           index_push (&rs->by_type[t].idx, &rs->by_type[t].n, (uint32_t) i);
           /* A log rule on every type is evaluated, but never intercepts. */
@@ -1520,7 +1609,11 @@ ruleset_index (struct compiler *c)
           need->needed = true;
           if (r->action != ACTION_LOG)
             need->enforce = true;
-          need_add_constraints (c, (int) t, r, first);
+          const struct rule_alias *al = rule_alias_of (r, (int) t);
+          if (al)
+            need_add_alias (c, al, first);
+          else
+            need_add_constraints (c, (int) t, r, first);
         }
     }
 }
@@ -1613,6 +1706,7 @@ ruleset_free (struct ruleset *rs)
       for (size_t k = 0; k < r->ntags; k++)
         free (r->tags[k]);
       free (r->tags);
+      free (r->aliases);
       output_format_free (r->fmt);
     }
   free (rs->rules);

@@ -45,7 +45,19 @@ struct eval_state {
    * evaluator's functions pass one pointer around. */
   struct event *ev;
   bool tri;
+  /* Slots whose value depends on the type the event presents itself as
+   * (evt.type, evt.arg...): forgotten when that changes. */
+  uint32_t *alias_slots;
+  size_t nalias_slots;
 };
+
+static bool
+field_depends_on_alias (const struct field_ref *ref)
+{
+  const char *n = ref->def->name;
+  return strcmp (n, "evt.type") == 0 || strcmp (n, "syscall.type") == 0 || strcmp (n, "evt.arg") == 0
+         || strcmp (n, "evt.rawarg") == 0;
+}
 
 struct eval_state *
 eval_state_new (const struct ruleset *rs)
@@ -56,6 +68,10 @@ eval_state_new (const struct ruleset *rs)
   st->memo = xcalloc (rs->nmemo + 1, sizeof *st->memo);
   st->gen = st->mgen = 1;
   st->mkey = (uint64_t) st->mgen << 2;
+  st->alias_slots = xcalloc (rs->nslots + 1, sizeof *st->alias_slots);
+  for (size_t i = 0; i < rs->nslots; i++)
+    if (field_depends_on_alias (rs->slots[i]))
+      st->alias_slots[st->nalias_slots++] = (uint32_t) i;
   return st;
 }
 
@@ -67,6 +83,7 @@ eval_state_free (struct eval_state *st)
   arena_free (&st->arena);
   free (st->cache);
   free (st->memo);
+  free (st->alias_slots);
   free (st);
 }
 
@@ -263,7 +280,10 @@ eval_leaf (const struct cnode *k, struct eval_state *st)
       return x < TRI_UNKNOWN ? (enum tri) x : eval_macro (k, st);
     }
   if (k->kind == CN_EVTTYPE)
-    return (st->ev->type >= 0 && evttype_set_has (k->types, st->ev->type)) != k->negate;
+    {
+      int type = event_presented_type (st->ev);
+      return (type >= 0 && evttype_set_has (k->types, type)) != k->negate;
+    }
   return eval_node (k, st);
 }
 
@@ -349,6 +369,58 @@ match_add (struct match_set *out, const struct rule *r, bool unknown, const stru
     }
 }
 
+/* Present the event as `as` (its own type when as is its type): values
+ * and macro results that depend on the type are computed again. */
+static void
+present_as (struct eval_state *st, int as)
+{
+  struct event *ev = st->ev;
+
+  if (event_presented_type (ev) == as)
+    return;
+  ev->aliased = as != ev->type;
+  ev->alias = as;
+  for (size_t i = 0; i < st->nalias_slots; i++)
+    {
+      st->cache[st->alias_slots[i]].gen = 0;
+      st->cache[st->alias_slots[i]].present = 0;
+    }
+  eval_state_rematch (st);
+}
+
+/* The type rule r sees the event as (*as), or false when r does not
+ * apply: a class sibling r does not name is presented as the one it
+ * names, if it is a member at all (a clone without CLONE_NEW* flags is no
+ * namespace operation).  A guard vigil cannot read counts as met: fail
+ * closed. */
+static bool
+rule_sees_as (const struct rule *r, struct eval_state *st, int *as)
+{
+  int type = st->ev->type;
+
+  *as = type;
+  if (r->naliases == 0 || type < 0 || evttype_set_has (&r->types, type))
+    return true;
+  for (size_t i = 0; i < r->naliases; i++)
+    {
+      const struct rule_alias *al = &r->aliases[i];
+      if (al->type != type)
+        continue;
+      if (al->guard && al->guard_ref)
+        {
+          struct value v;
+          present_as (st, type);
+          enum value_state s = eval_field (st, st->ev, al->guard_ref, &v);
+          if (s == VAL_ABSENT
+              || (s == VAL_PRESENT && !evtclass_guard_holds (al->guard, v.kind == VK_UINT ? (int64_t) v.u.u : v.u.i)))
+            return false;
+        }
+      *as = al->as;
+      return true;
+    }
+  return true;
+}
+
 size_t
 rules_evaluate (const struct ruleset *rs, struct eval_state *st, struct event *ev, struct match_set *out)
 {
@@ -372,6 +444,10 @@ rules_evaluate (const struct ruleset *rs, struct eval_state *st, struct event *e
   for (size_t i = 0; i < n; i++)
     {
       const struct rule *r = &rs->rules[idx[i]];
+      int as;
+      if (!rule_sees_as (r, st, &as))
+        continue;
+      present_as (st, as);
       st->tri = r->action != ACTION_LOG;
       st->unknown_field = NULL;
       enum tri res = st->tri ? eval_node (r->cond, st) : (enum tri) run_prog_inline (r->cond, st);
@@ -380,6 +456,8 @@ rules_evaluate (const struct ruleset *rs, struct eval_state *st, struct event *e
       else if (res == TRI_UNKNOWN)
         match_add (out, r, true, st->unknown_field);
     }
+  /* Alerts describe the syscall that was made. */
+  present_as (st, ev->type);
   return out->n;
 }
 

@@ -24,6 +24,8 @@
 #include "vigil/emulate_open.h"
 #include "vigil/entry_watch.h"
 #include "vigil/event_live.h"
+#include "vigil/failclosed.h"
+#include "vigil/protect.h"
 #include "vigil/source_seccomp.h"
 #include "vigil/supervise.h"
 
@@ -57,6 +59,8 @@ struct supervisor {
   struct entry_watch entries;
   bool privileged; /* vigil holds capabilities: act with the target's credentials */
   uint32_t native_arch;
+  struct protect protect;
+  struct failclosed *fc;
   bool child_exited;
   int child_status;
   uint64_t nevents;
@@ -74,9 +78,11 @@ struct supervisor {
 
 /* In the child: only async-signal-safe calls (the parent may have threads). */
 static void __attribute__ ((noreturn))
-child_exec (const struct supervise_opts *o, const struct seccomp_program *prog, const sigset_t *oldmask)
+child_exec (const struct supervisor *s, const struct seccomp_program *prog, const sigset_t *oldmask)
 {
+  const struct supervise_opts *o = s->o;
   vigil_error_t err = NULL;
+  const char *what = NULL;
 
   for (int sig = 1; sig < NSIG; sig++)
     signal (sig, SIG_DFL);
@@ -89,6 +95,11 @@ child_exec (const struct supervise_opts *o, const struct seccomp_program *prog, 
       signal (SIGTTOU, SIG_IGN);
       tcsetpgrp (STDIN_FILENO, getpgrp ());
       signal (SIGTTOU, SIG_DFL);
+    }
+  if (protect_apply_in_child (&s->protect, &what) < 0)
+    {
+      dprintf (STDERR_FILENO, "vigil: %s: %s\n", what, strerror (errno));
+      _exit (125);
     }
   if (seccomp_program_install (prog, &err) < 0)
     {
@@ -137,7 +148,7 @@ start_workload (struct supervisor *s, const struct seccomp_program *prog, const 
   if (s->child < 0)
     return vigil_make_error (err, errno, "clone");
   if (s->child == 0)
-    child_exec (s->o, prog, oldmask);
+    child_exec (s, prog, oldmask);
 
   /* Wait for the listener to appear, or for the child to fail first. */
   for (int i = 0;; i++)
@@ -351,6 +362,30 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
     emit_alerts (s, &ev->base);
 }
 
+/* A syscall a deny/kill rule covers, made by a process vigil cannot
+ * inspect (before evaluation: the probe; after: a read was refused and
+ * nothing denied): failed with EPERM rather than continued unseen.
+ * Returns true when it answered. */
+static bool
+answer_uninspectable (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev, bool evaluated)
+{
+  bool monitor = s->o->engine->cfg.mode == MODE_MONITOR;
+  int type = ev->base.type;
+
+  if (type < 0 || !s->rs->need[type].enforce)
+    return false;
+  if (evaluated ? !ev->uninspectable || s->m.action != ACTION_LOG : failclosed_can_inspect (s->listener, req))
+    return false;
+  if (monitor)
+    seccomp_notif_continue (s->listener, req->id);
+  else
+    seccomp_notif_fail (s->listener, req->id, EPERM);
+  struct alert *a = failclosed_alert (s->fc, req, monitor ? "would-deny" : "deny", ev->base.ts, s->o->hostname);
+  if (a)
+    s->o->emit (a, s->o->emit_ctx);
+  return true;
+}
+
 static void
 handle_notification (struct supervisor *s)
 {
@@ -365,6 +400,8 @@ handle_notification (struct supervisor *s)
     }
   arena_reset (&s->arena);
   live_event_init (&ev, s->src, &req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
+  if (answer_uninspectable (s, &req, &ev, false))
+    return;
   if (emulates_open (s, &ev))
     {
       handle_open (s, &req, &ev);
@@ -372,6 +409,8 @@ handle_notification (struct supervisor *s)
     }
   eval_state_reset (s->st);
   rules_evaluate (s->rs, s->st, &ev.base, &s->m);
+  if (answer_uninspectable (s, &req, &ev, true))
+    return;
   if (s->m.n)
     prefetch_outputs (s, &ev);
   answer (s, &req, s->m.action);
@@ -544,6 +583,8 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
 
   if (seccomp_program_build (s.rs, &prog, err) < 0)
     return -1;
+  if (protect_prepare (&s.protect, o->keep_caps, err) < 0)
+    goto out;
   /* Not PID 1: still reap orphans of the workload, as a subreaper. */
   if (getpid () != 1 && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     {
@@ -561,10 +602,16 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   s.privileged = holds_capabilities ();
   s.native_arch = seccomp_arch_native ();
   s.st = eval_state_new (s.rs);
+  s.fc = failclosed_new ();
   s.src = live_source_new (o->container);
   entry_watch_start (&s.entries);
   if (start_workload (&s, &prog, &oldmask, err) < 0)
     goto out;
+  if (protect_self (err) < 0)
+    {
+      kill (s.child, SIGKILL);
+      goto out;
+    }
   seccomp_program_free (&prog);
   ret = loop (&s);
 out:
@@ -578,5 +625,7 @@ out:
   entry_watch_stop (&s.entries);
   match_set_free (&s.m);
   arena_free (&s.arena);
+  protect_release (&s.protect);
+  failclosed_free (s.fc);
   return ret;
 }

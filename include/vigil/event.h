@@ -4,6 +4,7 @@
 #ifndef VIGIL_EVENT_H
 #define VIGIL_EVENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vigil/fields.h"
@@ -21,7 +22,19 @@ struct event {
   int type;             /* event type id (evttypes.h), -1 when unknown */
   uint64_t ts;          /* nanoseconds since the epoch */
   const char *hostname; /* as the alert should print it */
+  /* Set by the evaluator while a deny/kill rule that names a sibling of
+   * the event's syscall class is evaluated (evttypes.h): the event then
+   * presents itself as that sibling, `alias`, to evt.type and evt.arg. */
+  bool aliased;
+  int alias;
 };
+
+/** The type rules see: the sibling while aliased, else the event's own. */
+static inline int
+event_presented_type (const struct event *ev)
+{
+  return ev->aliased ? ev->alias : ev->type;
+}
 
 /* ---- replay: events recorded as one JSON object per line ---- */
 

@@ -35,6 +35,8 @@ struct live_event {
   unsigned pi_have;        /* PI_* parts of src->pi read for this event */
   bool formatting;         /* building alerts: assumed results show as <NA> */
   int exec_missing;        /* 0 not checked, 1 the exec's file exists, 2 it does not */
+  bool uninspectable;      /* a read of the target was refused (EPERM, EACCES, ESRCH):
+                              vigil lost sight of it (failclosed.h) */
   const struct seccomp_notif *req;
   int listener;        /* to check the notification is still valid after reads */
   uint64_t num;        /* evt.num */

@@ -43,6 +43,59 @@ void evttype_set_complement (struct evttype_set *dst);
 size_t evttype_set_count (const struct evttype_set *s);
 bool evttype_set_is_full (const struct evttype_set *s);
 
+/* ---- syscall classes ----
+ *
+ * Syscalls that do the same thing: a deny/kill rule on one member is
+ * enforced on all of them (opens, chmods, sends, dups, namespaces, mounts,
+ * ptrace).  A member the rule does not name is evaluated for the rule as
+ * the sibling it names (the event presents itself as that type), each
+ * parameter of the sibling taken from the member by name (evtclass_arg). */
+
+/** Class of an event type, or -1 when it belongs to none. */
+int evtclass_of (int id);
+
+/** Add every member of class cls to s. */
+void evtclass_members (int cls, struct evttype_set *s);
+
+/** The sibling a member presents itself as for a rule naming the types in
+ *  named: the first member of its class (in the class's order) named. */
+int evtclass_presented_as (int id, const struct evttype_set *named);
+
+/* Some members belong to their class only for some values of one scalar
+ * argument: clone with CLONE_NEW* flags, fcntl with F_DUPFD*. */
+struct evtclass_guard {
+  const char *arg;     /* as in evt.rawarg.ARG */
+  bool flags_any;      /* (arg & mask) != 0, else arg in values */
+  uint64_t mask;
+  int64_t values[2];
+  size_t nvalues;
+};
+
+/** The guard of a member, or NULL when it always belongs. */
+const struct evtclass_guard *evtclass_guard (int id);
+
+/** Whether value v of the guarded argument makes the event a member. */
+bool evtclass_guard_holds (const struct evtclass_guard *g, int64_t v);
+
+/* Where a member takes a parameter its presented sibling has. */
+enum evtclass_how {
+  EC_SAME,    /* its own parameter of that name (absent from it: unobtainable) */
+  EC_RENAMED, /* its own parameter `name` (setns's nstype for unshare's flags) */
+  EC_CONST,   /* a constant (creat's flags are O_WRONLY|O_CREAT|O_TRUNC) */
+  EC_FD_PATH, /* the path of its fd parameter `name` (fchmod's filename) */
+  EC_NONE,    /* it has no such thing (open_by_handle_at's path): unobtainable */
+};
+
+struct evtclass_arg {
+  enum evtclass_how how;
+  const char *name;
+  int64_t value;
+};
+
+/** How member `id` supplies parameter `param` of the sibling it is
+ *  presented as. */
+void evtclass_arg (int id, const char *param, struct evtclass_arg *out);
+
 /** Value of a symbolic constant of a syscall argument as Falco renders it:
  *  argconst_lookup("domain", "AF_INET") = 2, ("request", "PTRACE_ATTACH")
  *  = 16, ("flags", "O_WRONLY") = 1, ("flags", "O_CREAT") = 0100.  Returns

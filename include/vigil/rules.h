@@ -24,6 +24,16 @@ struct compile_opts {
   enum priority min_priority; /* rules below are not loaded (Falco's `priority`) */
 };
 
+/* A type a deny/kill rule is enforced on without naming it: a sibling in
+ * the syscall class of a type it names (evttypes.h), evaluated for the
+ * rule as the type `as` it names. */
+struct rule_alias {
+  int type;
+  int as;
+  const struct evtclass_guard *guard; /* NULL: the type always belongs */
+  const struct field_ref *guard_ref;  /* evt.rawarg.<guard's argument> */
+};
+
 /* A compiled rule. */
 struct rule {
   const char *name;
@@ -40,6 +50,10 @@ struct rule {
   struct diag_loc loc;
   struct evttype_set types; /* event types the rule can match */
   bool all_types;           /* the condition does not restrict evt.type */
+  struct evttype_set enforced; /* types it is evaluated on: `types`, and for a
+                                  deny/kill rule the class siblings of those */
+  struct rule_alias *aliases;  /* the siblings added, sorted by type */
+  size_t naliases;
   bool result_assumed;      /* reads result fields (evt.res, fd.num...) that live
                                supervision evaluates as if the syscall succeeded */
   const char *replay_only_field; /* a field only recorded events carry, or NULL:

@@ -16,6 +16,7 @@ struct supervise_opts {
   char *const *argv;      /* the workload's command */
   const char *hostname;   /* as alerts print it */
   const struct container_identity *container; /* container.* and k8s.* fields */
+  bool keep_caps;         /* the workload keeps CAP_SYS_PTRACE and CAP_SYS_ADMIN */
   /* Where alerts go; called on the supervisor thread after the kernel was
    * answered.  Takes ownership of the alert. */
   void (*emit) (struct alert *a, void *ctx);

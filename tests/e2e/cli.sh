@@ -583,7 +583,57 @@ sys.exit(0 if want <= names else 1)
   fi
 }
 
+# A deny/kill rule holds on every syscall that does what the one it names
+# does: validate warns about the widening, list shows it.
+test_syscall_classes () {
+  cat > "$T/classes.yaml" <<'YAML'
+- rule: Deny secret opens
+  desc: d
+  condition: evt.type = openat and fd.name startswith /secret/
+  output: "o %fd.name"
+  priority: WARNING
+  action: deny
+- rule: Log secret opens
+  desc: d
+  condition: evt.type = openat and fd.name startswith /secret/
+  output: "o %fd.name"
+  priority: WARNING
+- rule: Kill namespaces
+  desc: d
+  condition: evt.type = unshare
+  output: "o %evt.type"
+  priority: WARNING
+  action: kill
+YAML
+  run "$vigil" validate "$T/classes.yaml"
+  expect_status "validate: a widened deny rule only warns" 0
+  if [ "$(cat "$T/err")" = "$T/classes.yaml:1:3: warning: rule 'Deny secret opens' is also enforced on creat, open, open_by_handle_at, openat2, which do what the syscalls it names do
+$T/classes.yaml:12:3: warning: rule 'Kill namespaces' is also enforced on clone, clone3, setns, which do what the syscalls it names do" ]; then
+    pass "validate: warns once per deny/kill rule, naming the syscalls added, not for the log rule"
+  else
+    fail "validate: widening warnings"
+    show_output
+  fi
+  run "$vigil" list -r "$T/classes.yaml"
+  if grep -q '^Deny secret opens .*openat .*\[also enforced on: creat,open,open_by_handle_at,openat2\]$' "$T/out" \
+     && grep -q '^Kill namespaces .*unshare .*\[also enforced on: clone,clone3,setns\]$' "$T/out" \
+     && ! grep '^Log secret opens' "$T/out" | grep -q 'also enforced'; then
+    pass "list: shows the syscalls each deny/kill rule is also enforced on"
+  else
+    fail "list: enforced set"
+    show_output
+  fi
+  run "$vigil" list -o json_output=true -r "$T/classes.yaml"
+  if grep -q '"event_types":\["openat"\],"enforced_types":\["creat","open","open_by_handle_at","openat","openat2"\]' "$T/out"; then
+    pass "list: JSON has enforced_types for a deny rule"
+  else
+    fail "list: JSON enforced_types"
+    show_output
+  fi
+}
+
 test_help
+test_syscall_classes
 test_usage_errors
 test_validate_good
 test_validate_errors

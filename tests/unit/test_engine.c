@@ -312,6 +312,123 @@ START_TEST (test_seccomp_constraints)
 }
 END_TEST
 
+
+/* ---- syscall classes: a deny/kill rule holds on its syscall's siblings ---- */
+
+static const struct rule *
+rule_named (const struct ruleset *rs, const char *name)
+{
+  for (size_t i = 0; i < rs->nrules; i++)
+    if (strcmp (rs->rules[i].name, name) == 0)
+      return &rs->rules[i];
+  return NULL;
+}
+
+START_TEST (test_class_widening)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (&f, RULE ("deny opens", "evt.type=openat and fd.name startswith /sec/",
+                                                 "  action: deny\n")
+                                               RULE ("log opens", "evt.type=openat and fd.name=/x", "")));
+  const struct rule *d = rule_named (f.rs, "deny opens"), *l = rule_named (f.rs, "log opens");
+  static const char *const siblings[] = { "creat", "open", "openat2", "open_by_handle_at" };
+  ck_assert_uint_eq (evttype_set_count (&d->types), 1);
+  for (size_t i = 0; i < ARRAY_SIZE (siblings); i++)
+    {
+      int t = evttype_lookup (siblings[i]);
+      ck_assert_msg (evttype_set_has (&d->enforced, t), "%s not enforced", siblings[i]);
+      ck_assert (f.rs->need[t].enforce);
+    }
+  ck_assert_uint_eq (d->naliases, 4);
+  ck_assert_int_eq (d->aliases[0].as, evttype_lookup ("openat"));
+  /* A log rule is only about what it names. */
+  ck_assert_uint_eq (evttype_set_count (&l->enforced), 1);
+  ck_assert_uint_eq (l->naliases, 0);
+  ck_assert (diag_has (&f.d, DIAG_WARNING,
+                       "rule 'deny opens' is also enforced on creat, open, open_by_handle_at, openat2"));
+  ck_assert (!diag_has (&f.d, DIAG_WARNING, "rule 'log opens' is also enforced"));
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_class_sibling_presented_as_named)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (
+      &f, RULE ("no create", "evt.type=openat and evt.arg.flags contains O_CREAT and fd.name startswith /sec/",
+                "  action: deny\n") RULE ("creat seen", "evt.type=creat and evt.arg.name startswith /sec/", "")
+              RULE ("raw flags", "evt.type=openat and evt.rawarg.flags=577 and evt.rawarg.dirfd=-100",
+                    "  action: kill\n")));
+  /* creat presents itself as openat: flags O_WRONLY|O_CREAT|O_TRUNC, dirfd AT_FDCWD. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"creat\",\"fd.name\":\"/sec/a\",\"evt.arg.name\":\"/sec/a\"}"),
+                     3);
+  ck_assert_str_eq (f.m.v[0].rule->name, "no create");
+  ck_assert (!f.m.v[0].unknown);
+  /* The log rule, evaluated after, sees the syscall as it is. */
+  ck_assert_str_eq (f.m.v[1].rule->name, "creat seen");
+  ck_assert_int_eq (f.m.action, ACTION_KILL);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"creat\",\"fd.name\":\"/other\"}"), 1);
+  ck_assert_str_eq (f.m.v[0].rule->name, "raw flags");
+  /* openat itself is evaluated as before. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"fd.name\":\"/sec/a\",\"evt.arg.flags\":\"O_RDONLY\"}"),
+                     0);
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_class_unobtainable_applies_deny)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (
+      &f, RULE ("names", "evt.type=openat and evt.arg.name startswith /sec/", "  action: deny\n")
+              RULE ("ptrace", "evt.type=ptrace and evt.arg.request=PTRACE_POKEDATA", "  action: deny\n")));
+  /* open_by_handle_at has no path: the rule cannot be decided, so it applies. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"open_by_handle_at\",\"evt.arg.flags\":\"O_RDONLY\"}"), 1);
+  ck_assert (f.m.v[0].unknown);
+  ck_assert_int_eq (f.m.action, ACTION_DENY);
+  /* Nor does process_vm_writev say which ptrace request it amounts to. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"process_vm_writev\",\"evt.arg.pid\":\"12\"}"), 1);
+  ck_assert (f.m.v[0].unknown);
+  ck_assert_str_eq (f.m.v[0].rule->name, "ptrace");
+  fixture_free (&f);
+}
+END_TEST
+
+START_TEST (test_class_guards)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (
+      &f, RULE ("ns", "evt.type=unshare and evt.arg.flags contains CLONE_NEWNS", "  action: deny\n")
+              RULE ("dup0", "evt.type=dup and evt.rawarg.fd=0", "  action: deny\n")));
+  /* A clone without CLONE_NEW* flags is no namespace operation. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"clone\",\"evt.rawarg.flags\":17,\"evt.arg.flags\":\"0\"}"), 0);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"clone\",\"evt.rawarg.flags\":131089,"
+                                    "\"evt.arg.flags\":\"CLONE_NEWNS\"}"),
+                     1);
+  /* setns's nstype is unshare's flags. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"setns\",\"evt.arg.nstype\":\"CLONE_NEWNS\"}"), 1);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"setns\",\"evt.arg.nstype\":\"CLONE_NEWNET\"}"), 0);
+  /* fcntl is a dup only with F_DUPFD or F_DUPFD_CLOEXEC; its fd is dup's. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"fcntl\",\"evt.rawarg.cmd\":1,\"evt.rawarg.fd\":0}"), 0);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"fcntl\",\"evt.rawarg.cmd\":1030,\"evt.rawarg.fd\":0}"), 1);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"dup2\",\"evt.rawarg.oldfd\":0}"), 1);
+
+  /* The filter: clone notified for CLONE_NEW* only, fcntl for F_DUPFD*,
+   * clone3 enforced (the seccomp source answers it ENOSYS). */
+  const struct evttype_need *c = &f.rs->need[evttype_lookup ("clone")];
+  ck_assert (c->enforce);
+  ck_assert_uint_eq (c->nconstraints, 1);
+  ck_assert (c->constraints[0].flags_any);
+  ck_assert_uint_eq (c->constraints[0].mask, 0x7e020000);
+  const struct evttype_need *fc = &f.rs->need[evttype_lookup ("fcntl")];
+  ck_assert_uint_eq (fc->nconstraints, 1);
+  ck_assert_str_eq (fc->constraints[0].arg, "cmd");
+  ck_assert_uint_eq (fc->constraints[0].nvalues, 2);
+  ck_assert (f.rs->need[evttype_lookup ("clone3")].enforce);
+  fixture_free (&f);
+}
+END_TEST
+
 START_TEST (test_result_fields_marked)
 {
   struct fixture f;
@@ -404,6 +521,10 @@ main (void)
   tcase_add_test (tc, test_skip_if_unknown_filter);
   tcase_add_test (tc, test_seccomp_constraints);
   tcase_add_test (tc, test_result_fields_marked);
+  tcase_add_test (tc, test_class_widening);
+  tcase_add_test (tc, test_class_sibling_presented_as_named);
+  tcase_add_test (tc, test_class_unobtainable_applies_deny);
+  tcase_add_test (tc, test_class_guards);
   tcase_add_test (tc, test_regex_limit_applies_deny);
   tcase_add_test (tc, test_upstream_rules_compile);
   tcase_add_test (tc, test_default_policy_compiles);
