@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "vigil/emulate_open.h"
+#include "vigil/evttypes.h"
 #include "vigil/source_seccomp.h"
 
 #ifndef FUSE_SUPER_MAGIC
@@ -26,6 +27,19 @@ bool
 open_call_supported (int nr)
 {
   return nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat;
+}
+
+bool
+open_emulation_needed (const struct ruleset *rs)
+{
+  static const char *const opens[] = { "open", "openat", "openat2", "creat" };
+  for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++)
+    {
+      int t = evttype_lookup (opens[i]);
+      if (t >= 0 && rs->need[t].enforce)
+        return true;
+    }
+  return false;
 }
 
 static int
@@ -98,10 +112,8 @@ open_call_request (const struct open_call *call, struct resolve_request *rq)
 bool
 open_may_block (const struct resolved_path *r)
 {
-  struct statfs sf;
-
   if (r->missing || S_ISREG (r->st.st_mode) || S_ISDIR (r->st.st_mode) || S_ISLNK (r->st.st_mode))
-    return fstatfs (r->fd, &sf) == 0 && sf.f_type == FUSE_SUPER_MAGIC;
+    return r->fs_type == FUSE_SUPER_MAGIC;
   if (S_ISCHR (r->st.st_mode))
     {
       /* mem devices (null, zero, urandom), /dev/tty, ptmx and ptys open
@@ -187,7 +199,7 @@ open_job_run (void *arg)
   /* umask is per fs_struct: this thread's own, not vigil's. */
   if (unshare (CLONE_FS) < 0)
     fd = -errno;
-  else if (!j->switch_creds || target_creds_assume (&j->creds, &saved, &err) == 0)
+  else if (!j->switch_creds || target_creds_assume (&j->creds, NULL, &saved, &err) == 0)
     {
       fd = open_finish (&j->r, &j->call, j->creds.umask);
       target_creds_restore (&saved);
@@ -204,7 +216,7 @@ open_job_run (void *arg)
 
 int
 open_finish_async (int listener, uint64_t id, struct resolved_path *r, const struct open_call *call,
-                   const struct target_creds *creds)
+                   const struct target_creds *creds, mode_t umask_value)
 {
   struct open_job *j = xcalloc (1, sizeof *j);
   pthread_attr_t attr;
@@ -218,8 +230,7 @@ open_finish_async (int listener, uint64_t id, struct resolved_path *r, const str
   j->switch_creds = creds != NULL;
   if (creds)
     j->creds = *creds;
-  else
-    j->creds.umask = 022;
+  j->creds.umask = umask_value;
   pthread_attr_init (&attr);
   pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
   pthread_attr_setstacksize (&attr, 64 * 1024);

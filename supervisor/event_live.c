@@ -369,11 +369,15 @@ live_proc (struct live_event *ev)
   return ev->proc;
 }
 
-pid_t
-live_event_tgid (struct live_event *ev)
+int
+live_event_process (struct live_event *ev, pid_t *tgid, uint64_t *generation)
 {
   struct proc_entry *e = live_proc (ev);
-  return e ? e->pid : -1;
+  if (e == NULL)
+    return -1;
+  *tgid = e->pid;
+  *generation = e->generation;
+  return 0;
 }
 
 /* /proc/<tid>/status and friends, read once per event when a field needs

@@ -31,11 +31,30 @@ openat2_path (int dirfd, const char *path, int flags, uint64_t resolve)
   return fd < 0 ? -errno : fd;
 }
 
+static long
+fs_type (int fd)
+{
+  struct statfs sf;
+  return fstatfs (fd, &sf) == 0 ? (long) sf.f_type : -1;
+}
+
 static bool
 fd_on_procfs (int fd)
 {
   struct statfs sf;
   return fstatfs (fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+/* vigil's own root never changes: stat it once. */
+static int
+vigil_root (struct stat *st)
+{
+  static struct stat root;
+  static int known; /* 0 not yet, 1 known, -1 failed */
+  if (known == 0)
+    known = stat ("/", &root) == 0 ? 1 : -1;
+  *st = root;
+  return known > 0 ? 0 : -1;
 }
 
 int
@@ -52,7 +71,7 @@ path_handles_open (pid_t tid, pid_t tgid, const struct resolve_request *rq, stru
   h->root = open (link, O_PATH | O_CLOEXEC);
   if (h->root < 0)
     return errno == ENOENT ? -ESRCH : -errno;
-  h->same_root = fstat (h->root, &theirs) == 0 && stat ("/", &mine) == 0 && mine.st_dev == theirs.st_dev
+  h->same_root = fstat (h->root, &theirs) == 0 && vigil_root (&mine) == 0 && mine.st_dev == theirs.st_dev
                  && mine.st_ino == theirs.st_ino;
   if (rq->path[0] == '/')
     return 0;
@@ -404,7 +423,7 @@ path_resolve (const struct path_handles *h, const struct resolve_request *rq, st
       bool abs = rq->path[0] == '/';
       r = openat2_path (abs ? h->root : h->start, rq->path, rq->follow_last ? 0 : O_NOFOLLOW,
                         RESOLVE_NO_MAGICLINKS | rq->resolve | (abs ? RESOLVE_IN_ROOT : 0));
-      if (r >= 0 && fd_on_procfs (r))
+      if (r >= 0 && (out->fs_type = fs_type (r)) == PROC_SUPER_MAGIC)
         {
           close (r);
           r = -ELOOP; /* walked as vigil: walk again as the target */
@@ -429,7 +448,9 @@ path_resolve (const struct path_handles *h, const struct resolve_request *rq, st
       out->fd = -1;
       return e;
     }
-  out->on_procfs = fd_on_procfs (out->fd);
+  if (out->fs_type == 0)
+    out->fs_type = fs_type (out->fd);
+  out->on_procfs = out->fs_type == PROC_SUPER_MAGIC;
   char rest[PATH_MAX];
   if (out->on_procfs && in_vigil_proc (out->fd, rest, sizeof rest) && (out->missing || !vigil_entry_allowed (rest)))
     {

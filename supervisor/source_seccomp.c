@@ -12,7 +12,9 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "vigil/emulate_open.h"
 #include "vigil/source_seccomp.h"
+#include "vigil/target_creds.h"
 
 /* Which syscall argument holds a constrained value (x86_64 and the other
  * 64-bit ABIs libseccomp knows order these arguments alike). */
@@ -139,6 +141,20 @@ export_program (scmp_filter_ctx ctx, struct seccomp_program *out, vigil_error_t 
   return 0;
 }
 
+/* Emulated opens act with the target's credentials, cached until a
+ * syscall that changes them: vigil must see every such syscall. */
+static int
+watch_creds (scmp_filter_ctx ctx, vigil_error_t *err)
+{
+  for (size_t i = 0; target_creds_syscalls[i]; i++)
+    {
+      int nr = seccomp_syscall_resolve_name (target_creds_syscalls[i]);
+      if (nr >= 0 && seccomp_rule_add (ctx, SCMP_ACT_NOTIFY, nr, 0) < 0)
+        return vigil_make_error (err, 0, "seccomp: cannot watch %s", target_creds_syscalls[i]);
+    }
+  return 0;
+}
+
 int
 seccomp_program_build (const struct ruleset *rs, struct seccomp_program *out, vigil_error_t *err)
 {
@@ -165,6 +181,8 @@ seccomp_program_build (const struct ruleset *rs, struct seccomp_program *out, vi
     }
   int clone3 = evttype_lookup ("clone3");
   if (clone3 >= 0 && rs->need[clone3].enforce && block_clone3 (ctx, err) < 0)
+    goto out;
+  if (open_emulation_needed (rs) && watch_creds (ctx, err) < 0)
     goto out;
   for (size_t t = 0, n = evttype_count (); t < n; t++)
     if (rs->need[t].needed && evttype_is_syscall ((int) t) && !(rs->need[t].enforce && (int) t == clone3)

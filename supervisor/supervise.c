@@ -58,6 +58,9 @@ struct supervisor {
   pid_t child;
   struct entry_watch entries;
   bool privileged; /* vigil holds capabilities: act with the target's credentials */
+  bool emulating_opens;
+  struct creds_cache *creds;
+  int creds_nr[16]; /* syscalls that change credentials or umask, -1 ended */
   uint32_t native_arch;
   struct protect protect;
   struct failclosed *fc;
@@ -243,12 +246,59 @@ prefetch_outputs (struct supervisor *s, struct live_event *ev)
     }
 }
 
+static void
+watch_creds_syscalls (struct supervisor *s)
+{
+  size_t n = 0;
+  for (size_t i = 0; target_creds_syscalls[i] && n + 1 < ARRAY_SIZE (s->creds_nr); i++)
+    {
+      int nr = seccomp_syscall_resolve_name (target_creds_syscalls[i]);
+      if (nr >= 0)
+        s->creds_nr[n++] = nr;
+    }
+  s->creds_nr[n] = -1;
+}
+
+/* A thread changes its credentials or umask: what the cache holds may be
+ * stale.  (The filter notifies these only while opens are emulated.)
+ * Returns true when it answered: no rule watches the syscall. */
+static bool
+note_creds_change (struct supervisor *s, const struct seccomp_notif *req, const struct live_event *ev)
+{
+  bool watched = false;
+  for (int i = 0; s->creds_nr[i] >= 0 && !watched; i++)
+    watched = req->data.nr == s->creds_nr[i];
+  if (!watched)
+    return false;
+  creds_cache_invalidate (s->creds);
+  if (ev->base.type >= 0 && s->rs->need[ev->base.type].needed)
+    return false;
+  seccomp_notif_continue (s->listener, req->id);
+  return true;
+}
+
+/* EPERM (or, monitoring, a note) for a syscall vigil could not see, and
+ * "cannot inspect process" once per process. */
+static void
+fail_uninspectable (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev)
+{
+  bool monitor = s->o->engine->cfg.mode == MODE_MONITOR;
+
+  if (monitor)
+    seccomp_notif_continue (s->listener, req->id);
+  else
+    seccomp_notif_fail (s->listener, req->id, EPERM);
+  struct alert *a = failclosed_alert (s->fc, req, monitor ? "would-deny" : "deny", ev->base.ts, s->o->hostname);
+  if (a)
+    s->o->emit (a, s->o->emit_ctx);
+}
+
 /* ---- emulated opens ---- */
 
 static bool
 emulates_open (const struct supervisor *s, const struct live_event *ev)
 {
-  return s->o->engine->cfg.mode != MODE_MONITOR && ev->req->data.arch == s->native_arch
+  return s->emulating_opens && ev->req->data.arch == s->native_arch && ev->base.type >= 0
          && open_call_supported (ev->req->data.nr) && s->rs->need[ev->base.type].enforce;
 }
 
@@ -279,7 +329,7 @@ drop_unknown_matches (struct match_set *m)
 /* The open as the rules allowed it: performed on the object they saw. */
 static void
 open_perform (struct supervisor *s, const struct seccomp_notif *req, struct resolved_path *r,
-              const struct open_call *call, const struct target_creds *creds)
+              const struct open_call *call, const struct target_creds *creds, mode_t umask_value)
 {
   int fd;
 
@@ -294,12 +344,12 @@ open_perform (struct supervisor *s, const struct seccomp_notif *req, struct reso
     }
   if (open_may_block (r))
     {
-      int e = open_finish_async (s->listener, req->id, r, call, s->privileged ? creds : NULL);
+      int e = open_finish_async (s->listener, req->id, r, call, creds, umask_value);
       if (e < 0)
         seccomp_notif_fail (s->listener, req->id, -e);
       return;
     }
-  fd = open_finish (r, call, creds->umask);
+  fd = open_finish (r, call, umask_value);
   if (fd < 0)
     seccomp_notif_fail (s->listener, req->id, -fd);
   else
@@ -322,6 +372,12 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
   int res;
 
   res = open_call_read (req, s->listener, &call);
+  if (res == -EPERM)
+    {
+      /* The call itself could not be read: nothing continues unseen. */
+      fail_uninspectable (s, req, ev);
+      return;
+    }
   if (res < 0)
     {
       seccomp_notif_fail (s->listener, req->id, -res);
@@ -329,13 +385,17 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
     }
   ev->open_call = &call;
   open_call_request (&call, &rq);
-  pid_t tgid = live_event_tgid (ev);
+  pid_t tgid;
+  uint64_t generation;
+  bool same = true;
   bool creates = (call.flags & O_CREAT) || (call.flags & O_TMPFILE) == O_TMPFILE;
-  if (tgid < 0 || ((s->privileged || creates) && target_creds_read ((pid_t) req->pid, &creds, &err) < 0))
+  if (live_event_process (ev, &tgid, &generation) < 0
+      || ((s->privileged || creates)
+          && creds_cache_get (s->creds, (pid_t) req->pid, generation, &creds, &same, &err) < 0))
     res = -EPERM;
   else
     res = path_handles_open ((pid_t) req->pid, tgid, &rq, &h);
-  if (res == 0 && s->privileged && target_creds_assume (&creds, &saved, &err) < 0)
+  if (res == 0 && s->privileged && !same && target_creds_assume (&creds, creds_cache_self (s->creds), &saved, &err) < 0)
     res = -EPERM;
   vigil_error_release (&err);
   if (res == 0)
@@ -353,7 +413,7 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
   else if (res < 0)
     seccomp_notif_fail (s->listener, req->id, -res);
   else
-    open_perform (s, req, &r, &call, &creds);
+    open_perform (s, req, &r, &call, s->privileged && !same ? &creds : NULL, creds.umask);
   target_creds_restore (&saved);
   path_handles_close (&h);
   if (r.fd >= 0)
@@ -369,20 +429,13 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
 static bool
 answer_uninspectable (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev, bool evaluated)
 {
-  bool monitor = s->o->engine->cfg.mode == MODE_MONITOR;
   int type = ev->base.type;
 
   if (type < 0 || !s->rs->need[type].enforce)
     return false;
   if (evaluated ? !ev->uninspectable || s->m.action != ACTION_LOG : failclosed_can_inspect (s->listener, req))
     return false;
-  if (monitor)
-    seccomp_notif_continue (s->listener, req->id);
-  else
-    seccomp_notif_fail (s->listener, req->id, EPERM);
-  struct alert *a = failclosed_alert (s->fc, req, monitor ? "would-deny" : "deny", ev->base.ts, s->o->hostname);
-  if (a)
-    s->o->emit (a, s->o->emit_ctx);
+  fail_uninspectable (s, req, ev);
   return true;
 }
 
@@ -400,13 +453,15 @@ handle_notification (struct supervisor *s)
     }
   arena_reset (&s->arena);
   live_event_init (&ev, s->src, &req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
-  if (answer_uninspectable (s, &req, &ev, false))
+  if (s->emulating_opens && note_creds_change (s, &req, &ev))
     return;
   if (emulates_open (s, &ev))
     {
       handle_open (s, &req, &ev);
       return;
     }
+  if (answer_uninspectable (s, &req, &ev, false))
+    return;
   eval_state_reset (s->st);
   rules_evaluate (s->rs, s->st, &ev.base, &s->m);
   if (answer_uninspectable (s, &req, &ev, true))
@@ -600,6 +655,9 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
       goto out;
     }
   s.privileged = holds_capabilities ();
+  s.emulating_opens = o->engine->cfg.mode != MODE_MONITOR && open_emulation_needed (s.rs);
+  s.creds = creds_cache_new ();
+  watch_creds_syscalls (&s);
   s.native_arch = seccomp_arch_native ();
   s.st = eval_state_new (s.rs);
   s.fc = failclosed_new ();
@@ -627,5 +685,6 @@ out:
   arena_free (&s.arena);
   protect_release (&s.protect);
   failclosed_free (s.fc);
+  creds_cache_free (s.creds);
   return ret;
 }

@@ -5,6 +5,7 @@
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -143,22 +144,9 @@ groups_equal (const gid_t *a, int na, const gid_t *b, int nb)
   return true;
 }
 
-bool
-target_creds_match_self (const struct target_creds *c)
-{
-  uint32_t eff[2], prm[2], inh[2];
-  gid_t g[TARGET_GROUPS_MAX];
-  int ng = (int) syscall (SYS_getgroups, TARGET_GROUPS_MAX, g);
-
-  if (caps_get (eff, prm, inh) < 0 || ng < 0)
-    return false;
-  uint64_t mine = (uint64_t) eff[1] << 32 | eff[0];
-  return current_fsuid () == c->fsuid && current_fsgid () == c->fsgid
-         && groups_equal (g, ng, c->groups, c->ngroups) && (mine & ~c->cap_effective) == 0;
-}
-
-int
-target_creds_assume (const struct target_creds *c, struct creds_saved *s, vigil_error_t *err)
+/* What the calling thread holds now. */
+static int
+snapshot (struct creds_saved *s, vigil_error_t *err)
 {
   memset (s, 0, sizeof *s);
   if (caps_get (s->cap_eff, s->cap_prm, s->cap_inh) < 0)
@@ -168,6 +156,20 @@ target_creds_assume (const struct target_creds *c, struct creds_saved *s, vigil_
   s->ngroups = (int) syscall (SYS_getgroups, TARGET_GROUPS_MAX, s->groups);
   if (s->ngroups < 0)
     return vigil_make_error (err, errno, "getgroups");
+  return 0;
+}
+
+int
+target_creds_assume (const struct target_creds *c, const struct creds_saved *self, struct creds_saved *s,
+                     vigil_error_t *err)
+{
+  if (self)
+    {
+      *s = *self;
+      s->groups_changed = s->caps_changed = false;
+    }
+  else if (snapshot (s, err) < 0)
+    return -1;
   s->switched = true;
   if (!groups_equal (s->groups, s->ngroups, c->groups, c->ngroups))
     {
@@ -176,10 +178,18 @@ target_creds_assume (const struct target_creds *c, struct creds_saved *s, vigil_
       s->groups_changed = true;
     }
   /* setfsuid/setfsgid report failure only through the value read back. */
-  if (s->fsgid != c->fsgid && (syscall (SYS_setfsgid, c->fsgid), current_fsgid ()) != c->fsgid)
-    goto fail;
-  if (s->fsuid != c->fsuid && (syscall (SYS_setfsuid, c->fsuid), current_fsuid ()) != c->fsuid)
-    goto fail;
+  if (s->fsgid != c->fsgid)
+    {
+      s->fsgid_changed = true;
+      if ((syscall (SYS_setfsgid, c->fsgid), current_fsgid ()) != c->fsgid)
+        goto fail;
+    }
+  if (s->fsuid != c->fsuid)
+    {
+      s->fsuid_changed = true;
+      if ((syscall (SYS_setfsuid, c->fsuid), current_fsuid ()) != c->fsuid)
+        goto fail;
+    }
   uint32_t eff[2] = { s->cap_eff[0] & (uint32_t) c->cap_effective, s->cap_eff[1] & (uint32_t) (c->cap_effective >> 32) };
   if (eff[0] != s->cap_eff[0] || eff[1] != s->cap_eff[1])
     {
@@ -202,13 +212,102 @@ target_creds_restore (struct creds_saved *s)
   if (!s->switched)
     return;
   /* Capabilities first: restoring groups and fsgid may need CAP_SETGID. */
-  caps_set (s->cap_eff, s->cap_prm, s->cap_inh);
+  if (s->caps_changed || s->fsuid_changed)
+    caps_set (s->cap_eff, s->cap_prm, s->cap_inh);
   if (s->groups_changed)
     syscall (SYS_setgroups, (size_t) s->ngroups, s->groups);
-  syscall (SYS_setfsgid, s->fsgid);
-  syscall (SYS_setfsuid, s->fsuid);
-  /* Returning to fsuid 0 raised the filesystem capabilities again; make
-   * the effective set exactly what it was. */
-  caps_set (s->cap_eff, s->cap_prm, s->cap_inh);
+  if (s->fsgid_changed)
+    syscall (SYS_setfsgid, s->fsgid);
+  if (s->fsuid_changed)
+    {
+      syscall (SYS_setfsuid, s->fsuid);
+      /* Returning to fsuid 0 raised the filesystem capabilities again;
+       * make the effective set exactly what it was. */
+      caps_set (s->cap_eff, s->cap_prm, s->cap_inh);
+    }
   s->switched = false;
+}
+
+/* ---- the cache ---- */
+
+const char *const target_creds_syscalls[] = {
+  "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
+  "setfsuid", "setfsgid", "setgroups", "capset", "umask", NULL,
+};
+
+#define CREDS_CACHE_SLOTS 256
+
+struct creds_slot {
+  pid_t tid;
+  uint64_t generation;
+  uint64_t epoch;
+  bool same;
+  struct target_creds c;
+};
+
+struct creds_cache {
+  uint64_t epoch; /* bumped by every invalidation; older slots are stale */
+  struct target_creds self;
+  struct creds_saved self_state;
+  bool self_known;
+  struct creds_slot slot[CREDS_CACHE_SLOTS];
+};
+
+struct creds_cache *
+creds_cache_new (void)
+{
+  struct creds_cache *cc = xcalloc (1, sizeof *cc);
+
+  cc->epoch = 1;
+  cc->self_known = snapshot (&cc->self_state, NULL) == 0;
+  cc->self.fsuid = cc->self_state.fsuid;
+  cc->self.fsgid = cc->self_state.fsgid;
+  cc->self.ngroups = cc->self_state.ngroups;
+  memcpy (cc->self.groups, cc->self_state.groups, sizeof cc->self.groups);
+  cc->self.cap_effective = (uint64_t) cc->self_state.cap_eff[1] << 32 | cc->self_state.cap_eff[0];
+  return cc;
+}
+
+const struct creds_saved *
+creds_cache_self (const struct creds_cache *cc)
+{
+  return cc->self_known ? &cc->self_state : NULL;
+}
+
+void
+creds_cache_free (struct creds_cache *cc)
+{
+  free (cc);
+}
+
+void
+creds_cache_invalidate (struct creds_cache *cc)
+{
+  cc->epoch++;
+}
+
+int
+creds_cache_get (struct creds_cache *cc, pid_t tid, uint64_t generation, struct target_creds *out, bool *same,
+                 vigil_error_t *err)
+{
+  struct creds_slot *sl = &cc->slot[(unsigned) tid % CREDS_CACHE_SLOTS];
+
+  if (sl->epoch != cc->epoch || sl->tid != tid || sl->generation != generation)
+    {
+      if (target_creds_read (tid, &sl->c, err) < 0)
+        {
+          sl->epoch = 0;
+          return -1;
+        }
+      sl->tid = tid;
+      sl->generation = generation;
+      sl->epoch = cc->epoch;
+      /* The target may hold fewer capabilities than vigil, never more. */
+      sl->same = cc->self_known && sl->c.fsuid == cc->self.fsuid && sl->c.fsgid == cc->self.fsgid
+                 && groups_equal (sl->c.groups, sl->c.ngroups, cc->self.groups, cc->self.ngroups)
+                 && (cc->self.cap_effective & ~sl->c.cap_effective) == 0;
+    }
+  *out = sl->c;
+  *same = sl->same;
+  return 0;
 }

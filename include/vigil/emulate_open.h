@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "vigil/path_resolve.h"
+#include "vigil/rules.h"
 #include "vigil/target_creds.h"
 
 /* One open-family call, as read from the notification and the target. */
@@ -53,6 +54,9 @@ int open_answer_fd (int listener, uint64_t id, int fd, const struct open_call *c
  *  NULL), answers the notification and frees everything.  Takes r->fd.
  *  Returns 0, or -errno if the thread could not be started. */
 int open_finish_async (int listener, uint64_t id, struct resolved_path *r, const struct open_call *call,
-                       const struct target_creds *creds);
+                       const struct target_creds *creds, mode_t umask_value);
+
+/** Does rs make vigil emulate opens (a deny/kill rule covers one)? */
+bool open_emulation_needed (const struct ruleset *rs);
 
 #endif

@@ -51,9 +51,9 @@ struct live_event {
 void live_event_init (struct live_event *ev, struct live_source *src, const struct seccomp_notif *req, int listener,
                       uint64_t num, const char *hostname, struct arena *arena);
 
-/** The notifier's thread group id (from the process table), or -1 when
- *  it is gone. */
-pid_t live_event_tgid (struct live_event *ev);
+/** The notifier's thread group id and process instance (the process
+ *  table's generation, never reused).  Returns 0, or -1 when it is gone. */
+int live_event_process (struct live_event *ev, pid_t *tgid, uint64_t *generation);
 
 /** After the answer: keep the process table true (an exec let through). */
 void live_event_after (struct live_event *ev, bool continued);

@@ -40,6 +40,7 @@ struct resolved_path {
   char name[NAME_MAX + 1]; /* when missing: the component to create */
   char path[PATH_MAX];     /* the object's path as the target sees it */
   struct stat st;          /* of fd */
+  long fs_type;             /* statfs f_type of fd */
   bool on_procfs;
 };
 

@@ -33,7 +33,7 @@ struct creds_saved {
   gid_t fsgid;
   gid_t groups[TARGET_GROUPS_MAX];
   int ngroups;
-  bool groups_changed;
+  bool groups_changed, fsuid_changed, fsgid_changed;
   uint32_t cap_eff[2], cap_prm[2], cap_inh[2];
   bool caps_changed;
 };
@@ -42,15 +42,38 @@ struct creds_saved {
  *  /proc/<tid>/status.  Returns 0, or -1 with *err (errno ESRCH/EACCES). */
 int target_creds_read (pid_t tid, struct target_creds *c, vigil_error_t *err);
 
-/** Does this thread already act exactly as c would (an unprivileged
- *  vigil supervising its own uid)?  Then no switch is needed. */
-bool target_creds_match_self (const struct target_creds *c);
-
 /** Make the calling thread act with c's fsuid, fsgid, groups and (lowered)
- *  effective capabilities.  On failure nothing stays changed. */
-int target_creds_assume (const struct target_creds *c, struct creds_saved *saved, vigil_error_t *err);
+ *  effective capabilities.  self: what the thread holds now, when known
+ *  (saves asking the kernel), or NULL.  On failure nothing stays changed. */
+int target_creds_assume (const struct target_creds *c, const struct creds_saved *self, struct creds_saved *saved,
+                         vigil_error_t *err);
 
 /** Undo target_creds_assume (a no-op if nothing was switched). */
 void target_creds_restore (struct creds_saved *saved);
+
+/* Credentials change only through the syscalls below (execve cannot
+ * raise them under no_new_privs), so while vigil is notified of those,
+ * what it read stays true until one of them runs.  Entries are keyed by
+ * thread and process instance, so a reused tid never matches. */
+struct creds_cache;
+
+/** The syscalls that change what target_creds_read returns. */
+extern const char *const target_creds_syscalls[];
+
+/** Create a cache; it compares targets against vigil's credentials now. */
+struct creds_cache *creds_cache_new (void);
+void creds_cache_free (struct creds_cache *cc);
+
+/** tid's credentials (process instance `generation`), from the cache or
+ *  /proc.  *same says they equal vigil's own (no switch needed). */
+int creds_cache_get (struct creds_cache *cc, pid_t tid, uint64_t generation, struct target_creds *out, bool *same,
+                     vigil_error_t *err);
+
+/** What the thread that created cc held then (it must not have changed
+ *  since, except through assume/restore), or NULL if unknown. */
+const struct creds_saved *creds_cache_self (const struct creds_cache *cc);
+
+/** Forget everything: some thread changed its credentials or umask. */
+void creds_cache_invalidate (struct creds_cache *cc);
 
 #endif
