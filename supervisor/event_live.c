@@ -380,6 +380,13 @@ live_event_process (struct live_event *ev, pid_t *tgid, uint64_t *generation)
   return 0;
 }
 
+int
+live_event_pidfd (struct live_event *ev)
+{
+  struct proc_entry *e = live_proc (ev);
+  return e ? e->pidfd : -1;
+}
+
 /* /proc/<tid>/status and friends, read once per event when a field needs
  * them: uid, caps and loginuid change without exec. */
 static const struct procinfo *
@@ -757,6 +764,11 @@ read_sockaddr (struct live_event *ev, struct sockaddr_storage *ss)
 
   if (r <= 0)
     return r;
+  if (ev->sockaddr)
+    {
+      *ss = *ev->sockaddr;
+      return 1;
+    }
   memset (ss, 0, sizeof *ss);
   if (len > sizeof *ss)
     len = sizeof *ss;
@@ -767,6 +779,10 @@ read_sockaddr (struct live_event *ev, struct sockaddr_storage *ss)
     }
   if (!seccomp_notif_valid (ev->listener, ev->req->id))
     return -1;
+  /* Every field of this event sees the same destination. */
+  struct sockaddr_storage *keep = arena_alloc (ev->arena, sizeof *keep);
+  *keep = *ss;
+  ev->sockaddr = keep;
   return 1;
 }
 
@@ -792,6 +808,8 @@ net_field (struct live_event *ev, const char *f, struct value *out)
     return v4 ? set_str (out, "ipv4", 4) : v6 ? set_str (out, "ipv6", 4) : unix_ ? set_str (out, "unix", 4) : VAL_ABSENT;
   if (strcmp (f, "fd.sockfamily") == 0)
     return v4 || v6 ? set_str (out, "ip", 2) : unix_ ? set_str (out, "unix", 4) : VAL_ABSENT;
+  if (unix_ && ev->resolved && strcmp (f, "fd.name") == 0)
+    return set_str (out, ev->resolved->path, strlen (ev->resolved->path));
   if (unix_ && (strcmp (f, "fd.name") == 0 || strcmp (f, "fd.nameraw") == 0))
     {
       const char *path = ((const struct sockaddr_un *) &ss)->sun_path;

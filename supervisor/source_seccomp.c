@@ -275,6 +275,17 @@ seccomp_notif_continue (int fd, uint64_t id)
 }
 
 int
+seccomp_notif_return (int fd, uint64_t id, int64_t val)
+{
+  struct seccomp_notif_resp resp = { .id = id, .val = val, .error = 0, .flags = 0 };
+
+  while (ioctl (fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
+    if (errno != EINTR)
+      return -1;
+  return 0;
+}
+
+int
 seccomp_notif_fail (int fd, uint64_t id, int e)
 {
   return notif_send (fd, id, -e, 0);

@@ -15,12 +15,15 @@
 #include <sys/signalfd.h>
 #include <sched.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <stddef.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
 #include <seccomp.h>
 
+#include "vigil/emulate_net.h"
 #include "vigil/emulate_open.h"
 #include "vigil/entry_watch.h"
 #include "vigil/event_live.h"
@@ -59,6 +62,7 @@ struct supervisor {
   struct entry_watch entries;
   bool privileged; /* vigil holds capabilities: act with the target's credentials */
   bool emulating_opens;
+  bool emulating_connects;
   struct creds_cache *creds;
   int creds_nr[16]; /* syscalls that change credentials or umask, -1 ended */
   uint32_t native_arch;
@@ -359,16 +363,71 @@ open_perform (struct supervisor *s, const struct seccomp_notif *req, struct reso
 /* Resolve, decide on the object found, then open it.  Whatever fails
  * answers the workload: with the error its own syscall would have had, or
  * EPERM where vigil could not see (fail closed). */
+/* A path walked as the target would walk it: its handles, what the walk
+ * reached, and the credentials the calling thread holds meanwhile. */
+struct target_walk {
+  struct path_handles h;
+  struct resolved_path r;
+  struct target_creds creds;
+  bool same;               /* the target's credentials are vigil's */
+  struct creds_saved saved;
+};
+
+/* Walk rq for the notifier with its credentials (kept until
+ * target_walk_end, so the final open runs with them too).  Returns 0 or
+ * -errno: the kernel's error, or EPERM where vigil could not see. */
+static int
+target_walk (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev,
+             const struct resolve_request *rq, bool need_umask, struct target_walk *w)
+{
+  vigil_error_t err = NULL;
+  pid_t tgid;
+  uint64_t generation;
+  int res = 0;
+
+  memset (w, 0, sizeof *w);
+  w->h.root = w->h.start = w->r.fd = -1;
+  w->creds.umask = 022;
+  w->same = true;
+  if (live_event_process (ev, &tgid, &generation) < 0
+      || ((s->privileged || need_umask)
+          && creds_cache_get (s->creds, (pid_t) req->pid, generation, &w->creds, &w->same, &err) < 0))
+    res = -EPERM;
+  else
+    res = path_handles_open ((pid_t) req->pid, tgid, rq, &w->h);
+  if (res == 0 && s->privileged && !w->same
+      && target_creds_assume (&w->creds, creds_cache_self (s->creds), &w->saved, &err) < 0)
+    res = -EPERM;
+  vigil_error_release (&err);
+  if (res == 0)
+    res = path_resolve (&w->h, rq, &w->r);
+  ev->resolved = res == 0 ? &w->r : NULL;
+  return res;
+}
+
+static void
+target_walk_end (struct target_walk *w)
+{
+  target_creds_restore (&w->saved);
+  path_handles_close (&w->h);
+  if (w->r.fd >= 0)
+    close (w->r.fd);
+  w->r.fd = -1;
+}
+
+/* The credentials a thread acting for the target must take, or NULL. */
+static const struct target_creds *
+walk_creds (const struct supervisor *s, const struct target_walk *w)
+{
+  return s->privileged && !w->same ? &w->creds : NULL;
+}
+
 static void
 handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev)
 {
   struct open_call call;
   struct resolve_request rq;
-  struct path_handles h = { .root = -1, .start = -1 };
-  struct resolved_path r = { .fd = -1 };
-  struct target_creds creds = { .umask = 022 };
-  struct creds_saved saved = { 0 };
-  vigil_error_t err = NULL;
+  struct target_walk w;
   int res;
 
   res = open_call_read (req, s->listener, &call);
@@ -385,22 +444,8 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
     }
   ev->open_call = &call;
   open_call_request (&call, &rq);
-  pid_t tgid;
-  uint64_t generation;
-  bool same = true;
   bool creates = (call.flags & O_CREAT) || (call.flags & O_TMPFILE) == O_TMPFILE;
-  if (live_event_process (ev, &tgid, &generation) < 0
-      || ((s->privileged || creates)
-          && creds_cache_get (s->creds, (pid_t) req->pid, generation, &creds, &same, &err) < 0))
-    res = -EPERM;
-  else
-    res = path_handles_open ((pid_t) req->pid, tgid, &rq, &h);
-  if (res == 0 && s->privileged && !same && target_creds_assume (&creds, creds_cache_self (s->creds), &saved, &err) < 0)
-    res = -EPERM;
-  vigil_error_release (&err);
-  if (res == 0)
-    res = path_resolve (&h, &rq, &r);
-  ev->resolved = res == 0 ? &r : NULL;
+  res = target_walk (s, req, ev, &rq, creates, &w);
 
   eval_state_reset (s->st);
   rules_evaluate (s->rs, s->st, &ev->base, &s->m);
@@ -413,11 +458,8 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
   else if (res < 0)
     seccomp_notif_fail (s->listener, req->id, -res);
   else
-    open_perform (s, req, &r, &call, s->privileged && !same ? &creds : NULL, creds.umask);
-  target_creds_restore (&saved);
-  path_handles_close (&h);
-  if (r.fd >= 0)
-    close (r.fd);
+    open_perform (s, req, &w.r, &call, walk_creds (s, &w), w.creds.umask);
+  target_walk_end (&w);
   if (s->m.n)
     emit_alerts (s, &ev->base);
 }
@@ -439,6 +481,93 @@ answer_uninspectable (struct supervisor *s, const struct seccomp_notif *req, str
   return true;
 }
 
+/* ---- emulated connects ---- */
+
+static bool
+emulates_connect (const struct supervisor *s, const struct live_event *ev)
+{
+  return s->emulating_connects && ev->req->data.arch == s->native_arch && connect_call_supported (ev->req->data.nr);
+}
+
+/* The connect as the rules allowed it, made by vigil on a thread that
+ * takes the target's credentials (an AF_UNIX server sees them in
+ * SO_PEERCRED), with the address vigil checked: for a path socket, the
+ * very socket file the walk reached. */
+static void
+connect_perform (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev,
+                 const struct connect_call *call, const struct target_walk *w)
+{
+  struct connect_call via = *call;
+  int sock, pidfd;
+
+  if (w && w->r.fd >= 0)
+    {
+      struct sockaddr_un *un = (struct sockaddr_un *) &via.addr;
+      memset (un, 0, sizeof *un);
+      un->sun_family = AF_UNIX;
+      snprintf (un->sun_path, sizeof un->sun_path, "/proc/self/fd/%d", w->r.fd);
+      via.len = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (un->sun_path) + 1);
+    }
+  pidfd = live_event_pidfd (ev);
+  sock = pidfd >= 0 ? connect_fetch_socket (pidfd, call) : -ESRCH;
+  if (sock == -EBADF)
+    seccomp_notif_fail (s->listener, req->id, EBADF);
+  else if (sock < 0)
+    fail_uninspectable (s, req, ev); /* no CAP_SYS_PTRACE for this target: never unseen */
+  else if ((sock = connect_finish_async (s->listener, req->id, sock, &via, w ? walk_creds (s, w) : NULL,
+                                         w ? w->r.fd : -1))
+           < 0)
+    seccomp_notif_fail (s->listener, req->id, -sock);
+}
+
+static void
+handle_connect (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev)
+{
+  struct connect_call call;
+  struct target_walk w, *walked = NULL;
+  int res = connect_call_read (req, s->listener, &call), walk_res = 0;
+
+  if (res == -EPERM)
+    {
+      fail_uninspectable (s, req, ev);
+      return;
+    }
+  if (res < 0)
+    {
+      seccomp_notif_fail (s->listener, req->id, -res);
+      return;
+    }
+  ev->sockaddr = &call.addr;
+  const struct sockaddr_un *un = (const struct sockaddr_un *) &call.addr;
+  if (call.addr.ss_family == AF_UNIX && call.len > offsetof (struct sockaddr_un, sun_path) && un->sun_path[0])
+    {
+      /* A path socket: decided on the socket file the path reaches. */
+      char path[sizeof un->sun_path + 1];
+      size_t n = strnlen (un->sun_path, sizeof un->sun_path);
+      memcpy (path, un->sun_path, n);
+      path[n] = '\0';
+      struct resolve_request rq = { .dirfd = AT_FDCWD, .path = path, .follow_last = true };
+      walk_res = target_walk (s, req, ev, &rq, false, &w);
+      walked = &w;
+    }
+  eval_state_reset (s->st);
+  rules_evaluate (s->rs, s->st, &ev->base, &s->m);
+  if (walk_res < 0)
+    drop_unknown_matches (&s->m);
+  if (s->m.n)
+    prefetch_outputs (s, ev);
+  if (s->m.action != ACTION_LOG)
+    answer (s, req, s->m.action);
+  else if (walk_res < 0)
+    seccomp_notif_fail (s->listener, req->id, walk_res == -ENOENT ? ENOENT : -walk_res);
+  else
+    connect_perform (s, req, ev, &call, walked);
+  if (walked)
+    target_walk_end (walked);
+  if (s->m.n)
+    emit_alerts (s, &ev->base);
+}
+
 static void
 handle_notification (struct supervisor *s)
 {
@@ -458,6 +587,11 @@ handle_notification (struct supervisor *s)
   if (emulates_open (s, &ev))
     {
       handle_open (s, &req, &ev);
+      return;
+    }
+  if (emulates_connect (s, &ev))
+    {
+      handle_connect (s, &req, &ev);
       return;
     }
   if (answer_uninspectable (s, &req, &ev, false))
@@ -656,6 +790,7 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
     }
   s.privileged = holds_capabilities ();
   s.emulating_opens = o->engine->cfg.mode != MODE_MONITOR && open_emulation_needed (s.rs);
+  s.emulating_connects = o->engine->cfg.mode != MODE_MONITOR && connect_emulation_needed (s.rs);
   s.creds = creds_cache_new ();
   watch_creds_syscalls (&s);
   s.native_arch = seccomp_arch_native ();

@@ -228,6 +228,32 @@ target_creds_restore (struct creds_saved *s)
   s->switched = false;
 }
 
+int
+target_creds_become (const struct target_creds *c, vigil_error_t *err)
+{
+  uint32_t eff[2], prm[2], inh[2];
+
+  if (caps_get (eff, prm, inh) < 0)
+    return vigil_make_error (err, errno, "capget");
+  if (syscall (SYS_setgroups, (size_t) c->ngroups, c->groups) < 0
+      || syscall (SYS_setresgid, c->fsgid, c->fsgid, c->fsgid) < 0
+      || syscall (SYS_setresuid, c->fsuid, c->fsuid, c->fsuid) < 0)
+    return vigil_make_error (err, errno, "cannot take the target's credentials");
+  /* Leaving uid 0 cleared the capabilities; from root to root, lower them. */
+  if (caps_get (eff, prm, inh) < 0)
+    return vigil_make_error (err, errno, "capget");
+  uint32_t keep[2] = { (uint32_t) c->cap_effective, (uint32_t) (c->cap_effective >> 32) };
+  for (int i = 0; i < 2; i++)
+    {
+      eff[i] &= keep[i];
+      prm[i] &= keep[i];
+      inh[i] &= keep[i];
+    }
+  if (caps_set (eff, prm, inh) < 0)
+    return vigil_make_error (err, errno, "capset");
+  return 0;
+}
+
 /* ---- the cache ---- */
 
 const char *const target_creds_syscalls[] = {

@@ -4,6 +4,7 @@
 #define VIGIL_EVENT_LIVE_H
 
 #include <linux/seccomp.h>
+#include <sys/socket.h>
 
 #include "vigil/arena.h"
 #include "vigil/container_id.h"
@@ -45,6 +46,9 @@ struct live_event {
    * walk reached (NULL when the walk failed).  Rules see exactly these. */
   const struct open_call *open_call;
   const struct resolved_path *resolved;
+  /* The destination as vigil read it once (an emulated connect sets it
+   * first; otherwise the first read of it keeps it for the event). */
+  const struct sockaddr_storage *sockaddr;
 };
 
 /** Prepare ev for the notification req. */
@@ -54,6 +58,9 @@ void live_event_init (struct live_event *ev, struct live_source *src, const stru
 /** The notifier's thread group id and process instance (the process
  *  table's generation, never reused).  Returns 0, or -1 when it is gone. */
 int live_event_process (struct live_event *ev, pid_t *tgid, uint64_t *generation);
+
+/** The notifier's pidfd (owned by the process table), or -1. */
+int live_event_pidfd (struct live_event *ev);
 
 /** After the answer: keep the process table true (an exec let through). */
 void live_event_after (struct live_event *ev, bool continued);

@@ -56,6 +56,9 @@ bool seccomp_notif_valid (int fd, uint64_t id);
 /** Let the syscall run in the kernel. */
 int seccomp_notif_continue (int fd, uint64_t id);
 
+/** Answer for the syscall vigil performed itself: it returns val. */
+int seccomp_notif_return (int fd, uint64_t id, int64_t val);
+
 /** Fail the syscall with errno e (positive). */
 int seccomp_notif_fail (int fd, uint64_t id, int e);
 

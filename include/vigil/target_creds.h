@@ -48,6 +48,10 @@ int target_creds_read (pid_t tid, struct target_creds *c, vigil_error_t *err);
 int target_creds_assume (const struct target_creds *c, const struct creds_saved *self, struct creds_saved *saved,
                          vigil_error_t *err);
 
+/** Make the calling thread the target for good (uid, gid, groups and
+ *  capabilities, per thread): for a thread that acts once and ends. */
+int target_creds_become (const struct target_creds *c, vigil_error_t *err);
+
 /** Undo target_creds_assume (a no-op if nothing was switched). */
 void target_creds_restore (struct creds_saved *saved);
 

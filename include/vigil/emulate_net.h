@@ -1,0 +1,47 @@
+/* vigil: connects performed by vigil for the workload.
+ *
+ * A destination read from the workload's memory and then continued can be
+ * swapped by another thread before the kernel reads it.  Where a deny or
+ * kill rule covers connect, vigil fetches the socket (pidfd_getfd),
+ * decides on its own copy of the address and connects with that copy, on
+ * a thread of its own (a connect may block), then answers with the real
+ * result.  The thread takes the target's credentials first, so an AF_UNIX
+ * server sees them (SO_PEERCRED; its pid is vigil's, though). */
+#ifndef VIGIL_EMULATE_NET_H
+#define VIGIL_EMULATE_NET_H
+
+#include <linux/seccomp.h>
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "vigil/rules.h"
+#include "vigil/target_creds.h"
+
+struct connect_call {
+  int sockfd;
+  struct sockaddr_storage addr; /* vigil's copy: what the rules and the connect see */
+  socklen_t len;
+};
+
+/** Does rs make vigil emulate connects (a deny/kill rule covers connect)? */
+bool connect_emulation_needed (const struct ruleset *rs);
+
+/** Is nr (native arch) a connect? */
+bool connect_call_supported (int nr);
+
+/** Read the call behind req.  Returns 0, or -errno to answer with
+ *  (EFAULT, EINVAL), or -EPERM when the target could not be read. */
+int connect_call_read (const struct seccomp_notif *req, int listener, struct connect_call *call);
+
+/** Fetch the target's socket: vigil's own fd for it, or -errno. */
+int connect_fetch_socket (int pidfd, const struct connect_call *call);
+
+/** Connect sock (vigil's fd, taken) to call's address on a thread of its
+ *  own, which takes creds for good first (if not NULL), and answer req
+ *  with the result.  keep_fd (or -1) is an fd the address names
+ *  (/proc/self/fd/N): duplicated for the thread.  Returns 0, or -errno if
+ *  the thread could not be started (sock is then closed). */
+int connect_finish_async (int listener, uint64_t id, int sock, const struct connect_call *call,
+                          const struct target_creds *creds, int keep_fd);
+
+#endif
