@@ -24,6 +24,7 @@
 #include "vigil/emulate_open.h"
 #include "vigil/entry_watch.h"
 #include "vigil/event_live.h"
+#include "vigil/exec_verify.h"
 #include "vigil/failclosed.h"
 #include "vigil/protect.h"
 #include "vigil/source_seccomp.h"
@@ -64,6 +65,7 @@ struct supervisor {
   uint32_t native_arch;
   struct protect protect;
   struct failclosed *fc;
+  struct exec_verify *verify; /* NULL: no deny/kill rule covers exec */
   bool child_exited;
   int child_status;
   uint64_t nevents;
@@ -468,7 +470,8 @@ handle_notification (struct supervisor *s)
     return;
   if (s->m.n)
     prefetch_outputs (s, &ev);
-  answer (s, &req, s->m.action);
+  if (!exec_verify_answer (s->verify, s->listener, &req, ev.base.type, s->m.action))
+    answer (s, &req, s->m.action);
   live_event_after (&ev, s->o->engine->cfg.mode == MODE_MONITOR || s->m.action == ACTION_LOG);
   if (s->m.n)
     emit_alerts (s, &ev.base);
@@ -515,7 +518,9 @@ exit_status (int status)
 }
 
 /* Reap every child that exited (as PID 1, orphans are ours too).  Returns
- * true when the workload itself is done, with its status. */
+ * true when the workload itself is done, with its status.  Threads held
+ * for exec verification report their stops and exits here too (__WALL:
+ * they are not all leaders, nor all children). */
 static bool
 reap (struct supervisor *s, int *status)
 {
@@ -523,12 +528,16 @@ reap (struct supervisor *s, int *status)
   int st;
   pid_t pid;
 
-  while ((pid = waitpid (-1, &st, WNOHANG)) > 0)
-    if (pid == s->child)
-      {
-        *status = exit_status (st);
-        done = true;
-      }
+  while ((pid = waitpid (-1, &st, WNOHANG | __WALL)) > 0)
+    {
+      if (exec_verify_wait_status (s->verify, pid, st))
+        continue; /* a stop of a held thread, handled */
+      if (pid == s->child)
+        {
+          *status = exit_status (st);
+          done = true;
+        }
+    }
   return done;
 }
 
@@ -662,6 +671,8 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   s.st = eval_state_new (s.rs);
   s.fc = failclosed_new ();
   s.src = live_source_new (o->container);
+  struct exec_verify_opts vo = { o->engine, s.src, o->hostname, o->emit, o->emit_ctx };
+  s.verify = exec_verify_new (&vo);
   entry_watch_start (&s.entries);
   if (start_workload (&s, &prog, &oldmask, err) < 0)
     goto out;
@@ -679,6 +690,7 @@ out:
   if (s.sigfd >= 0)
     close (s.sigfd);
   eval_state_free (s.st);
+  exec_verify_free (s.verify);
   live_source_free (s.src);
   entry_watch_stop (&s.entries);
   match_set_free (&s.m);
