@@ -175,6 +175,32 @@ else
   echo "SKIP: strace not installed"; skip=$((skip + 1))
 fi
 
+# vigil without CAP_SYS_PTRACE, a workload that switches to another uid:
+# vigil may not trace it, so its execs a deny/kill rule covers are refused.
+# (The rule reads only user.uid, readable without ptrace, so the check at
+# the notification lets the exec through to the seize.)
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  cat > "$tmp/uid.yaml" <<'YAML'
+- rule: Exec by uid 4242
+  desc: a kill rule on exec that reads nothing from the workload's memory
+  condition: evt.type in (execve, execveat) and user.uid = 4242
+  output: "uid 4242 exec killed"
+  priority: CRITICAL
+  action: kill
+YAML
+  out=$(setpriv --bounding-set=-sys_ptrace -- timeout 60 "$vigil" run -o log_level=warning -r "$tmp/uid.yaml" -- \
+          setpriv --reuid=65534 --regid=65534 --clear-groups -- "$tmp/prog_a" 2>&1)
+  st=$?
+  if [ "$st" != 0 ] && printf '%s\n' "$out" | grep -q "vigil internal: exec not verifiable" &&
+     printf '%s\n' "$out" | grep -q "Operation not permitted"; then
+    ok "no CAP_SYS_PTRACE, workload under another uid: its exec fails EPERM with an internal alert"
+  else
+    ko "no CAP_SYS_PTRACE, another uid" "status $st" "out: $out"
+  fi
+else
+  echo "SKIP: the no-CAP_SYS_PTRACE test needs root (and setpriv)"; skip=$((skip + 1))
+fi
+
 # As an ordinary user: vigil seizes processes of its own uid.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
   chmod 755 "$tmp"
