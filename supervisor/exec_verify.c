@@ -259,9 +259,8 @@ kill_held (pid_t pid)
   close (pidfd);
 }
 
-/* The new program of process pid, as /proc shows it: re-read now (the
- * table may have been told of the exec before it happened, or not at
- * all when the old thread had gone by then). */
+/* The new program of process pid, as /proc shows it, re-read now: the
+ * entry may hold the old program, or one inherited from the parent. */
 static void
 refresh_process (struct exec_verify *v, pid_t pid)
 {

@@ -470,9 +470,11 @@ handle_notification (struct supervisor *s)
     return;
   if (s->m.n)
     prefetch_outputs (s, &ev);
-  if (!exec_verify_answer (s->verify, s->listener, &req, ev.base.type, s->m.action))
+  /* A verified exec's process is re-read at its exec stop instead. */
+  bool verified = exec_verify_answer (s->verify, s->listener, &req, ev.base.type, s->m.action);
+  if (!verified)
     answer (s, &req, s->m.action);
-  live_event_after (&ev, s->o->engine->cfg.mode == MODE_MONITOR || s->m.action == ACTION_LOG);
+  live_event_after (&ev, !verified && (s->o->engine->cfg.mode == MODE_MONITOR || s->m.action == ACTION_LOG));
   if (s->m.n)
     emit_alerts (s, &ev.base);
 }
