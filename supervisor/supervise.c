@@ -521,8 +521,10 @@ exit_status (int status)
 
 /* Reap every child that exited (as PID 1, orphans are ours too).  Returns
  * true when the workload itself is done, with its status.  Threads held
- * for exec verification report their stops and exits here too (__WALL:
- * they are not all leaders, nor all children). */
+ * for exec verification report their stops and exits here too: the kernel
+ * waits for a tracer's tracees as if __WALL were given (Linux 4.7+), while
+ * the program output's clone child, which sends no SIGCHLD, stays out of
+ * reach as that channel needs. */
 static bool
 reap (struct supervisor *s, int *status)
 {
@@ -530,7 +532,7 @@ reap (struct supervisor *s, int *status)
   int st;
   pid_t pid;
 
-  while ((pid = waitpid (-1, &st, WNOHANG | __WALL)) > 0)
+  while ((pid = waitpid (-1, &st, WNOHANG)) > 0)
     {
       if (exec_verify_wait_status (s->verify, pid, st))
         continue; /* a stop of a held thread, handled */

@@ -53,7 +53,7 @@ void exec_verify_free (struct exec_verify *v);
 bool exec_verify_answer (struct exec_verify *v, int listener, const struct seccomp_notif *req, int evttype,
                          enum action action);
 
-/** Dispatch one waitpid(-1, __WALL) result.  A stop (of a thread v holds)
+/** Dispatch one waitpid(-1) result (tracees are waited for as with __WALL).  A stop (of a thread v holds)
  *  is handled here and true returned; for an exit, v forgets the thread and
  *  false is returned so the caller reaps as before. */
 bool exec_verify_wait_status (struct exec_verify *v, pid_t pid, int status);
