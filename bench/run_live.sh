@@ -63,6 +63,23 @@ for _ in $(seq $runs); do
 done
 report "1000 x /bin/true, default policy" n_exec v_exec
 
+# Every exec seized and checked at its exec stop (a kill rule that never
+# matches keeps exec verification on).
+cat > "$build/kill-exec.yaml" <<'YAML'
+- rule: Kill a program nobody runs
+  desc: makes every exec reach vigil and be verified at its exec stop
+  condition: evt.type in (execve, execveat) and proc.exepath = /nonexistent/miner
+  output: "killed %proc.exepath"
+  priority: CRITICAL
+  action: kill
+YAML
+n_exec2=() k_exec=()
+for _ in $(seq $runs); do
+  time_cmd n_exec2 sh -c "$loop"
+  time_cmd k_exec "$vigil" run -o log_level=warning -r "$build/kill-exec.yaml" -- sh -c "$loop"
+done
+report "1000 x /bin/true, an exec kill rule (each exec verified)" n_exec2 k_exec
+
 if [ -r "$upstream/falco_rules.yaml" ]; then
   "$vigil" run -o log_level=warning -r "$upstream/falco_rules.yaml" -r "$upstream/falco-incubating_rules.yaml" \
     -r "$upstream/falco-sandbox_rules.yaml" -- sleep 2 &

@@ -68,6 +68,15 @@ set_int (struct value *out, int64_t v)
   return VAL_PRESENT;
 }
 
+/* Does req->pid still name the thread the event is about?  A pending
+ * notification proves it; so does a ptrace stop vigil holds, since a
+ * tracee cannot be reaped (nor its pid reused) before its tracer waits. */
+static bool
+target_unchanged (const struct live_event *ev)
+{
+  return ev->held || seccomp_notif_valid (ev->listener, ev->req->id);
+}
+
 /* A read of the target failed: when for want of permission, the answer
  * must not rest on what vigil could see (failclosed.h). */
 static void
@@ -96,7 +105,7 @@ read_arg_string (struct live_event *ev, int arg, const char **s, size_t *len)
 
   if (n < 0)
     note_failure (ev, errno);
-  if (n < 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
+  if (n < 0 || !target_unchanged (ev))
     return VAL_UNREADABLE;
   *s = buf;
   *len = (size_t) n;
@@ -169,7 +178,7 @@ absolute_path (struct live_event *ev, const char *p, size_t len, int dirfd, stru
   ssize_t n = readlink (link, base, sizeof base - 1);
   if (n < 0)
     note_failure (ev, errno);
-  if (n < 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
+  if (n < 0 || !target_unchanged (ev))
     return VAL_UNREADABLE;
   base[n] = '\0';
   char *full = arena_alloc (ev->arena, (size_t) n + len + 2);
@@ -202,11 +211,13 @@ open_path (struct live_event *ev, bool raw, struct value *out)
 
 /* ---- exec: the new program, read from the execve arguments ---- */
 
+/* An exec not yet done: the new program is known only from the syscall's
+ * arguments.  After it (a held event), /proc describes it. */
 static bool
 is_exec (const struct live_event *ev)
 {
   const char *t = evttype_name (ev->base.type);
-  return t && (strcmp (t, "execve") == 0 || strcmp (t, "execveat") == 0);
+  return !ev->held && t && (strcmp (t, "execve") == 0 || strcmp (t, "execveat") == 0);
 }
 
 /* argv of an execve, joined with spaces from argv[first] on, at most
@@ -239,7 +250,7 @@ exec_argv_joined (struct live_event *ev, int first, struct value *out)
         return VAL_UNREADABLE;
       len += (size_t) n;
     }
-  if (!seccomp_notif_valid (ev->listener, ev->req->id))
+  if (!target_unchanged (ev))
     return VAL_UNREADABLE;
   buf[len] = '\0';
   return set_str (out, buf, len);
@@ -262,7 +273,7 @@ exec_argv0 (struct live_event *ev, struct value *out)
   if (p == 0)
     return VAL_ABSENT;
   ssize_t n = target_read_string (ev->req->pid, p, buf, LIVE_STRING_MAX, &truncated);
-  if (n < 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
+  if (n < 0 || !target_unchanged (ev))
     return VAL_UNREADABLE;
   return set_str (out, buf, (size_t) n);
 }
@@ -363,7 +374,7 @@ live_proc (struct live_event *ev)
     {
       ev->proc_looked = true;
       ev->proc_rc = proctable_lookup (ev->src->procs, (pid_t) ev->req->pid, &ev->proc);
-      if (ev->proc_rc < 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
+      if (ev->proc_rc < 0 || !target_unchanged (ev))
         ev->proc = NULL;
     }
   return ev->proc;
@@ -401,7 +412,7 @@ live_procinfo (struct live_event *ev, unsigned what)
   int rc = procinfo_read (-1, (pid_t) ev->req->pid, what & ~ev->pi_have, pi);
   if (rc < 0)
     note_failure (ev, -rc);
-  if (rc < 0 || !seccomp_notif_valid (ev->listener, ev->req->id))
+  if (rc < 0 || !target_unchanged (ev))
     return NULL;
   ev->pi_have |= what;
   return pi;
@@ -777,7 +788,7 @@ read_sockaddr (struct live_event *ev, struct sockaddr_storage *ss)
       note_failure (ev, errno);
       return -1;
     }
-  if (!seccomp_notif_valid (ev->listener, ev->req->id))
+  if (!target_unchanged (ev))
     return -1;
   /* Every field of this event sees the same destination. */
   struct sockaddr_storage *keep = arena_alloc (ev->arena, sizeof *keep);
@@ -936,7 +947,7 @@ fd_table_field (struct live_event *ev, int fdarg, const char *f, struct value *o
   for (; t < ARRAY_SIZE (tables); t++)
     if (socket_lookup ((pid_t) ev->req->pid, tables[t], ino, &la, &lport, &ra, &rport))
       break;
-  if (!seccomp_notif_valid (ev->listener, ev->req->id))
+  if (!target_unchanged (ev))
     return VAL_UNREADABLE;
   if (t == ARRAY_SIZE (tables))
     {
@@ -1039,7 +1050,7 @@ open_flags_field (struct live_event *ev, const char *f, struct value *out)
     {
       uint64_t how[3];
       if (target_read (ev->req->pid, ev->req->data.args[2], how, sizeof how) < 0
-          || !seccomp_notif_valid (ev->listener, ev->req->id))
+          || !target_unchanged (ev))
         return VAL_UNREADABLE;
       flags = (int64_t) how[0];
     }
@@ -1156,7 +1167,7 @@ param_raw (struct live_event *ev, const struct param *p, int64_t *v)
       note_failure (ev, errno);
       return VAL_UNREADABLE;
     }
-  if (!seccomp_notif_valid (ev->listener, ev->req->id))
+  if (!target_unchanged (ev))
     return VAL_UNREADABLE;
   *v = (int64_t) how[p->arg - HOW_WORD (0)];
   return VAL_PRESENT;
@@ -1363,6 +1374,15 @@ live_event_init (struct live_event *ev, struct live_source *src, const struct se
   ev->listener = listener;
   ev->num = num;
   ev->arena = arena;
+}
+
+void
+live_event_init_held (struct live_event *ev, struct live_source *src, const struct seccomp_notif *req, int evttype,
+                      uint64_t num, const char *hostname, struct arena *arena)
+{
+  live_event_init (ev, src, req, -1, num, hostname, arena);
+  ev->base.type = evttype;
+  ev->held = true;
 }
 
 void

@@ -27,6 +27,7 @@
 #include "vigil/emulate_open.h"
 #include "vigil/entry_watch.h"
 #include "vigil/event_live.h"
+#include "vigil/exec_verify.h"
 #include "vigil/failclosed.h"
 #include "vigil/protect.h"
 #include "vigil/source_seccomp.h"
@@ -68,6 +69,7 @@ struct supervisor {
   uint32_t native_arch;
   struct protect protect;
   struct failclosed *fc;
+  struct exec_verify *verify; /* NULL: no deny/kill rule covers exec */
   bool child_exited;
   int child_status;
   uint64_t nevents;
@@ -602,8 +604,11 @@ handle_notification (struct supervisor *s)
     return;
   if (s->m.n)
     prefetch_outputs (s, &ev);
-  answer (s, &req, s->m.action);
-  live_event_after (&ev, s->o->engine->cfg.mode == MODE_MONITOR || s->m.action == ACTION_LOG);
+  /* A verified exec's process is re-read at its exec stop instead. */
+  bool verified = exec_verify_answer (s->verify, s->listener, &req, ev.base.type, s->m.action);
+  if (!verified)
+    answer (s, &req, s->m.action);
+  live_event_after (&ev, !verified && (s->o->engine->cfg.mode == MODE_MONITOR || s->m.action == ACTION_LOG));
   if (s->m.n)
     emit_alerts (s, &ev.base);
 }
@@ -649,7 +654,11 @@ exit_status (int status)
 }
 
 /* Reap every child that exited (as PID 1, orphans are ours too).  Returns
- * true when the workload itself is done, with its status. */
+ * true when the workload itself is done, with its status.  Threads held
+ * for exec verification report their stops and exits here too: the kernel
+ * waits for a tracer's tracees as if __WALL were given (Linux 4.7+), while
+ * the program output's clone child, which sends no SIGCHLD, stays out of
+ * reach as that channel needs. */
 static bool
 reap (struct supervisor *s, int *status)
 {
@@ -658,11 +667,15 @@ reap (struct supervisor *s, int *status)
   pid_t pid;
 
   while ((pid = waitpid (-1, &st, WNOHANG)) > 0)
-    if (pid == s->child)
-      {
-        *status = exit_status (st);
-        done = true;
-      }
+    {
+      if (exec_verify_wait_status (s->verify, pid, st))
+        continue; /* a stop of a held thread, handled */
+      if (pid == s->child)
+        {
+          *status = exit_status (st);
+          done = true;
+        }
+    }
   return done;
 }
 
@@ -797,6 +810,8 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   s.st = eval_state_new (s.rs);
   s.fc = failclosed_new ();
   s.src = live_source_new (o->container);
+  struct exec_verify_opts vo = { o->engine, s.src, o->hostname, o->emit, o->emit_ctx };
+  s.verify = exec_verify_new (&vo);
   entry_watch_start (&s.entries);
   if (start_workload (&s, &prog, &oldmask, err) < 0)
     goto out;
@@ -814,6 +829,7 @@ out:
   if (s.sigfd >= 0)
     close (s.sigfd);
   eval_state_free (s.st);
+  exec_verify_free (s.verify);
   live_source_free (s.src);
   entry_watch_stop (&s.entries);
   match_set_free (&s.m);

@@ -38,6 +38,7 @@ struct live_event {
   int exec_missing;        /* 0 not checked, 1 the exec's file exists, 2 it does not */
   bool uninspectable;      /* a read of the target was refused (EPERM, EACCES, ESRCH):
                               vigil lost sight of it (failclosed.h) */
+  bool held;               /* after an exec, the thread held in its ptrace exec stop */
   const struct seccomp_notif *req;
   int listener;        /* to check the notification is still valid after reads */
   uint64_t num;        /* evt.num */
@@ -61,6 +62,15 @@ int live_event_process (struct live_event *ev, pid_t *tgid, uint64_t *generation
 
 /** The notifier's pidfd (owned by the process table), or -1. */
 int live_event_pidfd (struct live_event *ev);
+
+/** Prepare ev, an event of type evttype (execve, execveat), for an exec
+ *  that has happened, its thread held by vigil in the PTRACE_EVENT_EXEC
+ *  stop.  req is made up by the caller (pid: the thread's tid now; it must
+ *  outlive ev).  No notification is checked (the stop keeps the pid from
+ *  being reused), and process fields describe the program that really
+ *  runs, as /proc shows it. */
+void live_event_init_held (struct live_event *ev, struct live_source *src, const struct seccomp_notif *req, int evttype,
+                           uint64_t num, const char *hostname, struct arena *arena);
 
 /** After the answer: keep the process table true (an exec let through). */
 void live_event_after (struct live_event *ev, bool continued);

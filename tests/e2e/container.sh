@@ -124,5 +124,36 @@ else
   ko "runc exec" "out: $(cat "$tmp/entry.out")" "err: $(cat "$tmp/err")"
 fi
 
+# Exec verification as PID 1, with runc's default capabilities (no
+# CAP_SYS_PTRACE: vigil seizes processes of its own uid): a script whose
+# interpreter is denied is killed at its exec stop; allowed programs run.
+cp "$busybox" "$root/bin/miner"
+printf '#!/bin/miner\n' > "$root/tmp/start.sh"
+chmod +x "$root/tmp/start.sh"
+cat > "$root/etc/vigil/exec.yaml" <<'YAML'
+- rule: Miner
+  desc: the miner must not run, however it is reached
+  condition: evt.type in (execve, execveat) and proc.exepath = /bin/miner
+  output: "miner killed (name=%proc.name exepath=%proc.exepath)"
+  priority: CRITICAL
+  action: kill
+YAML
+python3 - "$tmp/bundle/config.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+c = json.load(open(p))
+c["process"]["args"] = ["/usr/bin/vigil", "run", "-o", "log_level=warning", "-r", "/etc/vigil/exec.yaml", "--",
+                        "sh", "-c", "/tmp/start.sh; echo st=$?; cat /etc/group >/dev/null; echo cat=$?"]
+json.dump(c, open(p, "w"))
+PY
+runc delete -f "$ctr" >/dev/null 2>&1
+out=$(cd "$tmp/bundle" && timeout 60 runc run "$ctr" 2>"$tmp/err")
+if printf '%s\n' "$out" | grep -q "^st=137" && printf '%s\n' "$out" | grep -q "^cat=0" &&
+   printf '%s\n' "$out" | grep -q "miner killed (name=start.sh exepath=/bin/miner)"; then
+  ok "exec verification in the container: a script's denied interpreter is killed, cat runs"
+else
+  ko "exec verification in the container" "out: $out" "err: $(cat "$tmp/err")"
+fi
+
 echo "container: $pass passed, $fail failed, 0 skipped"
 [ "$fail" = 0 ]
