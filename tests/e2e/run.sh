@@ -172,6 +172,52 @@ else
   ko "fd leak" "want: 0 1 2 3" "got:  $under"
 fi
 
+# Output rotation: logrotate renames the alert file away; the next alert
+# goes to a new file by the old name (vigil notices the inode change), and
+# the reopen signal (SIGRTMAX, or `reopen_signal`) releases the rotated file
+# at once and is not forwarded to the workload.  The workload raises one
+# alert per "go" file the test creates, so each step is ordered.
+rot=$tmp/rot
+# wait_for CMD...: poll until CMD succeeds (at most 10 s; a hang, not a timing).
+wait_for () { for _ in $(seq 100); do "$@" && return 0; sleep 0.1; done; return 1; }
+lines () { [ -f "$1" ] && [ "$(grep -c 'shadow opened' "$1")" = "$2" ]; }
+holds () { ls -l "/proc/$1/fd" 2>/dev/null | grep -q -- "$2"; }
+for sig in RTMAX USR2; do
+  rm -rf "$rot"; mkdir -p "$rot"
+  conf=(); [ "$sig" = USR2 ] && conf=(-o reopen_signal=SIGUSR2)
+  "$vigil" run -r "$tmp/rules.yaml" "${conf[@]}" -o stdout_output.enabled=false -o file_output.enabled=true \
+    -o "file_output.filename=$rot/alerts.log" -o file_output.keep_alive=true -- sh -c "
+      trap 'echo forwarded >$rot/forwarded' $sig
+      n=0; while [ \$n -lt 3 ]; do
+        if [ -e $rot/go\$n ]; then cat /etc/shadow >/dev/null; n=\$((n + 1)); fi; sleep 0.05
+      done" 2>"$tmp/rot.err" &
+  vpid=$!
+  touch "$rot/go0"
+  wait_for lines "$rot/alerts.log" 1
+  mv "$rot/alerts.log" "$rot/alerts.log.1"
+  touch "$rot/go1"
+  if wait_for lines "$rot/alerts.log" 1 && lines "$rot/alerts.log.1" 1; then
+    ok "rotation ($sig run): after a rename the next alert goes to a new file by the old name"
+  else
+    ko "rotation by inode change ($sig run)" "files: $(ls -l "$rot")" "err: $(cat "$tmp/rot.err")"
+  fi
+  mv "$rot/alerts.log" "$rot/alerts.log.2"
+  holds "$vpid" alerts.log.2; held=$?
+  kill -s "$sig" "$vpid"
+  if [ "$held" = 0 ] && wait_for eval "! holds $vpid alerts.log.2"; then
+    ok "rotation: SIG$sig makes vigil let go of the rotated file before any new alert"
+  else
+    ko "reopen signal SIG$sig" "held before: $held" "fds: $(ls -l "/proc/$vpid/fd" 2>&1)"
+  fi
+  touch "$rot/go2"
+  wait "$vpid"; st=$?
+  if [ "$st" = 0 ] && ! [ -e "$rot/forwarded" ] && lines "$rot/alerts.log" 1 && lines "$rot/alerts.log.2" 1; then
+    ok "rotation: the alert after SIG$sig is in the reopened file; the signal was not forwarded"
+  else
+    ko "after the reopen signal SIG$sig" "status $st" "files: $(ls -l "$rot")" "err: $(cat "$tmp/rot.err")"
+  fi
+done
+
 # Exit statuses, as an entrypoint must pass them on.
 check_status () {
   local want=$1 label=$2; shift 2
