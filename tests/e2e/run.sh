@@ -218,6 +218,32 @@ for sig in RTMAX USR2; do
   fi
 done
 
+# The Kubernetes example's downward-API variables are the ones vigil reads:
+# each value the example sets reaches an alert field.
+example=$(dirname "$vigil")/examples/k8s-deployment.yaml
+if [ -r "$example" ]; then
+  cat > "$tmp/k8s.yaml" <<'YAML'
+- rule: Identity
+  desc: every container and pod field
+  condition: evt.type in (open, openat, openat2) and fd.name = /etc/hostname
+  output: "id=%container.id name=%container.name image=%container.image pod=%k8s.pod.name ns=%k8s.ns.name uid=%k8s.pod.uid ip=%k8s.pod.ip"
+  priority: WARNING
+YAML
+  vars=$(sed -n '/^ *env:/,/^ *[a-zA-Z]*:$/p' "$example" | grep -oE -- '- name: [A-Z_]+' | cut -d' ' -f3)
+  envs=(); for v in $vars; do envs+=("$v=v-$v"); done
+  out=$(env "${envs[@]}" timeout 20 "$vigil" run -r "$tmp/k8s.yaml" -- cat /etc/hostname 2>/dev/null)
+  missing=; for v in $vars; do printf '%s\n' "$out" | grep -q "=v-$v\b" || missing="$missing $v"; done
+  undocumented=; for v in $vars; do grep -q "\`$v\`" "$(dirname "$vigil")/README.md" || undocumented="$undocumented $v"; done
+  if [ -n "$vars" ] && [ -z "$missing" ] && [ -z "$undocumented" ] &&
+     printf '%s\n' "$out" | grep -q "pod=v-POD_NAME ns=v-POD_NAMESPACE uid=v-POD_UID ip=v-POD_IP"; then
+    ok "k8s example: vigil reads every downward-API variable it sets ($(echo $vars))"
+  else
+    ko "k8s example env" "variables: $(echo $vars)" "not in an alert:$missing" "not in the README:$undocumented" "out: $out"
+  fi
+else
+  echo "SKIP: examples/k8s-deployment.yaml not found next to vigil"
+fi
+
 # Exit statuses, as an entrypoint must pass them on.
 check_status () {
   local want=$1 label=$2; shift 2
