@@ -45,6 +45,11 @@ struct live_event {
    * walk reached (NULL when the walk failed).  Rules see exactly these. */
   const struct open_call *open_call;
   const struct resolved_path *resolved;
+  /* The syscall's result when it is a fact, not an assumption: vigil saw
+   * the failure (an emulated open whose walk failed) or decided it (a
+   * deny).  Result fields then show it, as Falco's exit event would. */
+  bool res_known;
+  int64_t res; /* the raw result: -errno on failure */
 };
 
 /** Prepare ev for the notification req. */
@@ -54,6 +59,11 @@ void live_event_init (struct live_event *ev, struct live_source *src, const stru
 /** The notifier's thread group id and process instance (the process
  *  table's generation, never reused).  Returns 0, or -1 when it is gone. */
 int live_event_process (struct live_event *ev, pid_t *tgid, uint64_t *generation);
+
+/** Record the syscall's result as known (res: the raw value, -errno on
+ *  failure): evt.res, evt.rawres, evt.failed and fd.num show it in rules
+ *  evaluated afterwards and in alerts. */
+void live_event_set_result (struct live_event *ev, int64_t res);
 
 /** After the answer: keep the process table true (an exec let through). */
 void live_event_after (struct live_event *ev, bool continued);
