@@ -134,7 +134,8 @@ fi
 # Event types and their fields, as JSON alerts show them: accept (the
 # listening end known before the syscall, the client end not), clone and
 # clone3 (flags from struct clone_args) in Falco's flag order, unshare,
-# setns, bpf, userfaultfd, the new mount API, and result fields where vigil
+# setns, bpf, userfaultfd, the new mount API, open flags in Falco's order,
+# and result fields where vigil
 # knows the result: an open whose walk failed (open_file_failed) and an open
 # vigil denied.  The deny rule makes vigil perform opens itself.
 cat > "$tmp/events.py" <<'PY'
@@ -171,8 +172,8 @@ call(428, -100, b"/tmp", 1 | os.O_CLOEXEC)                                   # o
 call(429, -1, b"from-here", -100, b"/nonexistent-vigil", 0)                 # move_mount
 call(432, -1, 0, 0)                                                          # fsmount
 call(442, -100, b"/nonexistent-vigil", 0, 0, 0)                              # mount_setattr
-for p in ("/nonexistent-vigil/x", os.environ["SECRET"]):
-    try: open(p).close()
+for p, mode in (("/nonexistent-vigil/x", "w"), (os.environ["SECRET"], "r")):
+    try: open(p, mode).close()
     except OSError as e: print(p, e.errno, flush=True)
 PY
 cat > "$tmp/events.yaml" <<'YAML'
@@ -219,7 +220,7 @@ cat > "$tmp/events.yaml" <<'YAML'
 - rule: T open failed
   desc: Falco's open_file_failed
   condition: evt.type in (open, openat, openat2) and fd.typechar = 'f' and fd.num = -1 and evt.res startswith E and fd.name startswith /nonexistent-vigil/
-  output: "open failed res=%evt.res raw=%evt.rawres num=%fd.num failed=%evt.failed"
+  output: "open failed res=%evt.res raw=%evt.rawres num=%fd.num failed=%evt.failed flags=%evt.arg.flags"
   priority: WARNING
 - rule: T secret denied
   desc: t
@@ -267,7 +268,8 @@ want = [
      {"evt.arg.from_pathname": "from-here", "evt.arg.to_pathname": "/nonexistent-vigil"}),
     ("T mount API", {"evt.type": "fsmount"}, {"evt.arg.flags": "0"}),
     ("T mount API", {"evt.type": "mount_setattr"}, {"evt.arg.path": "/nonexistent-vigil"}),
-    ("T open failed", {}, {"evt.res": "ENOENT", "evt.rawres": -2, "fd.num": -1, "evt.failed": True}),
+    ("T open failed", {}, {"evt.res": "ENOENT", "evt.rawres": -2, "fd.num": -1, "evt.failed": True,
+                            "evt.arg.flags": "O_TRUNC|O_CREAT|O_WRONLY|O_CLOEXEC"}),
     ("T secret denied", {}, {"evt.res": "EACCES", "evt.rawres": -13, "fd.num": -1}),
 ]
 bad = 0
