@@ -172,7 +172,7 @@ c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1
                          "syscalls": syscalls}
 c["process"]["args"] = ["/usr/bin/vigil", "run", "-o", "json_output=true", "--", "sh", "-c",
                         "grep -E '^(CapEff|NoNewPrivs|Seccomp_filters):' /proc/self/status >&2; "
-                        "unshare -n true 2>/dev/null; echo unshare=$? >&2; "
+                        "unshare -U true 2>/dev/null; echo unshare=$? >&2; "
                         "cat /etc/shadow >/dev/null; touch /etc/docker-file; apk add curl; "
                         "cat /etc/kubernetes/admin.conf >/dev/null; exit 0"]
 json.dump(c, open(p, "w"))

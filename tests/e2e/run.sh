@@ -139,7 +139,7 @@ fi
 # knows the result: an open whose walk failed (open_file_failed) and an open
 # vigil denied.  The deny rule makes vigil perform opens itself.
 cat > "$tmp/events.py" <<'PY'
-import ctypes, os, socket, struct
+import ctypes, os, socket, struct, sys
 libc = ctypes.CDLL(None, use_errno=True)
 sc = libc.syscall
 sc.restype = ctypes.c_long
@@ -148,7 +148,7 @@ def call(nr, *a):
 # accept on a specific address and on every address
 for host in ("127.0.0.1", "0.0.0.0"):
     l = socket.socket(); l.bind((host, 0)); l.listen(1)
-    print("port", host, l.getsockname()[1], flush=True)
+    print("port", host, l.getsockname()[1], file=sys.stderr, flush=True)
     c = socket.create_connection(("127.0.0.1", l.getsockname()[1])); a, _ = l.accept()
     a.close(); c.close(); l.close()
 CLONE_NEWUTS, CLONE_NEWUSER, CLONE_NEWNS = 0x4000000, 0x10000000, 0x20000
@@ -174,7 +174,7 @@ call(432, -1, 0, 0)                                                          # f
 call(442, -100, b"/nonexistent-vigil", 0, 0, 0)                              # mount_setattr
 for p, mode in (("/nonexistent-vigil/x", "w"), (os.environ["SECRET"], "r")):
     try: open(p, mode).close()
-    except OSError as e: print(p, e.errno, flush=True)
+    except OSError as e: print(p, e.errno, file=sys.stderr, flush=True)
 PY
 cat > "$tmp/events.yaml" <<'YAML'
 - rule: T accept
@@ -234,14 +234,15 @@ echo s3cret > "$tmp/secret/events"
 sed -i "s|SECRETFILE|$tmp/secret/events|" "$tmp/events.yaml"
 if command -v python3 >/dev/null; then
   SECRET=$tmp/secret/events timeout 60 "$vigil" run -o log_level=warning -o json_output=true -r "$tmp/events.yaml" -- \
-    python3 "$tmp/events.py" >"$tmp/events.out" 2>&1
-  python3 - "$tmp/events.out" <<'PY' >"$tmp/events.check" 2>&1
+    python3 "$tmp/events.py" >"$tmp/events.out" 2>"$tmp/events.err"
+  python3 - "$tmp/events.out" "$tmp/events.err" <<'PY' >"$tmp/events.check" 2>&1
 import json, sys
 alerts, ports = [], {}
-for line in open(sys.argv[1]):
+for line in open(sys.argv[2]):
     if line.startswith("port "):
         _, host, port = line.split(); ports[host] = int(port)
-    elif line.startswith("{"):
+for line in open(sys.argv[1]):
+    if line.startswith("{"):
         alerts.append(json.loads(line))
 def fields(rule, **match):
     for a in alerts:
@@ -284,7 +285,7 @@ PY
   if [ $? = 0 ]; then
     ok "events: accept, clone/clone3, unshare, setns, bpf, userfaultfd, mount API and known results in JSON alerts"
   else
-    ko "events and fields" "$(cat "$tmp/events.check")" "out: $(cat "$tmp/events.out")"
+    ko "events and fields" "$(cat "$tmp/events.check")" "out: $(cat "$tmp/events.out")" "err: $(cat "$tmp/events.err")"
   fi
 else
   echo "SKIP: python3 not installed (events test)"
