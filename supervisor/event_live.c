@@ -985,6 +985,32 @@ fd_table_field (struct live_event *ev, int fdarg, const char *f, struct value *o
   return VAL_UNREADABLE;
 }
 
+/* fd.* of accept: Falco shows the accepted connection, whose fd and peer
+ * exist only once the syscall returns.  Before it, the listening socket
+ * tells the family, the protocol and the server end (vigil's host is the
+ * server): its port, and its address unless it listens on every address. */
+static enum value_state
+accept_field (struct live_event *ev, const char *f, struct value *out)
+{
+  static const char *const from_listener[] = { "fd.typechar", "fd.type", "fd.l4proto", "fd.sockfamily", "fd.lport" };
+
+  for (size_t i = 0; i < ARRAY_SIZE (from_listener); i++)
+    if (strcmp (f, from_listener[i]) == 0)
+      return fd_table_field (ev, 0, f, out);
+  if (strcmp (f, "fd.sport") == 0)
+    return fd_table_field (ev, 0, "fd.lport", out);
+  if (strcmp (f, "fd.sip") == 0 || strcmp (f, "fd.lip") == 0 || strcmp (f, "fd.snet") == 0
+      || strcmp (f, "fd.lnet") == 0)
+    {
+      static const uint8_t any[16];
+      enum value_state st = fd_table_field (ev, 0, "fd.lip", out);
+      if (st == VAL_PRESENT && memcmp (out->u.ip.a, any, out->u.ip.family == AF_INET ? 4 : 16) == 0)
+        return VAL_UNREADABLE; /* 0.0.0.0 or ::: the connection's address is not known yet */
+      return st;
+    }
+  return VAL_UNREADABLE; /* the client end and the new fd: after the syscall */
+}
+
 static enum value_state
 fd_field (struct live_event *ev, const char *f, struct value *out)
 {
@@ -995,6 +1021,8 @@ fd_field (struct live_event *ev, const char *f, struct value *out)
 
   if (sockaddr_arg (ev, &a, &l) != 0)
     return net_field (ev, f, out);
+  if (type && (strcmp (type, "accept") == 0 || strcmp (type, "accept4") == 0))
+    return accept_field (ev, f, out);
   if (fdarg >= 0)
     return fd_table_field (ev, fdarg, f, out);
 
@@ -1074,7 +1102,10 @@ open_flags_field (struct live_event *ev, const char *f, struct value *out)
 /* ---- syscall arguments: evt.arg.NAME and evt.arg[N], as Falco names
  * and renders the parameters of each event ---- */
 
-enum param_kind { P_STR, P_INT, P_FD, P_DOMAIN, P_REQUEST, P_OPEN_FLAGS, P_CLONE_FLAGS, P_MODE, P_CMD };
+enum param_kind {
+  P_STR, P_INT, P_FD, P_DOMAIN, P_REQUEST, P_OPEN_FLAGS, P_CLONE_FLAGS, P_MODE, P_CMD,
+  P_CLONE3_FLAGS, P_BPF_CMD, P_FSCONFIG_CMD, P_FSCONFIG_VALUE, P_UFFD_FLAGS,
+};
 
 /* Parameters kept in memory: openat2's struct open_how, by 64-bit word. */
 #define HOW_WORD(n) (0x100u + (n))
@@ -1126,7 +1157,36 @@ static const struct syscall_params {
   { "dup3", { { "oldfd", 0, P_FD }, { "newfd", 1, P_FD }, { "flags", 2, P_INT } } },
   { "finit_module", { { "fd", 0, P_FD }, { "uargs", 1, P_STR }, { "flags", 2, P_INT } } },
   { "init_module", { { "len", 1, P_INT }, { "uargs", 2, P_STR } } },
+  { "clone3", { { "flags", 0, P_CLONE3_FLAGS } } },
+  { "bpf", { { "cmd", 0, P_BPF_CMD } } },
+  { "userfaultfd", { { "flags", 0, P_UFFD_FLAGS } } },
+  /* The new mount API, with the kernel's parameter names (Falco has
+   * events of its own only for fsconfig, whose names these are). */
+  { "open_tree", { { "dfd", 0, P_FD }, { "filename", 1, P_STR }, { "flags", 2, P_INT } } },
+  { "move_mount",
+    { { "from_dfd", 0, P_FD }, { "from_pathname", 1, P_STR }, { "to_dfd", 2, P_FD }, { "to_pathname", 3, P_STR },
+      { "flags", 4, P_INT } } },
+  { "fsopen", { { "fs_name", 0, P_STR }, { "flags", 1, P_INT } } },
+  { "fsmount", { { "fd", 0, P_FD }, { "flags", 1, P_INT }, { "attr_flags", 2, P_INT } } },
+  { "fsconfig",
+    { { "fd", 0, P_FD }, { "cmd", 1, P_FSCONFIG_CMD }, { "key", 2, P_STR }, { "value_charbuf", 3, P_FSCONFIG_VALUE },
+      { "aux", 4, P_INT } } },
+  { "mount_setattr", { { "dfd", 0, P_FD }, { "path", 1, P_STR }, { "flags", 2, P_INT } } },
 };
+
+/* Events whose parameter list in Falco is not the syscall's (clone's flags
+ * are its 16th parameter; the mount API has none): evt.arg.NAME is
+ * answered, evt.arg[N] is not. */
+static bool
+params_named_only (const char *type)
+{
+  static const char *const named_only[] = { "clone", "clone3", "userfaultfd", "open_tree", "move_mount",
+                                            "fsopen", "fsmount", "fsconfig", "mount_setattr" };
+  for (size_t i = 0; i < ARRAY_SIZE (named_only); i++)
+    if (strcmp (type, named_only[i]) == 0)
+      return true;
+  return false;
+}
 
 static const struct param *
 find_param (const char *type, const struct field_ref *ref)
@@ -1136,12 +1196,83 @@ find_param (const char *type, const struct field_ref *ref)
       if (strcmp (syscall_params[i].type, type) != 0)
         continue;
       const struct param *p = syscall_params[i].p;
+      if (ref->arg == NULL && params_named_only (type))
+        return NULL;
       for (size_t k = 0; k < ARRAY_SIZE (syscall_params[i].p) && p[k].name; k++)
         if (ref->arg ? strcmp (p[k].name, ref->arg) == 0 : (long) k == ref->index)
           return &p[k];
       return NULL;
     }
   return NULL;
+}
+
+/* clone3's flags: the first member of its struct clone_args (args[0],
+ * of size args[1]), where the filter cannot see them. */
+static enum value_state
+clone3_flags (struct live_event *ev, int64_t *v)
+{
+  uint64_t flags;
+
+  if (ev->req->data.args[1] < sizeof flags)
+    return VAL_ABSENT;
+  if (target_read (ev->req->pid, ev->req->data.args[0], &flags, sizeof flags) < 0)
+    {
+      note_failure (ev, errno);
+      return VAL_UNREADABLE;
+    }
+  if (!seccomp_notif_valid (ev->listener, ev->req->id))
+    return VAL_UNREADABLE;
+  *v = (int64_t) flags;
+  return VAL_PRESENT;
+}
+
+/* Parameters Falco renders with names of their own. */
+static enum value_state
+more_arg_field (struct live_event *ev, const struct param *p, int64_t v, bool raw, char *buf, size_t size,
+                struct value *out)
+{
+  const __u64 *a = ev->req->data.args;
+
+  switch (p->kind)
+    {
+    case P_CLONE3_FLAGS: /* v read by clone3_flags: 64 bits */
+      return raw ? set_int (out, v) : set_str (out, buf, argconst_render ("flags", "CLONE_", v, buf, size));
+    case P_BPF_CMD:
+      return raw ? set_int (out, (int) v) : set_str (out, buf, argconst_render ("cmd", "BPF_", (int) v, buf, size));
+    case P_FSCONFIG_CMD:
+      return raw ? set_int (out, (int) v)
+                 : set_str (out, buf, argconst_render ("cmd", "FSCONFIG_", (int) v, buf, size));
+    case P_FSCONFIG_VALUE:
+      {
+        /* A string only for the commands that pass one. */
+        unsigned cmd = (unsigned) a[1];
+        const char *str;
+        size_t len;
+        if ((cmd != 1 && cmd != 3 && cmd != 4) || v == 0)
+          return VAL_ABSENT;
+        if (read_arg_string (ev, (int) p->arg, &str, &len) != VAL_PRESENT)
+          return VAL_UNREADABLE;
+        return set_str (out, str, len);
+      }
+    case P_UFFD_FLAGS:
+      {
+        /* userfaultfd takes O_CLOEXEC, O_NONBLOCK and UFFD_USER_MODE_ONLY. */
+        unsigned f = (unsigned) v;
+        size_t n = 0;
+        if (raw)
+          return set_int (out, (int) f);
+        buf[0] = '\0';
+        if (f & O_CLOEXEC)
+          n += (size_t) snprintf (buf + n, size - n, "%sO_CLOEXEC", n ? "|" : "");
+        if (f & O_NONBLOCK)
+          n += (size_t) snprintf (buf + n, size - n, "%sO_NONBLOCK", n ? "|" : "");
+        if (f & 1)
+          n += (size_t) snprintf (buf + n, size - n, "%sUFFD_USER_MODE_ONLY", n ? "|" : "");
+        return n ? set_str (out, buf, n) : set_str (out, "0", 1);
+      }
+    default:
+      return VAL_UNREADABLE;
+    }
 }
 
 static const struct param *
@@ -1156,6 +1287,8 @@ find_param_named (const char *type, const char *name)
 static enum value_state
 param_raw (struct live_event *ev, const struct param *p, int64_t *v)
 {
+  if (p->kind == P_CLONE3_FLAGS)
+    return clone3_flags (ev, v);
   if (p->arg < HOW_WORD (0))
     {
       *v = (int64_t) ev->req->data.args[p->arg];
@@ -1204,6 +1337,12 @@ param_render (struct live_event *ev, const struct param *p, int64_t v, bool raw,
                  : set_str (out, buf, (size_t) snprintf (buf, 512, "%#o", (unsigned) (v & 07777)));
     case P_CMD:
       return raw ? set_int (out, (int) v) : set_str (out, buf, argconst_render ("cmd", "F_", (int) v, buf, 512));
+    case P_CLONE3_FLAGS:
+    case P_BPF_CMD:
+    case P_FSCONFIG_CMD:
+    case P_FSCONFIG_VALUE:
+    case P_UFFD_FLAGS:
+      return more_arg_field (ev, p, v, raw, buf, 512, out);
     }
   return VAL_UNREADABLE;
 }
@@ -1271,11 +1410,49 @@ arg_field (struct live_event *ev, const struct field_ref *ref, bool raw, struct 
   return param_value (ev, p, p, raw, out);
 }
 
+/* A result vigil knows: as Falco's exit event shows it (a failed open's
+ * fd.num is -1, evt.res the errno's name, as the rules' open_file_failed
+ * macro expects). */
+static enum value_state
+known_result_field (struct live_event *ev, const char *f, struct value *out)
+{
+  bool failed = ev->res < 0;
+
+  if (strcmp (f, "evt.res") == 0)
+    {
+      if (!failed)
+        return set_str (out, "SUCCESS", 7);
+      const char *name = strerrorname_np ((int) -ev->res);
+      char *buf = arena_alloc (ev->arena, 24);
+      size_t n = name ? (size_t) snprintf (buf, 24, "%s", name)
+                      : (size_t) snprintf (buf, 24, "%lld", (long long) ev->res);
+      return set_str (out, buf, n);
+    }
+  if (strcmp (f, "evt.failed") == 0)
+    {
+      out->kind = VK_BOOL;
+      out->u.b = failed;
+      return VAL_PRESENT;
+    }
+  if (strcmp (f, "fd.num") == 0)
+    return set_int (out, failed ? -1 : ev->res);
+  return set_int (out, ev->res);
+}
+
+void
+live_event_set_result (struct live_event *ev, int64_t res)
+{
+  ev->res_known = true;
+  ev->res = res;
+}
+
 /* Result fields of a syscall vigil lets continue: evaluated as if it
  * succeeded (the rules' open_read macro asks fd.num>=0), shown as <NA>. */
 static enum value_state
 result_field (struct live_event *ev, const char *f, struct value *out)
 {
+  if (ev->res_known)
+    return known_result_field (ev, f, out);
   if (ev->formatting)
     return VAL_ABSENT;
   if (strcmp (f, "evt.res") == 0)

@@ -441,8 +441,8 @@ evtclass_arg (int id, const char *param, struct evtclass_arg *out)
  *  - Falco-internal flags with no kernel value (CLONE_INVERTED,
  *    CLOSED, NAME_CHANGED...), CLONE_STOPPED (gone from Linux, its bit
  *    is CLONE_NEWCGROUP now) and PROT_SAO (powerpc only) are left out.
- *  - "cmd" serves fcntl (F_*) and bpf (BPF_*): the prefixes keep the
- *    names apart, the values overlap. */
+ *  - "cmd" serves fcntl (F_*), bpf (BPF_*) and fsconfig (FSCONFIG_*):
+ *    the prefixes keep the names apart, the values overlap. */
 struct argconst {
   const char *sym;
   int64_t value;
@@ -479,46 +479,49 @@ static const struct argconst ptrace_requests[] = {
   { "PTRACE_GETSIGMASK", 0x420a },  { "PTRACE_SETSIGMASK", 0x420b },
 };
 
-/* open flags, then clone/unshare flags: both arrive as "flags". */
+/* open flags, then clone/unshare flags: both arrive as "flags".  Each
+ * family is in the order of libscap's flag tables (file_flags,
+ * clone_flags), which is the order Falco renders them in: "O_TRUNC|O_CREAT|
+ * O_WRONLY", "CLONE_NEWNS|CLONE_NEWUSER". */
 static const struct argconst flag_bits[] = {
-  { "O_NONE", 0 },
-  { "O_RDONLY", 0 },
-  { "O_WRONLY", 01 },
-  { "O_RDWR", 02 },
-  { "O_CREAT", 0100 },
-  { "O_EXCL", 0200 },
-  { "O_TRUNC", 01000 },
-  { "O_APPEND", 02000 },
-  { "O_NONBLOCK", 04000 },
-  { "O_DSYNC", 010000 },
-  { "O_DIRECT", 040000 },
   { "O_LARGEFILE", 0100000 },
   { "O_DIRECTORY", 0200000 },
-  { "O_CLOEXEC", 02000000 },
+  { "O_DIRECT", 040000 },
+  { "O_TRUNC", 01000 },
   { "O_SYNC", 04010000 },
+  { "O_NONBLOCK", 04000 },
+  { "O_EXCL", 0200 },
+  { "O_DSYNC", 010000 },
+  { "O_APPEND", 02000 },
+  { "O_CREAT", 0100 },
+  { "O_RDWR", 02 },
+  { "O_WRONLY", 01 },
+  { "O_RDONLY", 0 },
+  { "O_CLOEXEC", 02000000 },
+  { "O_NONE", 0 },
   { "O_TMPFILE", 020200000 },
-  { "CLONE_VM", 0x100 },
-  { "CLONE_FS", 0x200 },
   { "CLONE_FILES", 0x400 },
-  { "CLONE_SIGHAND", 0x800 },
-  { "CLONE_PTRACE", 0x2000 },
-  { "CLONE_VFORK", 0x4000 },
-  { "CLONE_PARENT", 0x8000 },
-  { "CLONE_THREAD", 0x10000 },
-  { "CLONE_NEWNS", 0x20000 },
-  { "CLONE_SYSVSEM", 0x40000 },
-  { "CLONE_SETTLS", 0x80000 },
-  { "CLONE_PARENT_SETTID", 0x100000 },
-  { "CLONE_CHILD_CLEARTID", 0x200000 },
-  { "CLONE_UNTRACED", 0x800000 },
-  { "CLONE_CHILD_SETTID", 0x1000000 },
-  { "CLONE_NEWCGROUP", 0x2000000 },
-  { "CLONE_NEWUTS", 0x4000000 },
-  { "CLONE_NEWIPC", 0x8000000 },
-  { "CLONE_NEWUSER", 0x10000000 },
-  { "CLONE_NEWPID", 0x20000000 },
-  { "CLONE_NEWNET", 0x40000000 },
+  { "CLONE_FS", 0x200 },
   { "CLONE_IO", 0x80000000 },
+  { "CLONE_NEWIPC", 0x8000000 },
+  { "CLONE_NEWNET", 0x40000000 },
+  { "CLONE_NEWNS", 0x20000 },
+  { "CLONE_NEWPID", 0x20000000 },
+  { "CLONE_NEWUTS", 0x4000000 },
+  { "CLONE_PARENT", 0x8000 },
+  { "CLONE_PARENT_SETTID", 0x100000 },
+  { "CLONE_PTRACE", 0x2000 },
+  { "CLONE_SIGHAND", 0x800 },
+  { "CLONE_SYSVSEM", 0x40000 },
+  { "CLONE_THREAD", 0x10000 },
+  { "CLONE_UNTRACED", 0x800000 },
+  { "CLONE_VM", 0x100 },
+  { "CLONE_NEWUSER", 0x10000000 },
+  { "CLONE_CHILD_CLEARTID", 0x200000 },
+  { "CLONE_CHILD_SETTID", 0x1000000 },
+  { "CLONE_SETTLS", 0x80000 },
+  { "CLONE_VFORK", 0x4000 },
+  { "CLONE_NEWCGROUP", 0x2000000 },
 };
 
 static const struct argconst prot_bits[] = {
@@ -587,6 +590,15 @@ static const struct argconst commands[] = {
   { "BPF_LINK_UPDATE", 29 },
   { "BPF_ENABLE_STATS", 32 },
   { "BPF_ITER_CREATE", 33 },
+  { "FSCONFIG_SET_FLAG", 0 },
+  { "FSCONFIG_SET_STRING", 1 },
+  { "FSCONFIG_SET_BINARY", 2 },
+  { "FSCONFIG_SET_PATH", 3 },
+  { "FSCONFIG_SET_PATH_EMPTY", 4 },
+  { "FSCONFIG_SET_FD", 5 },
+  { "FSCONFIG_CMD_CREATE", 6 },
+  { "FSCONFIG_CMD_RECONFIGURE", 7 },
+  { "FSCONFIG_CMD_CREATE_EXCL", 8 },
 };
 
 struct argconst_table {
@@ -605,7 +617,7 @@ static const struct argconst_table argconst_tables[] = {
   TABLE ("nstype", true, flag_bits),         /* setns: CLONE_NEW* */
   TABLE ("prot", true, prot_bits),           /* mmap, mprotect */
   TABLE ("mode", true, mode_bits),           /* chmod family */
-  TABLE ("cmd", false, commands),            /* fcntl, bpf */
+  TABLE ("cmd", false, commands),            /* fcntl, bpf, fsconfig */
 };
 
 int
@@ -657,25 +669,28 @@ argconst_render (const char *arg, const char *prefix, int64_t value, char *buf, 
           return (size_t) snprintf (buf, size, "%s", tab->v[i].sym);
       return (size_t) snprintf (buf, size, "%lld", (long long) value);
     }
-  uint64_t rest = (uint64_t) value;
+  /* As libsinsp renders flags: every name of the family whose bits are all
+   * set, in table order, so multi-bit names (O_SYNC, O_TMPFILE) appear
+   * beside their parts as Falco shows them. */
+  uint64_t bits = (uint64_t) value;
   bool open_flags = prefix && strcmp (prefix, "O_") == 0;
-  if (open_flags)
-    {
-      /* The access mode is a value, not bits: O_RDONLY is 0. */
-      static const char *const modes[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
-      len += (size_t) snprintf (buf, size, "%s", modes[rest & 3]);
-      rest &= ~(uint64_t) 3;
-    }
   for (size_t i = 0; i < tab->n && len < size; i++)
     {
       uint64_t v = (uint64_t) tab->v[i].value;
-      if (v == 0 || (plen && strncmp (tab->v[i].sym, prefix, plen) != 0) || (open_flags && v <= 3))
+      const char *sym = tab->v[i].sym;
+      if (plen && strncmp (sym, prefix, plen) != 0)
         continue;
-      if ((rest & v) == v)
+      if (open_flags && v <= 3)
         {
-          len += (size_t) snprintf (buf + len, size - len, "%s%s", len ? "|" : "", tab->v[i].sym);
-          rest &= ~v;
+          /* The access mode is a value, not bits (O_RDONLY is 0): named once,
+           * where the table lists the modes. */
+          static const char *const modes[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+          if (strcmp (sym, "O_RDWR") == 0)
+            len += (size_t) snprintf (buf + len, size - len, "%s%s", len ? "|" : "", modes[bits & 3]);
+          continue;
         }
+      if (v != 0 && (bits & v) == v)
+        len += (size_t) snprintf (buf + len, size - len, "%s%s", len ? "|" : "", sym);
     }
   if (len == 0 && len < size)
     len = (size_t) snprintf (buf, size, "0");

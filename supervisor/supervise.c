@@ -237,8 +237,11 @@ prefetch_outputs (struct supervisor *s, struct live_event *ev)
   size_t n = s->o->engine->cfg.rule_matching == RULE_MATCHING_FIRST ? 1 : s->m.n;
   struct value v;
 
-  /* Results assumed for the decision are not facts: alerts show <NA>. */
+  /* Results assumed for the decision are not facts: alerts show <NA>;
+   * but a deny is vigil's own answer, shown as Falco would see it fail. */
   ev->formatting = true;
+  if (s->m.action == ACTION_DENY && s->o->engine->cfg.mode != MODE_MONITOR)
+    live_event_set_result (ev, -(int64_t) s->m.enforcing->errno_value);
   for (size_t i = 0; i < n; i++)
     {
       size_t nf;
@@ -448,6 +451,8 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
   open_call_request (&call, &rq);
   bool creates = (call.flags & O_CREAT) || (call.flags & O_TMPFILE) == O_TMPFILE;
   res = target_walk (s, req, ev, &rq, creates, &w);
+  if (res < 0)
+    live_event_set_result (ev, res); /* the workload's open fails so: open_file_failed */
 
   eval_state_reset (s->st);
   rules_evaluate (s->rs, s->st, &ev->base, &s->m);

@@ -50,6 +50,11 @@ struct live_event {
   /* The destination as vigil read it once (an emulated connect sets it
    * first; otherwise the first read of it keeps it for the event). */
   const struct sockaddr_storage *sockaddr;
+  /* The syscall's result when it is a fact, not an assumption: vigil saw
+   * the failure (an emulated open whose walk failed) or decided it (a
+   * deny).  Result fields then show it, as Falco's exit event would. */
+  bool res_known;
+  int64_t res; /* the raw result: -errno on failure */
 };
 
 /** Prepare ev for the notification req. */
@@ -71,6 +76,10 @@ int live_event_pidfd (struct live_event *ev);
  *  runs, as /proc shows it. */
 void live_event_init_held (struct live_event *ev, struct live_source *src, const struct seccomp_notif *req, int evttype,
                            uint64_t num, const char *hostname, struct arena *arena);
+/** Record the syscall's result as known (res: the raw value, -errno on
+ *  failure): evt.res, evt.rawres, evt.failed and fd.num show it in rules
+ *  evaluated afterwards and in alerts. */
+void live_event_set_result (struct live_event *ev, int64_t res);
 
 /** After the answer: keep the process table true (an exec let through). */
 void live_event_after (struct live_event *ev, bool continued);

@@ -131,6 +131,166 @@ else
   ko "kill" "out: $out" "err: $(cat "$tmp/err")"
 fi
 
+# Event types and their fields, as JSON alerts show them: accept (the
+# listening end known before the syscall, the client end not), clone and
+# clone3 (flags from struct clone_args) in Falco's flag order, unshare,
+# setns, bpf, userfaultfd, the new mount API, open flags in Falco's order,
+# and result fields where vigil
+# knows the result: an open whose walk failed (open_file_failed) and an open
+# vigil denied.  The deny rule makes vigil perform opens itself.
+cat > "$tmp/events.py" <<'PY'
+import ctypes, os, socket, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+sc = libc.syscall
+sc.restype = ctypes.c_long
+def call(nr, *a):
+    return sc(ctypes.c_long(nr), *[ctypes.c_long(x) if isinstance(x, int) else x for x in a])
+# accept on a specific address and on every address
+for host in ("127.0.0.1", "0.0.0.0"):
+    l = socket.socket(); l.bind((host, 0)); l.listen(1)
+    print("port", host, l.getsockname()[1], file=sys.stderr, flush=True)
+    c = socket.create_connection(("127.0.0.1", l.getsockname()[1])); a, _ = l.accept()
+    a.close(); c.close(); l.close()
+CLONE_NEWUTS, CLONE_NEWUSER, CLONE_NEWNS = 0x4000000, 0x10000000, 0x20000
+def child_exit(pid):
+    if pid == 0:
+        os._exit(0)
+    if pid > 0:
+        os.waitpid(pid, 0)
+child_exit(call(56, CLONE_NEWUTS | CLONE_NEWUSER | 17, 0, 0, 0, 0))      # clone
+args = struct.pack("11Q", CLONE_NEWUSER | CLONE_NEWUTS, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0)
+buf = ctypes.create_string_buffer(args, len(args))
+child_exit(call(435, buf, len(args)))                                      # clone3
+call(272, CLONE_NEWNS | CLONE_NEWUTS)                                       # unshare
+fd = os.open("/proc/self/ns/uts", os.O_RDONLY)
+call(308, fd, CLONE_NEWUTS)                                                  # setns
+call(321, 5, 0, 0)                                                           # bpf BPF_PROG_LOAD
+call(323, os.O_CLOEXEC | os.O_NONBLOCK)                                      # userfaultfd
+fs = call(430, b"tmpfs", 1)                                                  # fsopen
+call(431, fs, 1, b"size", b"1m", 0)                                          # fsconfig SET_STRING
+call(428, -100, b"/tmp", 1 | os.O_CLOEXEC)                                   # open_tree OPEN_TREE_CLONE
+call(429, -1, b"from-here", -100, b"/nonexistent-vigil", 0)                 # move_mount
+call(432, -1, 0, 0)                                                          # fsmount
+call(442, -100, b"/nonexistent-vigil", 0, 0, 0)                              # mount_setattr
+for p, mode in (("/nonexistent-vigil/x", "w"), (os.environ["SECRET"], "r")):
+    try: open(p, mode).close()
+    except OSError as e: print(p, e.errno, file=sys.stderr, flush=True)
+PY
+cat > "$tmp/events.yaml" <<'YAML'
+- rule: T accept
+  desc: t
+  condition: evt.type in (accept, accept4) and proc.name = python3
+  output: "accept sip=%fd.sip sport=%fd.sport lport=%fd.lport cip=%fd.cip cport=%fd.cport type=%fd.typechar proto=%fd.l4proto num=%fd.num"
+  priority: WARNING
+- rule: T clone
+  desc: t
+  condition: evt.type = clone and evt.arg.flags contains CLONE_NEWUSER
+  output: "clone flags=%evt.arg.flags"
+  priority: WARNING
+- rule: T clone3
+  desc: t
+  condition: evt.type = clone3 and evt.arg.flags contains CLONE_NEWUSER
+  output: "clone3 flags=%evt.arg.flags"
+  priority: WARNING
+- rule: T unshare
+  desc: t
+  condition: evt.type = unshare
+  output: "unshare flags=%evt.arg.flags"
+  priority: WARNING
+- rule: T setns
+  desc: t
+  condition: evt.type = setns
+  output: "setns nstype=%evt.arg.nstype"
+  priority: WARNING
+- rule: T bpf
+  desc: t
+  condition: evt.type = bpf and (evt.arg.cmd = 5 or evt.arg.cmd = BPF_PROG_LOAD)
+  output: "bpf cmd=%evt.arg.cmd"
+  priority: WARNING
+- rule: T userfaultfd
+  desc: t
+  condition: evt.type = userfaultfd
+  output: "userfaultfd flags=%evt.arg.flags"
+  priority: WARNING
+- rule: T mount API
+  desc: t
+  condition: evt.type in (open_tree, move_mount, fsopen, fsmount, fsconfig, mount_setattr)
+  output: "mount api %evt.type filename=%evt.arg.filename from=%evt.arg.from_pathname to=%evt.arg.to_pathname fs=%evt.arg.fs_name cmd=%evt.arg.cmd key=%evt.arg.key value=%evt.arg.value_charbuf path=%evt.arg.path flags=%evt.arg.flags"
+  priority: WARNING
+- rule: T open failed
+  desc: Falco's open_file_failed
+  condition: evt.type in (open, openat, openat2) and fd.typechar = 'f' and fd.num = -1 and evt.res startswith E and fd.name startswith /nonexistent-vigil/
+  output: "open failed res=%evt.res raw=%evt.rawres num=%fd.num failed=%evt.failed flags=%evt.arg.flags"
+  priority: WARNING
+- rule: T secret denied
+  desc: t
+  condition: evt.type in (open, openat, openat2) and fd.name = SECRETFILE
+  output: "secret denied res=%evt.res raw=%evt.rawres num=%fd.num"
+  priority: WARNING
+  action: deny
+  errno: EACCES
+YAML
+echo s3cret > "$tmp/secret/events"
+sed -i "s|SECRETFILE|$tmp/secret/events|" "$tmp/events.yaml"
+if command -v python3 >/dev/null; then
+  SECRET=$tmp/secret/events timeout 60 "$vigil" run -o log_level=warning -o json_output=true -r "$tmp/events.yaml" -- \
+    python3 "$tmp/events.py" >"$tmp/events.out" 2>"$tmp/events.err"
+  python3 - "$tmp/events.out" "$tmp/events.err" <<'PY' >"$tmp/events.check" 2>&1
+import json, sys
+alerts, ports = [], {}
+for line in open(sys.argv[2]):
+    if line.startswith("port "):
+        _, host, port = line.split(); ports[host] = int(port)
+for line in open(sys.argv[1]):
+    if line.startswith("{"):
+        alerts.append(json.loads(line))
+def fields(rule, **match):
+    for a in alerts:
+        f = a["output_fields"]
+        if a["rule"] == rule and all(f.get(k) == v for k, v in match.items()):
+            return f
+    return None
+want = [
+    ("T accept", {"fd.sport": ports.get("127.0.0.1")},
+     {"fd.sip": "127.0.0.1", "fd.lport": ports.get("127.0.0.1"), "fd.cip": None, "fd.cport": None,
+      "fd.typechar": "4", "fd.l4proto": "tcp", "fd.num": None}),
+    ("T accept", {"fd.sport": ports.get("0.0.0.0")}, {"fd.sip": None, "fd.cip": None}),
+    ("T clone", {}, {"evt.arg.flags": "CLONE_NEWUTS|CLONE_NEWUSER"}),
+    ("T clone3", {}, {"evt.arg.flags": "CLONE_NEWUTS|CLONE_NEWUSER"}),
+    ("T unshare", {}, {"evt.arg.flags": "CLONE_NEWNS|CLONE_NEWUTS"}),
+    ("T setns", {}, {"evt.arg.nstype": "CLONE_NEWUTS"}),
+    ("T bpf", {}, {"evt.arg.cmd": "BPF_PROG_LOAD"}),
+    ("T userfaultfd", {}, {"evt.arg.flags": "O_CLOEXEC|O_NONBLOCK"}),
+    ("T mount API", {"evt.type": "fsopen"}, {"evt.arg.fs_name": "tmpfs", "evt.arg.flags": "1"}),
+    ("T mount API", {"evt.type": "fsconfig"},
+     {"evt.arg.cmd": "FSCONFIG_SET_STRING", "evt.arg.key": "size", "evt.arg.value_charbuf": "1m"}),
+    ("T mount API", {"evt.type": "open_tree"}, {"evt.arg.filename": "/tmp", "evt.arg.flags": "524289"}),
+    ("T mount API", {"evt.type": "move_mount"},
+     {"evt.arg.from_pathname": "from-here", "evt.arg.to_pathname": "/nonexistent-vigil"}),
+    ("T mount API", {"evt.type": "fsmount"}, {"evt.arg.flags": "0"}),
+    ("T mount API", {"evt.type": "mount_setattr"}, {"evt.arg.path": "/nonexistent-vigil"}),
+    ("T open failed", {}, {"evt.res": "ENOENT", "evt.rawres": -2, "fd.num": -1, "evt.failed": True,
+                            "evt.arg.flags": "O_TRUNC|O_CREAT|O_WRONLY|O_CLOEXEC"}),
+    ("T secret denied", {}, {"evt.res": "EACCES", "evt.rawres": -13, "fd.num": -1}),
+]
+bad = 0
+for rule, match, expect in want:
+    f = fields(rule, **match)
+    got = None if f is None else {k: f.get(k, "missing") for k in expect}
+    if got != expect:
+        bad += 1
+        print("%s %s: want %s, got %s" % (rule, match, expect, got))
+sys.exit(1 if bad else 0)
+PY
+  if [ $? = 0 ]; then
+    ok "events: accept, clone/clone3, unshare, setns, bpf, userfaultfd, mount API and known results in JSON alerts"
+  else
+    ko "events and fields" "$(cat "$tmp/events.check")" "out: $(cat "$tmp/events.out")" "err: $(cat "$tmp/events.err")"
+  fi
+else
+  echo "SKIP: python3 not installed (events test)"
+fi
+
 # Upstream stable rules fire live, unchanged (the rules file is Falco's own).
 upstream=$(dirname "$vigil")/../shared/falco/falco_rules.yaml
 if [ -r "$upstream" ]; then
@@ -170,6 +330,78 @@ if [ "$under" = "0 1 2 3 " ]; then
   ok "the workload holds only the fds it was given ($under)"
 else
   ko "fd leak" "want: 0 1 2 3" "got:  $under"
+fi
+
+# Output rotation: logrotate renames the alert file away; the next alert
+# goes to a new file by the old name (vigil notices the inode change), and
+# the reopen signal (SIGRTMAX, or `reopen_signal`) releases the rotated file
+# at once and is not forwarded to the workload.  The workload raises one
+# alert per "go" file the test creates, so each step is ordered.
+rot=$tmp/rot
+# wait_for CMD...: poll until CMD succeeds (at most 10 s; a hang, not a timing).
+wait_for () { for _ in $(seq 100); do "$@" && return 0; sleep 0.1; done; return 1; }
+lines () { [ -f "$1" ] && [ "$(grep -c 'shadow opened' "$1")" = "$2" ]; }
+holds () { ls -l "/proc/$1/fd" 2>/dev/null | grep -q -- "$2"; }
+for sig in RTMAX USR2; do
+  rm -rf "$rot"; mkdir -p "$rot"
+  conf=(); [ "$sig" = USR2 ] && conf=(-o reopen_signal=SIGUSR2)
+  "$vigil" run -r "$tmp/rules.yaml" "${conf[@]}" -o stdout_output.enabled=false -o file_output.enabled=true \
+    -o "file_output.filename=$rot/alerts.log" -o file_output.keep_alive=true -- sh -c "
+      trap 'echo forwarded >$rot/forwarded' $sig
+      n=0; while [ \$n -lt 3 ]; do
+        if [ -e $rot/go\$n ]; then cat /etc/shadow >/dev/null; n=\$((n + 1)); fi; sleep 0.05
+      done" 2>"$tmp/rot.err" &
+  vpid=$!
+  touch "$rot/go0"
+  wait_for lines "$rot/alerts.log" 1
+  mv "$rot/alerts.log" "$rot/alerts.log.1"
+  touch "$rot/go1"
+  if wait_for lines "$rot/alerts.log" 1 && lines "$rot/alerts.log.1" 1; then
+    ok "rotation ($sig run): after a rename the next alert goes to a new file by the old name"
+  else
+    ko "rotation by inode change ($sig run)" "files: $(ls -l "$rot")" "err: $(cat "$tmp/rot.err")"
+  fi
+  mv "$rot/alerts.log" "$rot/alerts.log.2"
+  holds "$vpid" alerts.log.2; held=$?
+  kill -s "$sig" "$vpid"
+  if [ "$held" = 0 ] && wait_for eval "! holds $vpid alerts.log.2"; then
+    ok "rotation: SIG$sig makes vigil let go of the rotated file before any new alert"
+  else
+    ko "reopen signal SIG$sig" "held before: $held" "fds: $(ls -l "/proc/$vpid/fd" 2>&1)"
+  fi
+  touch "$rot/go2"
+  wait "$vpid"; st=$?
+  if [ "$st" = 0 ] && ! [ -e "$rot/forwarded" ] && lines "$rot/alerts.log" 1 && lines "$rot/alerts.log.2" 1; then
+    ok "rotation: the alert after SIG$sig is in the reopened file; the signal was not forwarded"
+  else
+    ko "after the reopen signal SIG$sig" "status $st" "files: $(ls -l "$rot")" "err: $(cat "$tmp/rot.err")"
+  fi
+done
+
+# The Kubernetes example's downward-API variables are the ones vigil reads:
+# each value the example sets reaches an alert field.
+example=$(dirname "$vigil")/examples/k8s-deployment.yaml
+if [ -r "$example" ]; then
+  cat > "$tmp/k8s.yaml" <<'YAML'
+- rule: Identity
+  desc: every container and pod field
+  condition: evt.type in (open, openat, openat2) and fd.name = /etc/hostname
+  output: "id=%container.id name=%container.name image=%container.image pod=%k8s.pod.name ns=%k8s.ns.name uid=%k8s.pod.uid ip=%k8s.pod.ip"
+  priority: WARNING
+YAML
+  vars=$(sed -n '/^ *env:/,/^ *[a-zA-Z]*:$/p' "$example" | grep -oE -- '- name: [A-Z_]+' | cut -d' ' -f3)
+  envs=(); for v in $vars; do envs+=("$v=v-$v"); done
+  out=$(env "${envs[@]}" timeout 20 "$vigil" run -r "$tmp/k8s.yaml" -- cat /etc/hostname 2>/dev/null)
+  missing=; for v in $vars; do printf '%s\n' "$out" | grep -q "=v-$v\b" || missing="$missing $v"; done
+  undocumented=; for v in $vars; do grep -q "\`$v\`" "$(dirname "$vigil")/README.md" || undocumented="$undocumented $v"; done
+  if [ -n "$vars" ] && [ -z "$missing" ] && [ -z "$undocumented" ] &&
+     printf '%s\n' "$out" | grep -q "pod=v-POD_NAME ns=v-POD_NAMESPACE uid=v-POD_UID ip=v-POD_IP"; then
+    ok "k8s example: vigil reads every downward-API variable it sets ($(echo $vars))"
+  else
+    ko "k8s example env" "variables: $(echo $vars)" "not in an alert:$missing" "not in the README:$undocumented" "out: $out"
+  fi
+else
+  echo "SKIP: examples/k8s-deployment.yaml not found next to vigil"
 fi
 
 # Exit statuses, as an entrypoint must pass them on.
