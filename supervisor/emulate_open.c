@@ -124,6 +124,34 @@ open_may_block (const struct resolved_path *r)
   return true; /* FIFOs, and whatever else */
 }
 
+/* vigil's own umask, which the kernel applies to what vigil creates: read
+ * once from /proc (umask(2) cannot be read without changing it). */
+static mode_t process_umask_value = 022;
+static pthread_once_t process_umask_once = PTHREAD_ONCE_INIT;
+
+static void
+process_umask_read (void)
+{
+  char buf[4096];
+  int fd = open ("/proc/self/status", O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd >= 0 ? read (fd, buf, sizeof buf - 1) : -1;
+  if (fd >= 0)
+    close (fd);
+  if (n <= 0)
+    return;
+  buf[n] = '\0';
+  const char *u = strstr (buf, "\nUmask:");
+  if (u)
+    process_umask_value = (mode_t) strtoul (u + 7, NULL, 8);
+}
+
+static mode_t
+process_umask (void)
+{
+  pthread_once (&process_umask_once, process_umask_read);
+  return process_umask_value;
+}
+
 int
 open_finish (const struct resolved_path *r, const struct open_call *call, mode_t umask_value)
 {
@@ -133,12 +161,18 @@ open_finish (const struct resolved_path *r, const struct open_call *call, mode_t
 
   if (r->missing)
     {
-      /* O_NOFOLLOW: a symlink planted since the walk is not followed. */
-      mode_t old = umask (umask_value);
-      fd = openat (r->fd, r->name, flags | O_NOFOLLOW | O_CLOEXEC, call->mode);
-      int e = errno;
-      umask (old);
-      return fd < 0 ? -e : fd;
+      /* The target's umask is applied by hand: a thread of vigil cannot
+       * count on an umask of its own (Docker's profile refuses
+       * unshare(CLONE_FS)).  O_EXCL says vigil created the file, so the
+       * mode may be corrected; O_NOFOLLOW, that no symlink planted since
+       * the walk is followed. */
+      mode_t want = call->mode & 07777 & ~umask_value;
+      fd = openat (r->fd, r->name, flags | O_EXCL | O_NOFOLLOW | O_CLOEXEC, want);
+      if (fd < 0 && errno == EEXIST && !(flags & O_EXCL))
+        fd = openat (r->fd, r->name, (flags & ~O_CREAT) | O_NOFOLLOW | O_CLOEXEC);
+      else if (fd >= 0 && (want & process_umask ()) != 0)
+        fchmod (fd, want);
+      return fd < 0 ? -errno : fd;
     }
   if ((flags & O_CREAT) && (flags & O_EXCL))
     return -EEXIST;
@@ -148,7 +182,9 @@ open_finish (const struct resolved_path *r, const struct open_call *call, mode_t
     return -ENOTDIR;
   /* Reopen the very object the rules saw, through vigil's own fd. */
   snprintf (self, sizeof self, "/proc/self/fd/%d", r->fd);
-  fd = open (self, (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) | O_CLOEXEC);
+  fd = open (self, (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) | O_CLOEXEC, call->mode & 07777 & ~umask_value);
+  if (fd >= 0 && (flags & O_TMPFILE) == O_TMPFILE && ((call->mode & 07777 & ~umask_value) & process_umask ()) != 0)
+    fchmod (fd, call->mode & 07777 & ~umask_value);
   return fd < 0 ? -errno : fd;
 }
 
@@ -196,10 +232,7 @@ open_job_run (void *arg)
   vigil_error_t err = NULL;
   int fd = -EPERM;
 
-  /* umask is per fs_struct: this thread's own, not vigil's. */
-  if (unshare (CLONE_FS) < 0)
-    fd = -errno;
-  else if (!j->switch_creds || target_creds_assume (&j->creds, NULL, &saved, &err) == 0)
+  if (!j->switch_creds || target_creds_assume (&j->creds, NULL, &saved, &err) == 0)
     {
       fd = open_finish (&j->r, &j->call, j->creds.umask);
       target_creds_restore (&saved);

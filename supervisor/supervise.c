@@ -800,12 +800,6 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
     }
   if (block_signals (&s, &oldmask, err) < 0)
     goto out;
-  /* Emulated opens set the target's umask on this thread only. */
-  if (unshare (CLONE_FS) < 0)
-    {
-      vigil_make_error (err, errno, "unshare(CLONE_FS)");
-      goto out;
-    }
   s.privileged = holds_capabilities ();
   s.emulating_opens = o->engine->cfg.mode != MODE_MONITOR && open_emulation_needed (s.rs);
   s.emulating_connects = o->engine->cfg.mode != MODE_MONITOR && connect_emulation_needed (s.rs);
