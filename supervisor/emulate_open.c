@@ -152,6 +152,12 @@ process_umask (void)
   return process_umask_value;
 }
 
+mode_t
+vigil_umask (void)
+{
+  return process_umask ();
+}
+
 int
 open_finish (const struct resolved_path *r, const struct open_call *call, mode_t umask_value)
 {

@@ -93,6 +93,12 @@ static int path_arg (const char *type);
 static enum value_state
 read_arg_string (struct live_event *ev, int arg, const char **s, size_t *len)
 {
+  if (arg >= 0 && arg < 6 && ev->arg_override[arg])
+    {
+      *s = ev->arg_override[arg];
+      *len = strlen (*s);
+      return VAL_PRESENT;
+    }
   if (ev->open_call && arg == path_arg (evttype_name (ev->base.type)))
     {
       *s = ev->open_call->path;

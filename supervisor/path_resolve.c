@@ -411,10 +411,65 @@ describe (const struct path_handles *h, struct resolved_path *out)
     }
 }
 
+/* unlink, rename and the like act on a name in a directory: walk to the
+ * directory (following everything on the way) and keep the last
+ * component as it was given. */
+static int
+resolve_parent (const struct path_handles *h, const struct resolve_request *rq, struct resolved_path *out)
+{
+  char dir[PATH_MAX];
+  size_t n = strlen (rq->path);
+
+  if (n >= sizeof dir)
+    return -ENAMETOOLONG;
+  memcpy (dir, rq->path, n + 1);
+  while (n > 1 && dir[n - 1] == '/')
+    dir[--n] = '\0'; /* "dir/" names dir (rmdir, rename of a directory) */
+  char *slash = strrchr (dir, '/');
+  const char *name = slash ? slash + 1 : dir;
+  if (!*name || strcmp (name, ".") == 0 || strcmp (name, "..") == 0 || strlen (name) > NAME_MAX)
+    return strlen (name) > NAME_MAX ? -ENAMETOOLONG : -EBUSY;
+  snprintf (out->name, sizeof out->name, "%s", name);
+  if (slash == dir)
+    dir[1] = '\0';
+  else if (slash)
+    *slash = '\0';
+  else
+    strcpy (dir, ".");
+  struct resolve_request up = *rq;
+  up.path = dir;
+  up.follow_last = true;
+  up.parent_always = false;
+  up.parent_if_missing = false;
+  char keep[NAME_MAX + 1];
+  memcpy (keep, out->name, sizeof keep);
+  int r = path_resolve (h, &up, out);
+  if (r < 0)
+    return r;
+  if (!S_ISDIR (out->st.st_mode))
+    {
+      close (out->fd);
+      out->fd = -1;
+      return -ENOTDIR;
+    }
+  memcpy (out->name, keep, sizeof keep);
+  out->missing = true;
+  size_t len = strlen (out->path);
+  snprintf (out->path + len, sizeof out->path - len, "%s%s", len && out->path[len - 1] == '/' ? "" : "/", out->name);
+  return 0;
+}
+
 int
 path_resolve (const struct path_handles *h, const struct resolve_request *rq, struct resolved_path *out)
 {
   int r = -ELOOP;
+
+  if (rq->parent_always)
+    {
+      memset (out, 0, sizeof *out);
+      out->fd = -1;
+      return resolve_parent (h, rq, out);
+    }
 
   memset (out, 0, sizeof *out);
   out->fd = -1;

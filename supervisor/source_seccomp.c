@@ -291,9 +291,22 @@ seccomp_notif_fail (int fd, uint64_t id, int e)
   return notif_send (fd, id, -e, 0);
 }
 
+static __thread bool reads_forbidden;
+
+void
+target_reads_forbid (bool on)
+{
+  reads_forbidden = on;
+}
+
 int
 target_read (pid_t pid, uint64_t addr, void *buf, size_t len)
 {
+  if (reads_forbidden)
+    {
+      errno = ENODATA;
+      return -1;
+    }
   struct iovec local = { buf, len };
   struct iovec remote = { (void *) (uintptr_t) addr, len };
   ssize_t n = process_vm_readv (pid, &local, 1, &remote, 1, 0);
@@ -308,6 +321,11 @@ target_read (pid_t pid, uint64_t addr, void *buf, size_t len)
 ssize_t
 target_read_string (pid_t pid, uint64_t addr, char *buf, size_t size, bool *truncated)
 {
+  if (reads_forbidden)
+    {
+      errno = ENODATA;
+      return -1;
+    }
   size_t page = (size_t) sysconf (_SC_PAGESIZE), got = 0;
 
   *truncated = false;

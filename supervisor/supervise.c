@@ -25,8 +25,10 @@
 
 #include "vigil/emulate_net.h"
 #include "vigil/emulate_open.h"
+#include "vigil/emulate_path.h"
 #include "vigil/entry_watch.h"
 #include "vigil/event_live.h"
+#include "vigil/evttypes.h"
 #include "vigil/exec_verify.h"
 #include "vigil/failclosed.h"
 #include "vigil/protect.h"
@@ -64,6 +66,7 @@ struct supervisor {
   bool privileged; /* vigil holds capabilities: act with the target's credentials */
   bool emulating_opens;
   bool emulating_connects;
+  bool emulating_paths;
   struct creds_cache *creds;
   int creds_nr[16]; /* syscalls that change credentials or umask, -1 ended */
   uint32_t native_arch;
@@ -368,45 +371,80 @@ open_perform (struct supervisor *s, const struct seccomp_notif *req, struct reso
 /* Resolve, decide on the object found, then open it.  Whatever fails
  * answers the workload: with the error its own syscall would have had, or
  * EPERM where vigil could not see (fail closed). */
-/* A path walked as the target would walk it: its handles, what the walk
- * reached, and the credentials the calling thread holds meanwhile. */
+/* Paths walked as the target would walk them: their handles, what the
+ * walks reached, and the credentials the calling thread holds meanwhile. */
 struct target_walk {
-  struct path_handles h;
-  struct resolved_path r;
+  struct path_handles h[2];
+  struct resolved_path r[2];
+  int n;
+  pid_t tgid;
   struct target_creds creds;
   bool same;               /* the target's credentials are vigil's */
   struct creds_saved saved;
 };
 
-/* Walk rq for the notifier with its credentials (kept until
- * target_walk_end, so the final open runs with them too).  Returns 0 or
- * -errno: the kernel's error, or EPERM where vigil could not see. */
+/* Learn the notifier's credentials.  Returns 0, or -EPERM where vigil
+ * could not see. */
 static int
-target_walk (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev,
-             const struct resolve_request *rq, bool need_umask, struct target_walk *w)
+target_walk_begin (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev, bool need_umask,
+                   struct target_walk *w)
 {
   vigil_error_t err = NULL;
-  pid_t tgid;
   uint64_t generation;
   int res = 0;
 
   memset (w, 0, sizeof *w);
-  w->h.root = w->h.start = w->r.fd = -1;
+  for (int i = 0; i < 2; i++)
+    w->h[i].root = w->h[i].start = w->r[i].fd = -1;
   w->creds.umask = 022;
   w->same = true;
-  if (live_event_process (ev, &tgid, &generation) < 0
+  if (live_event_process (ev, &w->tgid, &generation) < 0
       || ((s->privileged || need_umask)
           && creds_cache_get (s->creds, (pid_t) req->pid, generation, &w->creds, &w->same, &err) < 0))
     res = -EPERM;
-  else
-    res = path_handles_open ((pid_t) req->pid, tgid, rq, &w->h);
-  if (res == 0 && s->privileged && !w->same
-      && target_creds_assume (&w->creds, creds_cache_self (s->creds), &w->saved, &err) < 0)
-    res = -EPERM;
   vigil_error_release (&err);
+  return res;
+}
+
+/* Take the handles a walk of rq starts from.  Before the credentials
+ * are switched: those /proc access checks use them, and a target that
+ * turned non-dumpable is visible only with vigil's CAP_SYS_PTRACE. */
+static int
+target_walk_handles (struct target_walk *w, const struct seccomp_notif *req, const struct resolve_request *rq)
+{
+  return path_handles_open ((pid_t) req->pid, w->tgid, rq, &w->h[w->n++]);
+}
+
+/* Act with the target's credentials on this thread (kept until
+ * target_walk_end, so the syscall vigil then performs runs with them
+ * too). */
+static int
+target_walk_assume (struct supervisor *s, struct target_walk *w)
+{
+  vigil_error_t err = NULL;
+  if (!s->privileged || w->same)
+    return 0;
+  if (target_creds_assume (&w->creds, creds_cache_self (s->creds), &w->saved, &err) < 0)
+    {
+      vigil_error_release (&err);
+      return -EPERM;
+    }
+  return 0;
+}
+
+/* One path: credentials, handles, walk; the rules see what it reached. */
+static int
+target_walk (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev,
+             const struct resolve_request *rq, bool need_umask, struct target_walk *w)
+{
+  int res = target_walk_begin (s, req, ev, need_umask, w);
   if (res == 0)
-    res = path_resolve (&w->h, rq, &w->r);
-  ev->resolved = res == 0 ? &w->r : NULL;
+    res = target_walk_handles (w, req, rq);
+  if (res == 0)
+    res = target_walk_assume (s, w);
+  if (res == 0)
+    res = path_resolve (&w->h[0], rq, &w->r[0]);
+  ev->resolved = res == 0 ? &w->r[0] : NULL;
   return res;
 }
 
@@ -414,10 +452,13 @@ static void
 target_walk_end (struct target_walk *w)
 {
   target_creds_restore (&w->saved);
-  path_handles_close (&w->h);
-  if (w->r.fd >= 0)
-    close (w->r.fd);
-  w->r.fd = -1;
+  for (int i = 0; i < 2; i++)
+    {
+      path_handles_close (&w->h[i]);
+      if (w->r[i].fd >= 0)
+        close (w->r[i].fd);
+      w->r[i].fd = -1;
+    }
 }
 
 /* The credentials a thread acting for the target must take, or NULL. */
@@ -465,7 +506,7 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
   else if (res < 0)
     seccomp_notif_fail (s->listener, req->id, -res);
   else
-    open_perform (s, req, &w.r, &call, walk_creds (s, &w), w.creds.umask);
+    open_perform (s, req, &w.r[0], &call, walk_creds (s, &w), w.creds.umask);
   target_walk_end (&w);
   if (s->m.n)
     emit_alerts (s, &ev->base);
@@ -488,6 +529,72 @@ answer_uninspectable (struct supervisor *s, const struct seccomp_notif *req, str
   return true;
 }
 
+/* ---- emulated path syscalls ---- */
+
+static bool
+emulates_path (const struct supervisor *s, const struct live_event *ev)
+{
+  return s->emulating_paths && ev->req->data.arch == s->native_arch && ev->base.type >= 0
+         && path_call_supported (ev->req->data.nr) && s->rs->need[ev->base.type].enforce;
+}
+
+static void
+handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev)
+{
+  struct path_call call;
+  struct target_walk w;
+  int res = path_call_read (req, s->listener, &call);
+
+  if (res == -EPERM)
+    {
+      fail_uninspectable (s, req, ev);
+      return;
+    }
+  if (res < 0)
+    {
+      seccomp_notif_fail (s->listener, req->id, -res);
+      return;
+    }
+  struct resolve_request rq[2];
+  res = target_walk_begin (s, req, ev, call.op == PATH_MKDIR, &w);
+  for (int i = 0; i < call.npaths && res == 0; i++)
+    {
+      path_call_request (&call, i, &rq[i]);
+      res = target_walk_handles (&w, req, &rq[i]);
+    }
+  if (res == 0)
+    res = target_walk_assume (s, &w);
+  for (int i = 0; i < call.npaths && res == 0; i++)
+    {
+      res = path_resolve (&w.h[i], &rq[i], &w.r[i]);
+      /* The rules see the real path each argument reached. */
+      if (res == 0)
+        ev->arg_override[call.p[i].arg] = w.r[i].path;
+    }
+  if (call.target_arg >= 0)
+    ev->arg_override[call.target_arg] = call.target;
+  if (res < 0)
+    live_event_set_result (ev, res);
+
+  eval_state_reset (s->st);
+  rules_evaluate (s->rs, s->st, &ev->base, &s->m);
+  if (res < 0)
+    drop_unknown_matches (&s->m);
+  if (s->m.n)
+    prefetch_outputs (s, ev);
+  if (s->m.action != ACTION_LOG)
+    answer (s, req, s->m.action);
+  else if (res < 0)
+    seccomp_notif_fail (s->listener, req->id, -res);
+  else if ((res = path_call_perform (&call, w.r, w.creds.umask)) < 0)
+    seccomp_notif_fail (s->listener, req->id, -res);
+  else
+    seccomp_notif_return (s->listener, req->id, 0);
+  target_walk_end (&w);
+  if (s->m.n)
+    emit_alerts (s, &ev->base);
+}
+
 /* ---- emulated connects ---- */
 
 static bool
@@ -507,12 +614,12 @@ connect_perform (struct supervisor *s, const struct seccomp_notif *req, struct l
   struct connect_call via = *call;
   int sock, pidfd;
 
-  if (w && w->r.fd >= 0)
+  if (w && w->r[0].fd >= 0)
     {
       struct sockaddr_un *un = (struct sockaddr_un *) &via.addr;
       memset (un, 0, sizeof *un);
       un->sun_family = AF_UNIX;
-      snprintf (un->sun_path, sizeof un->sun_path, "/proc/self/fd/%d", w->r.fd);
+      snprintf (un->sun_path, sizeof un->sun_path, "/proc/self/fd/%d", w->r[0].fd);
       via.len = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (un->sun_path) + 1);
     }
   pidfd = live_event_pidfd (ev);
@@ -522,7 +629,7 @@ connect_perform (struct supervisor *s, const struct seccomp_notif *req, struct l
   else if (sock < 0)
     fail_uninspectable (s, req, ev); /* no CAP_SYS_PTRACE for this target: never unseen */
   else if ((sock = connect_finish_async (s->listener, req->id, sock, &via, w ? walk_creds (s, w) : NULL,
-                                         w ? w->r.fd : -1))
+                                         w ? w->r[0].fd : -1))
            < 0)
     seccomp_notif_fail (s->listener, req->id, -sock);
 }
@@ -575,6 +682,41 @@ handle_connect (struct supervisor *s, const struct seccomp_notif *req, struct li
     emit_alerts (s, &ev->base);
 }
 
+/* ---- syscalls vigil does not perform ---- */
+
+/* A deny/kill rule covers this syscall, vigil does not perform it, and it
+ * is not an exec (verified at the exec stop): whatever vigil read from the
+ * workload's memory could change before the kernel reads it.  Such a
+ * syscall is decided without memory: a field read from it is unknown, so
+ * a deny/kill rule that could match applies (errno-only).  Arguments in
+ * registers and /proc facts stay known, so rules on them are exact. */
+static bool
+decided_without_memory (const struct supervisor *s, const struct live_event *ev)
+{
+  int t = ev->base.type;
+  if (s->o->engine->cfg.mode == MODE_MONITOR || t < 0 || !s->rs->need[t].enforce)
+    return false;
+  const char *name = evttype_name (t);
+  return strcmp (name, "execve") != 0 && strcmp (name, "execveat") != 0;
+}
+
+static void
+evaluate (struct supervisor *s, struct live_event *ev)
+{
+  bool blind = decided_without_memory (s, ev);
+
+  eval_state_reset (s->st);
+  target_reads_forbid (blind);
+  rules_evaluate (s->rs, s->st, &ev->base, &s->m);
+  target_reads_forbid (false);
+  if (blind && s->m.action == ACTION_LOG)
+    {
+      /* Nothing to enforce: the log rules may see the memory. */
+      eval_state_reset (s->st);
+      rules_evaluate (s->rs, s->st, &ev->base, &s->m);
+    }
+}
+
 static void
 handle_notification (struct supervisor *s)
 {
@@ -601,10 +743,14 @@ handle_notification (struct supervisor *s)
       handle_connect (s, &req, &ev);
       return;
     }
+  if (emulates_path (s, &ev))
+    {
+      handle_path (s, &req, &ev);
+      return;
+    }
   if (answer_uninspectable (s, &req, &ev, false))
     return;
-  eval_state_reset (s->st);
-  rules_evaluate (s->rs, s->st, &ev.base, &s->m);
+  evaluate (s, &ev);
   if (answer_uninspectable (s, &req, &ev, true))
     return;
   if (s->m.n)
@@ -803,6 +949,7 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   s.privileged = holds_capabilities ();
   s.emulating_opens = o->engine->cfg.mode != MODE_MONITOR && open_emulation_needed (s.rs);
   s.emulating_connects = o->engine->cfg.mode != MODE_MONITOR && connect_emulation_needed (s.rs);
+  s.emulating_paths = o->engine->cfg.mode != MODE_MONITOR && path_emulation_needed (s.rs);
   s.creds = creds_cache_new ();
   watch_creds_syscalls (&s);
   s.native_arch = seccomp_arch_native ();

@@ -56,6 +56,9 @@ int open_answer_fd (int listener, uint64_t id, int fd, const struct open_call *c
 int open_finish_async (int listener, uint64_t id, struct resolved_path *r, const struct open_call *call,
                        const struct target_creds *creds, mode_t umask_value);
 
+/** vigil's own umask (the kernel applies it to what vigil creates). */
+mode_t vigil_umask (void);
+
 /** Does rs make vigil emulate opens (a deny/kill rule covers one)? */
 bool open_emulation_needed (const struct ruleset *rs);
 

@@ -50,6 +50,9 @@ struct live_event {
   /* The destination as vigil read it once (an emulated connect sets it
    * first; otherwise the first read of it keeps it for the event). */
   const struct sockaddr_storage *sockaddr;
+  /* Path arguments as vigil resolved them (an emulated path syscall), by
+   * syscall argument index: string arguments read these instead. */
+  const char *arg_override[6];
   /* The syscall's result when it is a fact, not an assumption: vigil saw
    * the failure (an emulated open whose walk failed) or decided it (a
    * deny).  Result fields then show it, as Falco's exit event would. */

@@ -31,13 +31,14 @@ struct resolve_request {
   const char *path;   /* vigil's copy of the string */
   bool follow_last;   /* follow a symlink in the last component */
   bool parent_if_missing; /* O_CREAT: a missing last component yields its parent */
+  bool parent_always; /* unlink, rename...: walk to the parent, name the last component */
   uint64_t resolve;   /* RESOLVE_* the target asked for (openat2) */
 };
 
 struct resolved_path {
   int fd;                  /* O_PATH: the object, or its parent when missing */
-  bool missing;            /* the last component does not exist */
-  char name[NAME_MAX + 1]; /* when missing: the component to create */
+  bool missing;            /* the last component does not exist (or was not looked up) */
+  char name[NAME_MAX + 1]; /* when missing: the component in fd */
   char path[PATH_MAX];     /* the object's path as the target sees it */
   struct stat st;          /* of fd */
   long fs_type;             /* statfs f_type of fd */

@@ -68,6 +68,10 @@ int seccomp_notif_fail (int fd, uint64_t id, int e);
  *  *truncated says it did not fit. */
 ssize_t target_read_string (pid_t pid, uint64_t addr, char *buf, size_t size, bool *truncated);
 
+/** While on, this thread's target reads fail with ENODATA: for decisions
+ *  that must not depend on memory the workload can still change. */
+void target_reads_forbid (bool on);
+
 /** Read exactly len bytes; -1 (errno) on a short or failed read. */
 int target_read (pid_t pid, uint64_t addr, void *buf, size_t len);
 

@@ -56,6 +56,12 @@ cat > "$tmp/rules.yaml" <<YAML
   output: "send %evt.type %fd.sip"
   priority: WARNING
   action: deny
+- rule: Evil memfd
+  desc: no memfd named evil
+  condition: evt.type = memfd_create and evt.arg.name = evil
+  output: "memfd %evt.arg.name"
+  priority: WARNING
+  action: deny
 - rule: Dup of stdin
   desc: stdin is not duplicated
   condition: evt.type = dup and evt.rawarg.fd = 0
@@ -171,13 +177,16 @@ else
   ko "fail closed: control" "$(cat "$tmp/out")" "$(cat "$tmp/alerts" 2>/dev/null)"
 fi
 
-# An unreadable field (the path pointer is bad) applies the deny: the
-# kernel would have said EFAULT, the rule says EPERM.  (Opens under a deny
-# rule are performed by vigil itself and answer EFAULT as the kernel would.)
+# A field vigil cannot obtain applies the deny.  memfd_create is not
+# performed by vigil, so its name in memory (here a bad pointer) is never
+# read for the decision: the rule, which could match, applies with its
+# errno.  The chmod with a bad pointer is performed by vigil and gets the
+# kernel's own EFAULT.
 rm -f "$tmp/alerts"
 run_ph efault
-if has "chmod_bad_pointer EPERM" && grep -q "field evt.arg.filename could not be read" "$tmp/alerts"; then
-  ok "three-valued: a chmod whose path cannot be read is denied with the rule's errno"
+if has "memfd_bad_pointer EPERM" && grep -q "field evt.arg.name could not be read" "$tmp/alerts" \
+   && has "chmod_bad_pointer EFAULT"; then
+  ok "three-valued: a memfd_create whose name cannot be read is denied with the rule's errno"
 else
   ko "three-valued" "$(cat "$tmp/out")" "$(cat "$tmp/alerts" 2>/dev/null)"
 fi

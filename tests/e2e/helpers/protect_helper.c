@@ -162,7 +162,10 @@ main (int argc, char **argv)
       return open_and_mkdir (a1, a2);
     }
   else if (strcmp (mode, "efault") == 0)
-    report ("chmod_bad_pointer", syscall (SYS_fchmodat, AT_FDCWD, (char *) 8, 0600));
+    {
+      report ("chmod_bad_pointer", syscall (SYS_fchmodat, AT_FDCWD, (char *) 8, 0600));
+      report ("memfd_bad_pointer", syscall (SYS_memfd_create, (char *) 8, 0));
+    }
   else
     {
       fprintf (stderr, "protect_helper: unknown mode '%s'\n", mode);

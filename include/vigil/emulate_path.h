@@ -1,0 +1,61 @@
+/* vigil: path syscalls performed by vigil for the workload.
+ *
+ * unlink, rmdir, mkdir, chmod, rename, link and symlink (and their *at
+ * forms) name files by paths in the workload's memory.  Where a deny or
+ * kill rule covers one, vigil reads the paths once, walks each as the
+ * target would (path_resolve.h), shows the rules the real paths it reached
+ * (evt.arg.path and friends: symlinks resolved, as fd.name is for opens),
+ * and performs the syscall itself on those very objects with the target's
+ * credentials: the parent directory's fd and the last component, or, for
+ * a syscall that follows the last symlink, the object itself. */
+#ifndef VIGIL_EMULATE_PATH_H
+#define VIGIL_EMULATE_PATH_H
+
+#include <linux/seccomp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "vigil/path_resolve.h"
+#include "vigil/rules.h"
+
+enum path_op { PATH_UNLINK, PATH_MKDIR, PATH_CHMOD, PATH_RENAME, PATH_LINK, PATH_SYMLINK };
+
+/* One path argument: where it is and how it is walked. */
+struct path_arg {
+  int arg;              /* syscall argument index of the string */
+  int dirfd;            /* the target's dirfd, or AT_FDCWD */
+  bool follow;          /* the syscall follows a symlink in the last component */
+  char path[PATH_MAX];  /* vigil's copy */
+};
+
+struct path_call {
+  enum path_op op;
+  struct path_arg p[2];
+  int npaths;
+  char target[PATH_MAX]; /* symlink: the link's content, stored as given */
+  int target_arg;
+  unsigned flags;        /* AT_REMOVEDIR, RENAME_*, AT_SYMLINK_NOFOLLOW... as the kernel takes them */
+  mode_t mode;
+};
+
+/** Is nr (native arch) a path syscall vigil can perform? */
+bool path_call_supported (int nr);
+
+/** Does rs make vigil perform some path syscall (a deny/kill rule covers
+ *  it)?  And the evttype of nr, if so. */
+bool path_emulation_needed (const struct ruleset *rs);
+
+/** Read the call behind req.  Returns 0, or -errno to answer with, or
+ *  -EPERM when the target could not be read. */
+int path_call_read (const struct seccomp_notif *req, int listener, struct path_call *call);
+
+/** The walk of path argument i. */
+void path_call_request (const struct path_call *call, int i, struct resolve_request *rq);
+
+/** Perform the call on the resolved objects (r[i] for p[i]), with the
+ *  target's credentials already taken.  Returns the syscall's result
+ *  (0) or -errno. */
+int path_call_perform (const struct path_call *call, const struct resolved_path *r, mode_t umask_value);
+
+#endif

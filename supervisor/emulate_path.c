@@ -1,0 +1,187 @@
+/* vigil: path syscalls performed by vigil for the workload. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "vigil/emulate_open.h"
+#include "vigil/emulate_path.h"
+#include "vigil/evttypes.h"
+#include "vigil/source_seccomp.h"
+
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+/* How each syscall names its paths: argument of the string, of its dirfd
+ * (-1: AT_FDCWD), of the flags and the mode (-1: none). */
+static const struct path_shape {
+  int nr;
+  const char *name;
+  enum path_op op;
+  int path[2], dirfd[2];
+  int flags, mode, target;
+  unsigned fixed_flags;
+} shapes[] = {
+  { SYS_unlink, "unlink", PATH_UNLINK, { 0, -1 }, { -1, -1 }, -1, -1, -1, 0 },
+  { SYS_rmdir, "rmdir", PATH_UNLINK, { 0, -1 }, { -1, -1 }, -1, -1, -1, AT_REMOVEDIR },
+  { SYS_unlinkat, "unlinkat", PATH_UNLINK, { 1, -1 }, { 0, -1 }, 2, -1, -1, 0 },
+  { SYS_mkdir, "mkdir", PATH_MKDIR, { 0, -1 }, { -1, -1 }, -1, 1, -1, 0 },
+  { SYS_mkdirat, "mkdirat", PATH_MKDIR, { 1, -1 }, { 0, -1 }, -1, 2, -1, 0 },
+  { SYS_chmod, "chmod", PATH_CHMOD, { 0, -1 }, { -1, -1 }, -1, 1, -1, 0 },
+  { SYS_fchmodat, "fchmodat", PATH_CHMOD, { 1, -1 }, { 0, -1 }, -1, 2, -1, 0 },
+  { SYS_fchmodat2, "fchmodat2", PATH_CHMOD, { 1, -1 }, { 0, -1 }, 3, 2, -1, 0 },
+  { SYS_rename, "rename", PATH_RENAME, { 0, 1 }, { -1, -1 }, -1, -1, -1, 0 },
+  { SYS_renameat, "renameat", PATH_RENAME, { 1, 3 }, { 0, 2 }, -1, -1, -1, 0 },
+  { SYS_renameat2, "renameat2", PATH_RENAME, { 1, 3 }, { 0, 2 }, 4, -1, -1, 0 },
+  { SYS_link, "link", PATH_LINK, { 0, 1 }, { -1, -1 }, -1, -1, -1, 0 },
+  { SYS_linkat, "linkat", PATH_LINK, { 1, 3 }, { 0, 2 }, 4, -1, -1, 0 },
+  { SYS_symlink, "symlink", PATH_SYMLINK, { 1, -1 }, { -1, -1 }, -1, -1, 0, 0 },
+  { SYS_symlinkat, "symlinkat", PATH_SYMLINK, { 2, -1 }, { 1, -1 }, -1, -1, 0, 0 },
+};
+
+static const struct path_shape *
+shape_of (int nr)
+{
+  for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+    if (shapes[i].nr == nr)
+      return &shapes[i];
+  return NULL;
+}
+
+bool
+path_call_supported (int nr)
+{
+  return shape_of (nr) != NULL;
+}
+
+bool
+path_emulation_needed (const struct ruleset *rs)
+{
+  for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+    {
+      int t = evttype_lookup (shapes[i].name);
+      if (t >= 0 && rs->need[t].enforce)
+        return true;
+    }
+  return false;
+}
+
+static int
+read_path (const struct seccomp_notif *req, int arg, char *buf)
+{
+  bool truncated;
+  if (target_read_string ((pid_t) req->pid, req->data.args[arg], buf, PATH_MAX, &truncated) < 0)
+    return errno == EFAULT ? -EFAULT : -EPERM;
+  if (truncated)
+    return -ENAMETOOLONG;
+  return 0;
+}
+
+int
+path_call_read (const struct seccomp_notif *req, int listener, struct path_call *call)
+{
+  const struct path_shape *sh = shape_of (req->data.nr);
+  const __u64 *a = req->data.args;
+  int r;
+
+  memset (call, 0, sizeof *call);
+  if (sh == NULL)
+    return -ENOSYS;
+  call->op = sh->op;
+  call->flags = sh->fixed_flags | (sh->flags >= 0 ? (unsigned) a[sh->flags] : 0);
+  call->mode = sh->mode >= 0 ? (mode_t) a[sh->mode] : 0;
+  call->target_arg = sh->target;
+  for (int i = 0; i < 2 && sh->path[i] >= 0; i++)
+    {
+      struct path_arg *p = &call->p[call->npaths++];
+      p->arg = sh->path[i];
+      p->dirfd = sh->dirfd[i] >= 0 ? (int) a[sh->dirfd[i]] : AT_FDCWD;
+      if ((r = read_path (req, p->arg, p->path)) < 0)
+        return r;
+      if (!p->path[0] && !(call->op == PATH_LINK && i == 0 && (call->flags & AT_EMPTY_PATH)))
+        return -ENOENT;
+    }
+  /* The last symlink is followed by chmod (not fchmodat2's
+   * AT_SYMLINK_NOFOLLOW) and by linkat's AT_SYMLINK_FOLLOW: then the
+   * object itself is walked to, not its parent. */
+  if (call->op == PATH_CHMOD)
+    call->p[0].follow = !(call->flags & AT_SYMLINK_NOFOLLOW);
+  if (call->op == PATH_LINK)
+    call->p[0].follow = (call->flags & AT_SYMLINK_FOLLOW) != 0;
+  if (sh->target >= 0 && (r = read_path (req, sh->target, call->target)) < 0)
+    return r;
+  if (!seccomp_notif_valid (listener, req->id))
+    return -ESRCH;
+  return 0;
+}
+
+void
+path_call_request (const struct path_call *call, int i, struct resolve_request *rq)
+{
+  memset (rq, 0, sizeof *rq);
+  rq->dirfd = call->p[i].dirfd;
+  rq->path = call->p[i].path;
+  rq->follow_last = call->p[i].follow;
+  rq->parent_always = !call->p[i].follow;
+}
+
+/* "/proc/self/fd/N": the object itself, for syscalls that follow it. */
+static const char *
+self_fd (int fd, char *buf, size_t size)
+{
+  snprintf (buf, size, "/proc/self/fd/%d", fd);
+  return buf;
+}
+
+int
+path_call_perform (const struct path_call *call, const struct resolved_path *r, mode_t umask_value)
+{
+  char via[64];
+  int rc = -1;
+
+  switch (call->op)
+    {
+    case PATH_UNLINK:
+      rc = unlinkat (r[0].fd, r[0].name, (int) (call->flags & AT_REMOVEDIR));
+      break;
+    case PATH_MKDIR:
+      rc = mkdirat (r[0].fd, r[0].name, call->mode & 07777 & ~umask_value);
+      if (rc == 0 && (call->mode & 07777 & ~umask_value & vigil_umask ()) != 0)
+        {
+          /* vigil's own umask took bits the target's would not have. */
+          int d = openat (r[0].fd, r[0].name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          if (d >= 0)
+            {
+              fchmod (d, call->mode & 07777 & ~umask_value);
+              close (d);
+            }
+        }
+      break;
+    case PATH_CHMOD:
+      if (call->p[0].follow)
+        rc = chmod (self_fd (r[0].fd, via, sizeof via), call->mode);
+      else
+        rc = (int) syscall (SYS_fchmodat2, r[0].fd, r[0].name, call->mode, AT_SYMLINK_NOFOLLOW);
+      break;
+    case PATH_RENAME:
+      rc = (int) syscall (SYS_renameat2, r[0].fd, r[0].name, r[1].fd, r[1].name, call->flags);
+      break;
+    case PATH_LINK:
+      if (call->p[0].follow)
+        rc = linkat (AT_FDCWD, self_fd (r[0].fd, via, sizeof via), r[1].fd, r[1].name, AT_SYMLINK_FOLLOW);
+      else
+        rc = linkat (r[0].fd, r[0].name, r[1].fd, r[1].name, 0);
+      break;
+    case PATH_SYMLINK:
+      rc = symlinkat (call->target, r[0].fd, r[0].name);
+      break;
+    }
+  return rc < 0 ? -errno : 0;
+}
