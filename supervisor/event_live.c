@@ -744,8 +744,14 @@ sockaddr_arg (struct live_event *ev, uint64_t *addr, uint64_t *len)
   const char *t = evttype_name (ev->base.type);
   const __u64 *a = ev->req->data.args;
 
-  if (t == NULL)
+  if (t == NULL || ev->no_sockaddr)
     return 0;
+  if (ev->sockaddr)
+    {
+      *addr = 1; /* read already: read_sockaddr returns the copy */
+      *len = sizeof *ev->sockaddr;
+      return 1;
+    }
   if (strcmp (t, "connect") == 0)
     {
       *addr = a[1];

@@ -67,6 +67,7 @@ struct supervisor {
   bool emulating_opens;
   bool emulating_connects;
   bool emulating_paths;
+  bool emulating_sends;
   struct creds_cache *creds;
   int creds_nr[16]; /* syscalls that change credentials or umask, -1 ended */
   uint32_t native_arch;
@@ -717,6 +718,95 @@ evaluate (struct supervisor *s, struct live_event *ev)
     }
 }
 
+/* ---- emulated sends ---- */
+
+static bool
+emulates_send (const struct supervisor *s, const struct live_event *ev)
+{
+  return s->emulating_sends && ev->req->data.arch == s->native_arch && ev->base.type >= 0
+         && send_call_supported (ev->req->data.nr) && s->rs->need[ev->base.type].enforce;
+}
+
+/* Evaluate each message's destination (sendmmsg names one per message):
+ * the first that a deny/kill rule matches decides, else the last. */
+static void
+evaluate_send (struct supervisor *s, struct live_event *ev, const struct send_call *call)
+{
+  for (unsigned i = 0; i < (call->nmsgs ? call->nmsgs : 1); i++)
+    {
+      const struct send_msg *m = call->nmsgs ? &call->msgs[i] : NULL;
+      ev->sockaddr = m && m->has_addr ? &m->addr : NULL;
+      ev->no_sockaddr = m == NULL || !m->has_addr;
+      eval_state_reset (s->st);
+      rules_evaluate (s->rs, s->st, &ev->base, &s->m);
+      if (s->m.action != ACTION_LOG)
+        return;
+    }
+}
+
+/* Sent by vigil with the data and destination it checked, from a thread
+ * that takes the target's credentials. */
+static void
+send_perform (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev, struct send_call *call)
+{
+  int pidfd = live_event_pidfd (ev), sock, r;
+  pid_t tgid;
+  uint64_t generation;
+  struct target_creds creds;
+  bool same = true;
+  vigil_error_t err = NULL;
+
+  if (pidfd < 0 || live_event_process (ev, &tgid, &generation) < 0
+      || (s->privileged && creds_cache_get (s->creds, (pid_t) req->pid, generation, &creds, &same, &err) < 0))
+    {
+      vigil_error_release (&err);
+      fail_uninspectable (s, req, ev);
+      return;
+    }
+  call->tgid = tgid;
+  sock = (int) syscall (SYS_pidfd_getfd, pidfd, call->sockfd, 0);
+  if (sock < 0 && errno == EBADF)
+    seccomp_notif_fail (s->listener, req->id, EBADF);
+  else if (sock < 0)
+    fail_uninspectable (s, req, ev);
+  else if ((r = send_call_take_fds (call, pidfd)) < 0)
+    {
+      close (sock);
+      seccomp_notif_fail (s->listener, req->id, r == -EBADF ? EBADF : EPERM);
+    }
+  else if ((r = send_finish_async (s->listener, req->id, sock, call, s->privileged && !same ? &creds : NULL)) < 0)
+    seccomp_notif_fail (s->listener, req->id, -r);
+}
+
+static void
+handle_send (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev)
+{
+  struct send_call call;
+  int res = send_call_read (req, s->listener, &call);
+
+  if (res == -EPERM)
+    fail_uninspectable (s, req, ev);
+  else if (res < 0)
+    seccomp_notif_fail (s->listener, req->id, -res);
+  if (res < 0)
+    {
+      send_call_free (&call);
+      return;
+    }
+  evaluate_send (s, ev, &call);
+  if (s->m.n)
+    prefetch_outputs (s, ev);
+  if (s->m.action != ACTION_LOG)
+    answer (s, req, s->m.action);
+  else if (res == 1)
+    seccomp_notif_continue (s->listener, req->id); /* sendto to the socket's peer: nothing in memory decides */
+  else
+    send_perform (s, req, ev, &call);
+  send_call_free (&call);
+  if (s->m.n)
+    emit_alerts (s, &ev->base);
+}
+
 static void
 handle_notification (struct supervisor *s)
 {
@@ -746,6 +836,11 @@ handle_notification (struct supervisor *s)
   if (emulates_path (s, &ev))
     {
       handle_path (s, &req, &ev);
+      return;
+    }
+  if (emulates_send (s, &ev))
+    {
+      handle_send (s, &req, &ev);
       return;
     }
   if (answer_uninspectable (s, &req, &ev, false))
@@ -950,6 +1045,7 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   s.emulating_opens = o->engine->cfg.mode != MODE_MONITOR && open_emulation_needed (s.rs);
   s.emulating_connects = o->engine->cfg.mode != MODE_MONITOR && connect_emulation_needed (s.rs);
   s.emulating_paths = o->engine->cfg.mode != MODE_MONITOR && path_emulation_needed (s.rs);
+  s.emulating_sends = o->engine->cfg.mode != MODE_MONITOR && send_emulation_needed (s.rs);
   s.creds = creds_cache_new ();
   watch_creds_syscalls (&s);
   s.native_arch = seccomp_arch_native ();

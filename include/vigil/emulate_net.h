@@ -12,6 +12,7 @@
 
 #include <linux/seccomp.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "vigil/rules.h"
@@ -43,5 +44,50 @@ int connect_fetch_socket (int pidfd, const struct connect_call *call);
  *  the thread could not be started (sock is then closed). */
 int connect_finish_async (int listener, uint64_t id, int sock, const struct connect_call *call,
                           const struct target_creds *creds, int keep_fd);
+
+/* ---- sends ---- */
+
+/* One message as vigil copied it: what the rules see and what is sent. */
+struct send_msg {
+  struct sockaddr_storage addr;
+  socklen_t addrlen;
+  bool has_addr;        /* a destination of its own (else the socket's peer) */
+  unsigned char *data;  /* the payload, gathered from the iovecs (owned) */
+  size_t len;
+  unsigned char *control; /* ancillary data, SCM_RIGHTS fds made vigil's (owned) */
+  size_t controllen;
+};
+
+struct send_call {
+  int nr;
+  int sockfd;
+  unsigned flags;
+  pid_t tid, tgid;
+  struct send_msg *msgs; /* one, or sendmmsg's vector (owned) */
+  unsigned nmsgs;
+  uint64_t vec;          /* sendmmsg: the target's vector, where msg_len is written back */
+};
+
+/** Does rs make vigil perform sends (a deny/kill rule covers one)? */
+bool send_emulation_needed (const struct ruleset *rs);
+
+/** Is nr (native arch) sendto, sendmsg or sendmmsg? */
+bool send_call_supported (int nr);
+
+/** Read the call behind req (sendto without a destination is not read:
+ *  returns 1, nothing in memory decides it).  Returns 0, 1, or -errno
+ *  to answer with, -EPERM when the target could not be read. */
+int send_call_read (const struct seccomp_notif *req, int listener, struct send_call *call);
+
+/** Make the fds passed with SCM_RIGHTS vigil's own (pidfd_getfd). */
+int send_call_take_fds (struct send_call *call, int pidfd);
+
+void send_call_free (struct send_call *call);
+
+/** Send on sock (vigil's fd, taken) from a thread of its own, which takes
+ *  creds for good first (if not NULL), and answer req with the result.
+ *  Takes call's storage.  Returns 0, or -errno (sock closed). */
+int send_finish_async (int listener, uint64_t id, int sock, struct send_call *call,
+                       const struct target_creds *creds);
 
 #endif

@@ -50,6 +50,7 @@ struct live_event {
   /* The destination as vigil read it once (an emulated connect sets it
    * first; otherwise the first read of it keeps it for the event). */
   const struct sockaddr_storage *sockaddr;
+  bool no_sockaddr; /* vigil read the call: it names no destination */
   /* Path arguments as vigil resolved them (an emulated path syscall), by
    * syscall argument index: string arguments read these instead. */
   const char *arg_override[6];
