@@ -27,6 +27,18 @@ cat > "$tmp/rules.yaml" <<YAML
   priority: WARNING
   action: deny
   errno: EACCES
+- rule: Locked changed
+  desc: nothing below locked/ is removed, created, renamed, linked or chmod'ed
+  condition: >
+    evt.type in (unlink, unlinkat, rmdir, mkdir, mkdirat, rename, renameat, renameat2, link, linkat,
+    symlink, symlinkat, chmod, fchmodat) and
+    (evt.arg.path startswith $d/locked/ or evt.arg.name startswith $d/locked/
+     or evt.arg.oldpath startswith $d/locked/ or evt.arg.newpath startswith $d/locked/
+     or evt.arg.filename startswith $d/locked/ or evt.arg.linkpath startswith $d/locked/)
+  output: "locked file changed by %proc.name (%evt.type)"
+  priority: WARNING
+  action: deny
+  errno: EACCES
 YAML
 
 # A fresh tree for each run: ok, okdir/secret, via/secret (allowed) and
@@ -38,10 +50,11 @@ setup () {
   mkdir -p "$d/locked" "$d/okdir" "$d/via" "$d/spare"
   echo ok > "$d/ok"; echo S > "$d/locked/secret"; echo ok2 > "$d/okdir/secret"; echo v > "$d/via/secret"
   ln -s "$d/ok" "$d/link.a"; ln -s "$d/ok" "$d/link"
+  touch "$d/locked/victim"; ln -s "$d/okdir" "$d/lk.a"; ln -s "$d/okdir" "$d/lk"
   if [ "$1" = race ]; then
-    ln -s "$d/locked/secret" "$d/link.b"; ln -s ../locked/secret "$d/spare/secret"
+    ln -s "$d/locked/secret" "$d/link.b"; ln -s ../locked/secret "$d/spare/secret"; ln -s "$d/locked" "$d/lk.b"
   else
-    ln -s "$d/okdir/secret" "$d/link.b"; echo v2 > "$d/spare/secret"
+    ln -s "$d/okdir/secret" "$d/link.b"; echo v2 > "$d/spare/secret"; ln -s "$d/okdir" "$d/lk.b"
   fi
 }
 
@@ -75,6 +88,7 @@ race symlink "a symlink swapped by rename"
 race dir "a directory renamed under the path"
 race procfd "/proc/self/fd/N variants"
 race dirfd "dirfd-relative variants"
+race unlink "unlink through a symlink swapped by rename"
 
 # ---- what the workload reaches through /proc and magic links ----
 setup control
@@ -179,6 +193,44 @@ if grep -qx ok <<< "$out" && [ "$(cat "$tmp/fifo.out" 2>/dev/null)" = through ];
   ok "a blocking FIFO open does not stall the supervisor"
 else
   ko "a blocking FIFO open does not stall the supervisor" "$out"
+fi
+
+# ---- path syscalls are performed on the objects the rules saw ----
+setup control
+ln -s "$d/locked" "$d/via-link"
+out=$("$vigil" run -r "$tmp/rules.yaml" -o stdout_output.enabled=false -- sh -c "
+  cd $d
+  rm -f locked/secret; echo rm-locked=\$?
+  rm -f via-link/secret; echo rm-via-link=\$?
+  mkdir locked/x; echo mkdir-locked=\$?
+  chmod 777 via-link/secret; echo chmod-locked=\$?
+  mv ok via-link/ok; echo mv-into-locked=\$?
+  ln okdir/secret via-link/hard; echo link-into-locked=\$?
+  ln -s /etc/passwd locked/sym; echo symlink-into-locked=\$?
+  umask 077; mkdir newdir; echo mkdir=\$?
+  touch f; chmod 640 f; echo chmod=\$?
+  mv f g; echo mv=\$?; ln g h; echo link=\$?; ln -s g s; echo symlink=\$?
+  rm g h s; echo rm=\$?; rmdir newdir; echo rmdir=\$?
+" 2>/dev/null)
+want="rm-locked=1
+rm-via-link=1
+mkdir-locked=1
+chmod-locked=1
+mv-into-locked=1
+link-into-locked=1
+symlink-into-locked=1
+mkdir=0
+chmod=0
+mv=0
+link=0
+symlink=0
+rm=0
+rmdir=0"
+if [ "$out" = "$want" ] && [ -f "$d/locked/secret" ] && [ "$(stat -c %a "$d/locked/secret")" = 644 ] \
+   && [ "$(ls "$d/locked" | tr '\n' ' ')" = "secret victim " ]; then
+  ok "path syscalls: denied below locked/ (through a symlink too), performed elsewhere"
+else
+  ko "path syscalls" "$out" "$(ls -la "$d/locked")"
 fi
 
 # ---- credentials: vigil as root never opens for the workload what the

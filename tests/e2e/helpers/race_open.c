@@ -9,7 +9,12 @@
  * files; in the race phase they also name S.  Prints
  *   opened=K denied=D secret=X
  * where X counts returned fds that refer to S (by device and inode): any
- * X > 0 means the deny was dodged. */
+ * X > 0 means the deny was dodged.
+ *
+ * Mode unlink races unlink() instead: DIR/lk is swapped (by rename)
+ * between a symlink to okdir and (race phase) one to locked; the path
+ * unlinked is DIR/lk/victim, and X counts the times locked/victim was
+ * found removed (it is put back each time, from outside the rule). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -92,6 +97,62 @@ open_once (const char *mode)
   return open (path, O_RDONLY | O_CLOEXEC);
 }
 
+/* unlink mode: DIR/lk flips between okdir (lk.a) and lk.b. */
+static void *
+unlink_thread (void *arg)
+{
+  (void) arg;
+  for (unsigned i = 0; !atomic_load_explicit (&stop, memory_order_relaxed); i++)
+    {
+      char src[600], dst[600];
+      snprintf (src, sizeof src, "%s/lk.%c", dir, (i & 1) ? 'a' : 'b');
+      snprintf (dst, sizeof dst, "%s/lk", dir);
+      /* link a fresh name to the chosen symlink and rename it over lk */
+      char tmp[600], target[600];
+      snprintf (tmp, sizeof tmp, "%s.tmp", src);
+      ssize_t n = readlink (src, target, sizeof target - 1);
+      if (n < 0)
+        die ("readlink");
+      target[n] = '\0';
+      unlink (tmp);
+      if (symlink (target, tmp) < 0 || rename (tmp, dst) < 0)
+        die ("swap lk");
+    }
+  return NULL;
+}
+
+static int
+race_unlink (long n)
+{
+  char victim[600], okvictim[600], path[600];
+  long removed = 0, denied = 0, other = 0, bad = 0;
+  pthread_t t;
+
+  snprintf (victim, sizeof victim, "%s/locked/victim", dir);
+  snprintf (okvictim, sizeof okvictim, "%s/okdir/victim", dir);
+  snprintf (path, sizeof path, "%s/lk/victim", dir);
+  if (pthread_create (&t, NULL, unlink_thread, NULL) != 0)
+    die ("pthread_create");
+  for (long i = 0; i < n; i++)
+    {
+      int fd = open (okvictim, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+      if (fd >= 0)
+        close (fd);
+      if (unlink (path) == 0)
+        removed++;
+      else if (errno == EACCES)
+        denied++;
+      else
+        other++;
+      if (access (victim, F_OK) != 0)
+        bad++;
+    }
+  atomic_store (&stop, 1);
+  pthread_join (t, NULL);
+  printf ("attempts=%ld opened=%ld denied=%ld failed=%ld secret=%ld\n", n, removed, denied, other, bad);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -123,6 +184,8 @@ main (int argc, char **argv)
   if (dfd_ok < 0 || dfd_locked < 0 || dfd_top < 0)
     die ("open dirs");
 
+  if (strcmp (mode, "unlink") == 0)
+    return race_unlink (n);
   if (strcmp (mode, "flip") == 0)
     {
       snprintf (alt[0], sizeof alt[0], "%s/ok", dir);
