@@ -23,6 +23,8 @@ static const char usage[] =
     "      --monitor            decide but never deny or kill: alerts say would-deny/would-kill\n"
     "      --keep-caps          let the workload keep CAP_SYS_PTRACE and CAP_SYS_ADMIN (by\n"
     "                           default it starts without them in every capability set)\n"
+    "      --explain            print how each syscall the rules need is handled (emulated,\n"
+    "                           verified, errno-only, continued) and exit\n"
     "      --container-id ID    container.id (default: detected)\n"
     "      --container-name NAME\n"
     "      --container-image IMAGE\n"
@@ -31,11 +33,12 @@ static const char usage[] =
     "The exit status is the workload's (128+N when killed by signal N, 127 when\n"
     "COMMAND is not found, 126 when it cannot be executed).\n";
 
-enum { OPT_MONITOR = 256, OPT_KEEP_CAPS, OPT_CONTAINER_ID, OPT_CONTAINER_NAME, OPT_CONTAINER_IMAGE };
+enum { OPT_MONITOR = 256, OPT_KEEP_CAPS, OPT_EXPLAIN, OPT_CONTAINER_ID, OPT_CONTAINER_NAME, OPT_CONTAINER_IMAGE };
 
 struct run_opts {
   bool monitor;
   bool keep_caps;
+  bool explain;
   const char *container_id, *container_name, *container_image;
 };
 
@@ -50,6 +53,9 @@ on_run_option (int val, const char *arg, void *ctx)
       return 0;
     case OPT_KEEP_CAPS:
       r->keep_caps = true;
+      return 0;
+    case OPT_EXPLAIN:
+      r->explain = true;
       return 0;
     case OPT_CONTAINER_ID:
       r->container_id = arg;
@@ -82,6 +88,7 @@ cmd_run (int argc, char **argv)
   static const struct option extra[] = {
     { "monitor", no_argument, NULL, OPT_MONITOR },
     { "keep-caps", no_argument, NULL, OPT_KEEP_CAPS },
+    { "explain", no_argument, NULL, OPT_EXPLAIN },
     { "container-id", required_argument, NULL, OPT_CONTAINER_ID },
     { "container-name", required_argument, NULL, OPT_CONTAINER_NAME },
     { "container-image", required_argument, NULL, OPT_CONTAINER_IMAGE },
@@ -97,7 +104,7 @@ cmd_run (int argc, char **argv)
   int first = cli_parse_engine_args (argc, argv, &args, usage, extra, on_run_option, &ro);
   if (first < 0)
     return first == -2 ? 0 : EXIT_USAGE;
-  if (first >= argc)
+  if (first >= argc && !ro.explain)
     {
       fprintf (stderr, "vigil run: no command to run\n%s", usage);
       free (args.rules);
@@ -114,6 +121,14 @@ cmd_run (int argc, char **argv)
     }
   if (ro.monitor)
     e.cfg.mode = MODE_MONITOR;
+  if (ro.explain)
+    {
+      supervise_explain (e.rs, e.cfg.mode, stdout);
+      engine_free (&e);
+      free (args.rules);
+      free (args.opts);
+      return 0;
+    }
   gethostname (host, sizeof host - 1);
   struct container_identity ci;
   if (container_identity_detect (ro.container_id, ro.container_name, ro.container_image, &ci, &err) < 0)

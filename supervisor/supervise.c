@@ -1081,3 +1081,65 @@ out:
   creds_cache_free (s.creds);
   return ret;
 }
+
+/* ---- what vigil does with each syscall ---- */
+
+static const char *
+handling_of (const struct ruleset *rs, enum vigil_mode mode, int t)
+{
+  const char *name = evttype_name (t);
+  int nr = seccomp_syscall_resolve_name (name);
+
+  if (!rs->need[t].enforce)
+    return "continued (log-only): decided, never denied";
+  if (mode == MODE_MONITOR)
+    return "continued (monitor): deny/kill rules alert would-deny/would-kill";
+  if (strcmp (name, "clone3") == 0)
+    return "ENOSYS: its flags are in memory; glibc falls back to clone, whose flags the filter sees";
+  if (strcmp (name, "execve") == 0 || strcmp (name, "execveat") == 0)
+    return "verified: decided before the exec, and again on the program that runs, at its exec stop";
+  if (nr >= 0 && open_call_supported (nr))
+    return "emulated: vigil walks the path as the target, decides on the object and opens it with the target's "
+           "credentials (O_PATH: decided, then continued)";
+  if (nr >= 0 && connect_call_supported (nr))
+    return "emulated: vigil connects the target's socket with the address it checked";
+  if (nr >= 0 && send_call_supported (nr))
+    return "emulated: vigil sends the data and destination it checked (sendto without one: decided on the "
+           "socket, continued)";
+  if (nr >= 0 && path_call_supported (nr))
+    return "emulated: performed by vigil on the objects its walk reached, with the target's credentials";
+  if (strcmp (name, "open_by_handle_at") == 0)
+    return "errno-only: a file handle cannot be evaluated; a deny/kill rule on opens applies its errno";
+  return "errno-only: decided from registers and /proc without reading memory; a deny/kill rule that needs "
+         "memory applies its errno";
+}
+
+void
+supervise_explain (const struct ruleset *rs, enum vigil_mode mode, FILE *out)
+{
+  fprintf (out, "Syscalls that reach vigil (mode: %s):\n", mode == MODE_MONITOR ? "monitor" : "enforce");
+  for (size_t t = 0, n = evttype_count (); t < n; t++)
+    {
+      if (!rs->need[t].needed || !evttype_is_syscall ((int) t))
+        continue;
+      fprintf (out, "  %-18s %s\n", evttype_name ((int) t), handling_of (rs, mode, (int) t));
+      if (!rs->need[t].enforce)
+        continue;
+      fprintf (out, "  %-18s   enforced by:", "");
+      for (size_t i = 0; i < rs->by_type[t].n; i++)
+        {
+          const struct rule *r = &rs->rules[rs->by_type[t].idx[i]];
+          if (r->action != ACTION_LOG)
+            fprintf (out, " '%s' (%s)", r->name, r->action == ACTION_KILL ? "kill" : "deny");
+        }
+      fputc ('\n', out);
+    }
+  if (open_emulation_needed (rs) && mode != MODE_MONITOR)
+    {
+      fprintf (out, "  %-18s watched: each one invalidates vigil's cache of the target's credentials\n",
+               "set*id, capset,");
+      fprintf (out, "  %-18s\n", "umask");
+    }
+  fprintf (out, "  %-18s ENOSYS always: io_uring would bypass the filter\n", "io_uring_*");
+  fprintf (out, "Every other syscall stays in the kernel.\n");
+}

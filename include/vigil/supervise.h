@@ -31,4 +31,8 @@ struct supervise_opts {
  *  *err when vigil failed before the workload started. */
 int supervise_run (const struct supervise_opts *o, vigil_error_t *err);
 
+/** Print how each syscall the rules need is handled: emulated,
+ *  verified, errno-only or continued (vigil run --explain). */
+void supervise_explain (const struct ruleset *rs, enum vigil_mode mode, FILE *out);
+
 #endif

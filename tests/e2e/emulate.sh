@@ -233,6 +233,17 @@ else
   ko "path syscalls" "$out" "$(ls -la "$d/locked")"
 fi
 
+# ---- vigil run --explain ----
+out=$("$vigil" run --explain -r "$tmp/rules.yaml" 2>&1)
+mon=$("$vigil" run --explain --monitor -r "$tmp/rules.yaml" 2>&1)
+if grep -qE "^  openat +emulated" <<< "$out" && grep -qE "^  unlinkat +emulated" <<< "$out" \
+   && grep -qE "enforced by: 'Locked' \(deny\)" <<< "$out" && grep -qE "^  open_by_handle_at +errno-only" <<< "$out" \
+   && grep -qE "^  openat +continued \(monitor\)" <<< "$mon"; then
+  ok "run --explain: opens and path syscalls emulated, open_by_handle_at errno-only, monitor continues"
+else
+  ko "run --explain" "$out" "$mon"
+fi
+
 # ---- credentials: vigil as root never opens for the workload what the
 # workload itself may not ----
 if [ "$(id -u)" != 0 ] || ! command -v setpriv > /dev/null; then
