@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "vigil/error.h"
 #include "vigil/path_resolve.h"
 
 #define MAX_SYMLINKS 40
@@ -57,22 +58,71 @@ vigil_root (struct stat *st)
   return known > 0 ? 0 : -1;
 }
 
-int
-path_handles_open (pid_t tid, pid_t tgid, const struct resolve_request *rq, struct path_handles *h)
+/* ---- roots, cached ---- */
+
+#define ROOT_CACHE_SLOTS 128
+
+struct root_slot {
+  pid_t tid;
+  uint64_t generation;
+  int fd;
+  bool same_root;
+};
+
+struct root_cache {
+  struct root_slot slot[ROOT_CACHE_SLOTS];
+};
+
+struct root_cache *
+root_cache_new (void)
+{
+  struct root_cache *rc = xcalloc (1, sizeof *rc);
+  for (size_t i = 0; i < ROOT_CACHE_SLOTS; i++)
+    rc->slot[i].fd = -1;
+  return rc;
+}
+
+void
+root_cache_invalidate (struct root_cache *rc)
+{
+  for (size_t i = 0; rc && i < ROOT_CACHE_SLOTS; i++)
+    {
+      if (rc->slot[i].fd >= 0)
+        close (rc->slot[i].fd);
+      rc->slot[i].fd = -1;
+      rc->slot[i].tid = 0;
+    }
+}
+
+void
+root_cache_free (struct root_cache *rc)
+{
+  root_cache_invalidate (rc);
+  free (rc);
+}
+
+/* Open tid's root: its fd and whether it is vigil's. */
+static int
+open_root (pid_t tid, bool *same)
 {
   char link[64];
   struct stat mine, theirs;
 
-  memset (h, 0, sizeof *h);
-  h->tid = tid;
-  h->tgid = tgid;
-  h->start = -1;
   snprintf (link, sizeof link, "/proc/%d/root", (int) tid);
-  h->root = open (link, O_PATH | O_CLOEXEC);
-  if (h->root < 0)
+  int fd = open (link, O_PATH | O_CLOEXEC);
+  if (fd < 0)
     return errno == ENOENT ? -ESRCH : -errno;
-  h->same_root = fstat (h->root, &theirs) == 0 && vigil_root (&mine) == 0 && mine.st_dev == theirs.st_dev
-                 && mine.st_ino == theirs.st_ino;
+  *same = fstat (fd, &theirs) == 0 && vigil_root (&mine) == 0 && mine.st_dev == theirs.st_dev
+          && mine.st_ino == theirs.st_ino;
+  return fd;
+}
+
+/* The cwd or dirfd a relative path starts from. */
+static int
+open_start (pid_t tid, const struct resolve_request *rq, struct path_handles *h)
+{
+  char link[64];
+
   if (rq->path[0] == '/')
     return 0;
   if (rq->dirfd == AT_FDCWD)
@@ -89,10 +139,50 @@ path_handles_open (pid_t tid, pid_t tgid, const struct resolve_request *rq, stru
   return 0;
 }
 
+int
+path_handles_open_cached (struct root_cache *rc, pid_t tid, pid_t tgid, uint64_t generation,
+                          const struct resolve_request *rq, struct path_handles *h)
+{
+  memset (h, 0, sizeof *h);
+  h->tid = tid;
+  h->tgid = tgid;
+  h->root = h->start = -1;
+  if (rc == NULL)
+    {
+      h->root = open_root (tid, &h->same_root);
+      if (h->root < 0)
+        return h->root;
+    }
+  else
+    {
+      struct root_slot *sl = &rc->slot[(unsigned) tid % ROOT_CACHE_SLOTS];
+      if (sl->fd < 0 || sl->tid != tid || sl->generation != generation)
+        {
+          bool same;
+          int fd = open_root (tid, &same);
+          if (fd < 0)
+            return fd;
+          if (sl->fd >= 0)
+            close (sl->fd);
+          *sl = (struct root_slot) { .tid = tid, .generation = generation, .fd = fd, .same_root = same };
+        }
+      h->root = sl->fd;
+      h->same_root = sl->same_root;
+      h->root_borrowed = true;
+    }
+  return open_start (tid, rq, h);
+}
+
+int
+path_handles_open (pid_t tid, pid_t tgid, const struct resolve_request *rq, struct path_handles *h)
+{
+  return path_handles_open_cached (NULL, tid, tgid, 0, rq, h);
+}
+
 void
 path_handles_close (struct path_handles *h)
 {
-  if (h->root >= 0)
+  if (h->root >= 0 && !h->root_borrowed)
     close (h->root);
   if (h->start >= 0)
     close (h->start);

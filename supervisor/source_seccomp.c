@@ -12,7 +12,9 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "vigil/emulate_net.h"
 #include "vigil/emulate_open.h"
+#include "vigil/emulate_path.h"
 #include "vigil/source_seccomp.h"
 #include "vigil/target_creds.h"
 
@@ -182,7 +184,9 @@ seccomp_program_build (const struct ruleset *rs, struct seccomp_program *out, vi
   int clone3 = evttype_lookup ("clone3");
   if (clone3 >= 0 && rs->need[clone3].enforce && block_clone3 (ctx, err) < 0)
     goto out;
-  if (open_emulation_needed (rs) && watch_creds (ctx, err) < 0)
+  if ((open_emulation_needed (rs) || path_emulation_needed (rs) || connect_emulation_needed (rs)
+       || send_emulation_needed (rs))
+      && watch_creds (ctx, err) < 0)
     goto out;
   for (size_t t = 0, n = evttype_count (); t < n; t++)
     if (rs->need[t].needed && evttype_is_syscall ((int) t) && !(rs->need[t].enforce && (int) t == clone3)

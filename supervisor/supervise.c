@@ -69,6 +69,7 @@ struct supervisor {
   bool emulating_paths;
   bool emulating_sends;
   struct creds_cache *creds;
+  struct root_cache *roots;
   int creds_nr[16]; /* syscalls that change credentials or umask, -1 ended */
   uint32_t native_arch;
   struct protect protect;
@@ -284,6 +285,7 @@ note_creds_change (struct supervisor *s, const struct seccomp_notif *req, const 
   if (!watched)
     return false;
   creds_cache_invalidate (s->creds);
+  root_cache_invalidate (s->roots);
   if (ev->base.type >= 0 && s->rs->need[ev->base.type].needed)
     return false;
   seccomp_notif_continue (s->listener, req->id);
@@ -379,6 +381,8 @@ struct target_walk {
   struct resolved_path r[2];
   int n;
   pid_t tgid;
+  uint64_t generation;
+  struct root_cache *roots;
   struct target_creds creds;
   bool same;               /* the target's credentials are vigil's */
   struct creds_saved saved;
@@ -391,7 +395,6 @@ target_walk_begin (struct supervisor *s, const struct seccomp_notif *req, struct
                    struct target_walk *w)
 {
   vigil_error_t err = NULL;
-  uint64_t generation;
   int res = 0;
 
   memset (w, 0, sizeof *w);
@@ -399,9 +402,10 @@ target_walk_begin (struct supervisor *s, const struct seccomp_notif *req, struct
     w->h[i].root = w->h[i].start = w->r[i].fd = -1;
   w->creds.umask = 022;
   w->same = true;
-  if (live_event_process (ev, &w->tgid, &generation) < 0
+  w->roots = s->roots;
+  if (live_event_process (ev, &w->tgid, &w->generation) < 0
       || ((s->privileged || need_umask)
-          && creds_cache_get (s->creds, (pid_t) req->pid, generation, &w->creds, &w->same, &err) < 0))
+          && creds_cache_get (s->creds, (pid_t) req->pid, w->generation, &w->creds, &w->same, &err) < 0))
     res = -EPERM;
   vigil_error_release (&err);
   return res;
@@ -413,7 +417,7 @@ target_walk_begin (struct supervisor *s, const struct seccomp_notif *req, struct
 static int
 target_walk_handles (struct target_walk *w, const struct seccomp_notif *req, const struct resolve_request *rq)
 {
-  return path_handles_open ((pid_t) req->pid, w->tgid, rq, &w->h[w->n++]);
+  return path_handles_open_cached (w->roots, (pid_t) req->pid, w->tgid, w->generation, rq, &w->h[w->n++]);
 }
 
 /* Act with the target's credentials on this thread (kept until
@@ -821,7 +825,8 @@ handle_notification (struct supervisor *s)
     }
   arena_reset (&s->arena);
   live_event_init (&ev, s->src, &req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
-  if (s->emulating_opens && note_creds_change (s, &req, &ev))
+  if ((s->emulating_opens || s->emulating_paths || s->emulating_connects || s->emulating_sends)
+      && note_creds_change (s, &req, &ev))
     return;
   if (emulates_open (s, &ev))
     {
@@ -1047,6 +1052,7 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   s.emulating_paths = o->engine->cfg.mode != MODE_MONITOR && path_emulation_needed (s.rs);
   s.emulating_sends = o->engine->cfg.mode != MODE_MONITOR && send_emulation_needed (s.rs);
   s.creds = creds_cache_new ();
+  s.roots = root_cache_new ();
   watch_creds_syscalls (&s);
   s.native_arch = seccomp_arch_native ();
   s.st = eval_state_new (s.rs);
@@ -1079,6 +1085,7 @@ out:
   protect_release (&s.protect);
   failclosed_free (s.fc);
   creds_cache_free (s.creds);
+  root_cache_free (s.roots);
   return ret;
 }
 

@@ -258,7 +258,9 @@ target_creds_become (const struct target_creds *c, vigil_error_t *err)
 
 const char *const target_creds_syscalls[] = {
   "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
-  "setfsuid", "setfsgid", "setgroups", "capset", "umask", NULL,
+  "setfsuid", "setfsgid", "setgroups", "capset", "umask",
+  /* and the root a walk starts from */
+  "chroot", "pivot_root", "setns", "unshare", NULL,
 };
 
 #define CREDS_CACHE_SLOTS 256

@@ -24,7 +24,19 @@ struct path_handles {
   int root;       /* O_PATH of the target's root */
   int start;      /* O_PATH of the cwd or dirfd, or -1 for an absolute path */
   bool same_root; /* the target's root is vigil's: the fast walk applies */
+  bool root_borrowed; /* root belongs to a root_cache: not closed here */
 };
+
+/* The roots of recent targets, by thread and process instance: opening
+ * /proc/<tid>/root for every walk costs as much as the walk.  A root
+ * changes only through chroot, pivot_root, setns and unshare (notified
+ * while walks are emulated, see target_creds_syscalls), and each of those
+ * empties the cache. */
+struct root_cache;
+
+struct root_cache *root_cache_new (void);
+void root_cache_free (struct root_cache *rc);
+void root_cache_invalidate (struct root_cache *rc);
 
 struct resolve_request {
   int dirfd;          /* the target's dirfd, or AT_FDCWD */
@@ -48,6 +60,11 @@ struct resolved_path {
 /** Take the walk's starting handles for rq.  Returns 0 or -errno (EBADF
  *  for a dirfd the target does not hold, ESRCH when it is gone). */
 int path_handles_open (pid_t tid, pid_t tgid, const struct resolve_request *rq, struct path_handles *h);
+
+/** The same, taking the root from rc (NULL: none) for process instance
+ *  `generation` of tid. */
+int path_handles_open_cached (struct root_cache *rc, pid_t tid, pid_t tgid, uint64_t generation,
+                              const struct resolve_request *rq, struct path_handles *h);
 
 void path_handles_close (struct path_handles *h);
 

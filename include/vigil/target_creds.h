@@ -61,7 +61,8 @@ void target_creds_restore (struct creds_saved *saved);
  * thread and process instance, so a reused tid never matches. */
 struct creds_cache;
 
-/** The syscalls that change what target_creds_read returns. */
+/** The syscalls that change what target_creds_read returns, or the
+ *  root a path walk starts from (root_cache in path_resolve.h). */
 extern const char *const target_creds_syscalls[];
 
 /** Create a cache; it compares targets against vigil's credentials now. */

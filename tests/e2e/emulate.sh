@@ -233,6 +233,21 @@ else
   ko "path syscalls" "$out" "$(ls -la "$d/locked")"
 fi
 
+# A chroot changes the root later walks start from (vigil caches roots).
+bb=$(command -v busybox)
+if [ "$(id -u)" != 0 ] || [ -z "$bb" ] || ! ldd "$bb" 2>&1 | grep -q "not a dynamic"; then
+  skip "chroot test needs root and a static busybox (busybox-static)"
+else
+  mkdir -p "$tmp/jail"; cp "$bb" "$tmp/jail/busybox"; echo inside > "$tmp/jail/only-here"
+  out=$("$vigil" run -r "$tmp/rules.yaml" -- sh -c "cat $tmp/jail/only-here; chroot $tmp/jail /busybox cat /only-here" 2>/dev/null)
+  if [ "$out" = "inside
+inside" ]; then
+    ok "after chroot, opens walk from the new root"
+  else
+    ko "after chroot, opens walk from the new root" "$out"
+  fi
+fi
+
 # ---- vigil run --explain ----
 out=$("$vigil" run --explain -r "$tmp/rules.yaml" 2>&1)
 mon=$("$vigil" run --explain --monitor -r "$tmp/rules.yaml" 2>&1)
