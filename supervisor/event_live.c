@@ -105,16 +105,28 @@ read_arg_string (struct live_event *ev, int arg, const char **s, size_t *len)
       *len = strlen (ev->open_call->path);
       return VAL_PRESENT;
     }
-  char *buf = arena_alloc (ev->arena, LIVE_STRING_MAX);
-  bool truncated;
-  ssize_t n = target_read_string (ev->req->pid, ev->req->data.args[arg], buf, LIVE_STRING_MAX, &truncated);
-
-  if (n < 0)
-    note_failure (ev, errno);
-  if (n < 0 || !target_unchanged (ev))
+  /* Read once per event, however many fields need it (fd.name,
+   * fd.directory, fd.filename, evt.arg.name), into a buffer of its size. */
+  struct live_arg_string *c = &ev->argstr[arg];
+  if (!c->read)
+    {
+      char buf[LIVE_STRING_MAX];
+      bool truncated;
+      ssize_t n = target_read_string (ev->req->pid, ev->req->data.args[arg], buf, sizeof buf, &truncated);
+      if (n < 0)
+        note_failure (ev, errno);
+      c->read = true;
+      c->ok = n >= 0 && target_unchanged (ev);
+      if (c->ok)
+        {
+          c->s = arena_strndup (ev->arena, buf, (size_t) n);
+          c->len = (size_t) n;
+        }
+    }
+  if (!c->ok)
     return VAL_UNREADABLE;
-  *s = buf;
-  *len = (size_t) n;
+  *s = c->s;
+  *len = c->len;
   return VAL_PRESENT;
 }
 
@@ -212,7 +224,15 @@ open_path (struct live_event *ev, bool raw, struct value *out)
     return set_str (out, p, len);
   if (ev->resolved)
     return set_str (out, ev->resolved->path, strlen (ev->resolved->path));
-  return absolute_path (ev, p, len, arg == 1 ? (int) ev->req->data.args[0] : AT_FDCWD, out);
+  /* Made absolute once per event (a readlink of the cwd when relative). */
+  if (!ev->abs_done)
+    {
+      ev->abs_done = true;
+      ev->abs_state = absolute_path (ev, p, len, arg == 1 ? (int) ev->req->data.args[0] : AT_FDCWD, &ev->abs);
+    }
+  if (ev->abs_state == VAL_PRESENT)
+    *out = ev->abs;
+  return ev->abs_state;
 }
 
 /* ---- exec: the new program, read from the execve arguments ---- */
@@ -1482,45 +1502,121 @@ result_field (struct live_event *ev, const char *f, struct value *out)
   return set_int (out, 0);
 }
 
+/* The families of fields live_extract knows, in the order it tells them
+ * apart by name. */
+enum live_family {
+  LF_UNREADABLE, LF_TYPE, LF_NUM, LF_TIME, LF_HOSTNAME, LF_DIR, LF_TID, LF_RESULT, LF_OPEN_FLAGS, LF_ARG,
+  LF_RAWARG, LF_PROC, LF_USER, LF_GROUP, LF_CAPS, LF_CONTAINER, LF_FD,
+};
+
+static enum live_family
+live_family_of (const struct field_def *def)
+{
+  const char *name = def->name;
+
+  if (strcmp (name, "evt.type") == 0 || strcmp (name, "syscall.type") == 0)
+    return LF_TYPE;
+  if (strcmp (name, "evt.num") == 0)
+    return LF_NUM;
+  if (strcmp (name, "evt.time") == 0 || strcmp (name, "evt.rawtime") == 0)
+    return LF_TIME;
+  if (strcmp (name, "evt.hostname") == 0)
+    return LF_HOSTNAME;
+  if (strcmp (name, "evt.dir") == 0)
+    return LF_DIR;
+  if (strcmp (name, "thread.tid") == 0)
+    return LF_TID;
+  if (field_is_result (def))
+    return LF_RESULT;
+  if (strncmp (name, "evt.is_open_", 12) == 0)
+    return LF_OPEN_FLAGS;
+  if (strcmp (name, "evt.arg") == 0)
+    return LF_ARG;
+  if (strcmp (name, "evt.rawarg") == 0)
+    return LF_RAWARG;
+  if (strncmp (name, "proc.", 5) == 0)
+    return LF_PROC;
+  if (strncmp (name, "user.", 5) == 0)
+    return LF_USER;
+  if (strncmp (name, "group.", 6) == 0)
+    return LF_GROUP;
+  if (strncmp (name, "thread.cap_", 11) == 0)
+    return LF_CAPS;
+  if (strncmp (name, "container.", 10) == 0 || strncmp (name, "k8s.", 4) == 0)
+    return LF_CONTAINER;
+  if (strncmp (name, "fd.", 3) == 0)
+    return LF_FD;
+  return LF_UNREADABLE;
+}
+
+/* Every catalogue field's family, by its index in the catalogue, worked
+ * out at the first extraction: the hot path compares no names to find
+ * where a field comes from. */
+static uint8_t *live_families;
+static const struct field_def *live_catalog;
+static size_t live_catalog_n;
+
+static enum live_family
+live_family (const struct field_def *def)
+{
+  if (live_families == NULL)
+    {
+      const struct field_def *all = fields_all (&live_catalog_n);
+      uint8_t *f = xcalloc (live_catalog_n ? live_catalog_n : 1, 1);
+      for (size_t i = 0; i < live_catalog_n; i++)
+        f[i] = (uint8_t) live_family_of (&all[i]);
+      live_catalog = all;
+      live_families = f;
+    }
+  size_t i = (size_t) (def - live_catalog);
+  return def >= live_catalog && i < live_catalog_n ? (enum live_family) live_families[i] : live_family_of (def);
+}
+
 static enum value_state
 live_extract (struct event *base, const struct field_ref *ref, struct value *out)
 {
   struct live_event *ev = (struct live_event *) base;
   const char *name = ref->def->name;
 
-  if (strcmp (name, "evt.type") == 0 || strcmp (name, "syscall.type") == 0)
+  switch (live_family (ref->def))
     {
-      const char *t = evttype_name (event_presented_type (base));
-      return t ? set_str (out, t, strlen (t)) : VAL_UNREADABLE;
+    case LF_TYPE:
+      {
+        const char *t = evttype_name (event_presented_type (base));
+        return t ? set_str (out, t, strlen (t)) : VAL_UNREADABLE;
+      }
+    case LF_NUM:
+      return set_int (out, (int64_t) ev->num);
+    case LF_TIME:
+      return set_int (out, (int64_t) base->ts);
+    case LF_HOSTNAME:
+      return set_str (out, base->hostname, strlen (base->hostname));
+    case LF_DIR:
+      return set_str (out, "<", 1);
+    case LF_TID:
+      return set_int (out, ev->req->pid);
+    case LF_RESULT:
+      return result_field (ev, name, out);
+    case LF_OPEN_FLAGS:
+      return open_flags_field (ev, name, out);
+    case LF_ARG:
+    case LF_RAWARG:
+      return arg_field (ev, ref, live_family (ref->def) == LF_RAWARG, out);
+    case LF_PROC:
+      return proc_field (ev, ref, name + 5, out);
+    case LF_USER:
+      return user_field (ev, name + 5, out);
+    case LF_GROUP:
+      return group_field (ev, name + 6, out);
+    case LF_CAPS:
+      return caps_field (ev, name + 7, out);
+    case LF_CONTAINER:
+      return container_field (ev, name, out);
+    case LF_FD:
+      return fd_field (ev, name, out);
+    case LF_UNREADABLE:
+      break;
     }
-  if (strcmp (name, "evt.num") == 0)
-    return set_int (out, (int64_t) ev->num);
-  if (strcmp (name, "evt.time") == 0 || strcmp (name, "evt.rawtime") == 0)
-    return set_int (out, (int64_t) base->ts);
-  if (strcmp (name, "evt.hostname") == 0)
-    return set_str (out, base->hostname, strlen (base->hostname));
-  if (strcmp (name, "evt.dir") == 0)
-    return set_str (out, "<", 1);
-  if (strcmp (name, "thread.tid") == 0)
-    return set_int (out, ev->req->pid);
-  if (field_is_result (ref->def))
-    return result_field (ev, name, out);
-  if (strncmp (name, "evt.is_open_", 12) == 0)
-    return open_flags_field (ev, name, out);
-  if (strcmp (name, "evt.arg") == 0 || strcmp (name, "evt.rawarg") == 0)
-    return arg_field (ev, ref, name[4] == 'r', out);
-  if (strncmp (name, "proc.", 5) == 0)
-    return proc_field (ev, ref, name + 5, out);
-  if (strncmp (name, "user.", 5) == 0)
-    return user_field (ev, name + 5, out);
-  if (strncmp (name, "group.", 6) == 0)
-    return group_field (ev, name + 6, out);
-  if (strncmp (name, "thread.cap_", 11) == 0)
-    return caps_field (ev, name + 7, out);
-  if (strncmp (name, "container.", 10) == 0 || strncmp (name, "k8s.", 4) == 0)
-    return container_field (ev, name, out);
-  if (strncmp (name, "fd.", 3) == 0)
-    return fd_field (ev, name, out);
   return VAL_UNREADABLE;
 }
 

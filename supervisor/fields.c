@@ -534,3 +534,33 @@ field_is_result (const struct field_def *def)
   return strcmp (def->name, "evt.res") == 0 || strcmp (def->name, "evt.rawres") == 0
          || strcmp (def->name, "fd.num") == 0 || strcmp (def->name, "evt.failed") == 0;
 }
+
+static bool
+name_has_prefix (const char *name, const char *prefix)
+{
+  return strncmp (name, prefix, strlen (prefix)) == 0;
+}
+
+enum field_cost
+field_cost (const struct field_def *def)
+{
+  /* Read from /proc, passwd/group or stat() every time a rule asks, or
+   * walking the ancestors (a liveness check each). */
+  static const char *const dear[] = { "user.",         "group.",       "thread.cap_",     "proc.cwd",
+                                      "proc.env",      "fd.typechar",  "fd.type",         "fd.l4proto",
+                                      "fd.lip",        "fd.lnet",      "fd.lport",        "proc.pname",
+                                      "proc.pexe",     "proc.pcmdline", "proc.ppid",      "proc.aname",
+                                      "proc.aexe",     "proc.acmdline", "proc.apid",      "proc.sname",
+                                      "proc.vpgid.name" };
+  const char *n = def->name;
+
+  if (field_is_result (def) || name_has_prefix (n, "container.") || name_has_prefix (n, "k8s.")
+      || name_has_prefix (n, "evt.is_open_") || strcmp (n, "thread.tid") == 0)
+    return FCOST_EVENT;
+  if (name_has_prefix (n, "evt.") || name_has_prefix (n, "syscall."))
+    return strcmp (n, "evt.arg") == 0 || strcmp (n, "evt.rawarg") == 0 ? FCOST_MEMORY : FCOST_EVENT;
+  for (size_t i = 0; i < ARRAY_SIZE (dear); i++)
+    if (name_has_prefix (n, dear[i]))
+      return FCOST_SYSCALLS;
+  return FCOST_MEMORY;
+}

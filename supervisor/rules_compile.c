@@ -1149,6 +1149,111 @@ cnodes_drop_unused_memos (struct compiler *c)
     }
 }
 
+/* ---- cheapest tests first ---- */
+
+/* What evaluating n may cost: the grade of the dearest field it reads
+ * (fields.h).  Shared nodes are graded once. */
+static unsigned
+cnode_cost (struct cnode *n)
+{
+  unsigned c = 0;
+
+  if (n->cost)
+    return n->cost - 1u;
+  switch (n->kind)
+    {
+    case CN_EVTTYPE:
+      break;
+    case CN_CMP:
+      c = field_cost (n->ref->def);
+      break;
+    case CN_CMP_VAL:
+      c = field_cost (n->ref->def);
+      if (field_cost (n->rhs->def) > c)
+        c = field_cost (n->rhs->def);
+      break;
+    default:
+      for (uint32_t i = 0; i < n->n; i++)
+        if (cnode_cost (n->kids[i]) > c)
+          c = cnode_cost (n->kids[i]);
+    }
+  n->cost = (uint8_t) (c + 1);
+  return c;
+}
+
+/* The cheap part of a memoized macro that is an `and`: its kids that cost
+ * less than the whole, as one node; NULL when there is none (or nothing
+ * dear to spare). */
+static struct cnode *
+macro_cheap_part (struct compiler *c, struct cnode *m)
+{
+  struct cnode *body = m->kids[0];
+  unsigned whole = cnode_cost (body);
+  struct cnode **cheap = xcalloc (body->kind == CN_AND ? body->n : 1, sizeof *cheap);
+  size_t n = 0;
+
+  if (body->kind == CN_AND)
+    for (uint32_t i = 0; i < body->n; i++)
+      if (cnode_cost (body->kids[i]) < whole)
+        cheap[n++] = body->kids[i];
+  struct cnode *part = NULL;
+  if (n == 1)
+    part = cheap[0];
+  else if (n > 1)
+    {
+      part = cnode_new (c, CN_AND);
+      cnode_set_kids (c, part, cheap, n);
+    }
+  free (cheap);
+  return part;
+}
+
+/* Order the kids of an `and` or `or` by cost, keeping the written order
+ * among equals: a rule on opens then rejects a path on its name before it
+ * stat()s it.  In an `and`, a memoized macro that is an `and` with a dear
+ * kid (open_read: a stat for fd.typechar) is preceded by a copy of its
+ * cheap kids (evt.type, evt.is_open_read), which then reject most events
+ * early while the macro keeps its memo: `a and x` is `a' and a and x`
+ * when a' holds some of a's kids.  Results are the same in any order
+ * (the tests have no effects; Kleene's `and` and `or` commute and are
+ * idempotent); only which of two unreadable fields an unknown result
+ * names may differ. */
+static void
+cnode_order_by_cost (struct compiler *c, struct cnode *n)
+{
+  if (n->kind == CN_AND)
+    {
+      size_t extra = 0;
+      struct cnode **kids = node_alloc (c, 2 * n->n * sizeof *kids);
+      for (uint32_t k = 0; k < n->n; k++)
+        {
+          struct cnode *part = n->kids[k]->kind == CN_MACRO ? macro_cheap_part (c, n->kids[k]) : NULL;
+          if (part)
+            kids[k + extra++] = part;
+          kids[k + extra] = n->kids[k];
+        }
+      n->kids = kids;
+      n->n += (uint32_t) extra;
+    }
+  for (uint32_t k = 1; k < n->n; k++)
+    {
+      struct cnode *kid = n->kids[k];
+      unsigned cost = cnode_cost (kid);
+      uint32_t j = k;
+      for (; j > 0 && cnode_cost (n->kids[j - 1]) > cost; j--)
+        n->kids[j] = n->kids[j - 1];
+      n->kids[j] = kid;
+    }
+}
+
+static void
+cnodes_order_by_cost (struct compiler *c)
+{
+  for (size_t i = 0, n = c->priv->nnodes; i < n; i++)
+    if (c->priv->nodes[i]->kind == CN_AND || c->priv->nodes[i]->kind == CN_OR)
+      cnode_order_by_cost (c, c->priv->nodes[i]);
+}
+
 /* ---- branching programs (cnode.h) ---- */
 
 /* What a program is built for: a rule, whose events all have a type in
@@ -1318,8 +1423,14 @@ cnodes_build_progs (struct compiler *c)
       struct cnode *root = cnode_new (c, CN_AND);
       cnode_set_kids (c, root, &r->cond, 1);
       r->cond = root;
+    }
+  cnodes_order_by_cost (c);
+  for (size_t i = 0; i < c->rs->nrules; i++)
+    {
+      struct rule *r = &c->rs->rules[i];
       /* A rule on every type also sees events of types vigil does not know. */
-      cnode_build_prog (c, root, r->all_types ? NULL : &r->types);
+      if (r->cond)
+        cnode_build_prog (c, r->cond, r->all_types ? NULL : &r->types);
     }
 }
 

@@ -89,6 +89,8 @@ struct cnode {
   uint8_t evals;
   uint8_t fold_val;
   uint32_t fold_prog;
+  /* Its dearest field (enum field_cost) plus one; 0 until worked out. */
+  uint8_t cost;
 };
 
 #endif

@@ -27,6 +27,13 @@ struct live_source {
 struct live_source *live_source_new (const struct container_identity *ci);
 void live_source_free (struct live_source *src);
 
+/* A string argument read from the target, once per event. */
+struct live_arg_string {
+  bool read, ok;
+  const char *s;
+  size_t len;
+};
+
 struct live_event {
   struct event base;
   struct live_source *src;
@@ -59,6 +66,11 @@ struct live_event {
    * deny).  Result fields then show it, as Falco's exit event would. */
   bool res_known;
   int64_t res; /* the raw result: -errno on failure */
+  /* What the rules read of the target's memory, read once per event. */
+  struct live_arg_string argstr[6];
+  bool abs_done; /* abs: the open's path made absolute */
+  enum value_state abs_state;
+  struct value abs;
 };
 
 /** Prepare ev for the notification req. */

@@ -76,6 +76,19 @@ const struct field_def *fields_all (size_t *count);
  *  succeeded, and alerts show them as <NA>. */
 bool field_is_result (const struct field_def *def);
 
+/* What extracting a field costs the live supervisor, in grades: the
+ * compiler tests the cheaper kids of an `and` or `or` first.  Reordering
+ * never changes a result (the tests have no effects, and Kleene's `and`
+ * and `or` commute), only what an event costs to decide. */
+enum field_cost {
+  FCOST_EVENT,  /* in the notification or vigil's memory: evt.type, flags, container.id */
+  FCOST_MEMORY, /* a read of the target's memory, or the process table: fd.name, proc.name */
+  FCOST_SYSCALLS, /* syscalls on every event: /proc files, stat, passwd, the ancestors' liveness */
+};
+
+/** The cost grade of def for the live source. */
+enum field_cost field_cost (const struct field_def *def);
+
 /** Exact-name lookup (no argument part), or NULL. */
 const struct field_def *fields_lookup (const char *name);
 
