@@ -1674,9 +1674,8 @@ void
 live_event_after (struct live_event *ev, bool continued)
 {
   /* A continued execve changes the process: re-read it at next sight.
-   * Looked up without the notification (it was answered): the entry is
-   * only marked, never read for a decision here. */
-  struct proc_entry *e;
-  if (continued && is_exec (ev) && proctable_lookup (ev->src->procs, (pid_t) ev->req->pid, &e) == 0)
-    proctable_mark_exec (e);
+   * Nothing is read now (the notification was answered): a known entry
+   * is marked, an unknown process will be read from /proc. */
+  if (continued && is_exec (ev))
+    proctable_note_exec (ev->src->procs, (pid_t) ev->req->pid);
 }

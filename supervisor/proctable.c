@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -27,6 +28,8 @@
 #define DEFAULT_MAX_ENTRIES 1024
 #define DEFAULT_MAX_DEPTH 32
 #define REAP_BATCH 64
+#define EXEC_BITS_PIDS (1u << 22) /* PID_MAX_LIMIT on 64-bit */
+#define EXEC_BITS_SIZE (EXEC_BITS_PIDS / 8)
 
 /* A thread that is not its process's leader, mapped to the process. */
 struct thread_link {
@@ -50,6 +53,12 @@ struct proctable {
   uint64_t tick; /* one per lookup: entries used since are not evicted */
   bool no_pidfd; /* the kernel lacks pidfd_open */
   struct proc_entry *graveyard; /* dropped, freed at the next lookup or reap */
+  /* Pids that exec'd while vigil had no entry for them, one bit each
+   * (mapped on first use; untouched pages cost nothing): such a process
+   * is read from /proc when first resolved, never given its parent's
+   * identity.  A bit left by a process that exited only makes its pid's
+   * next owner be read from /proc, which is always right. */
+  uint8_t *exec_bits;
   struct procinfo pi;
   char scratch[PROCINFO_ARGS_MAX + PROCINFO_COMM_MAX + 2];
 };
@@ -161,6 +170,8 @@ proctable_free (struct proctable *t)
   free (t->tbuckets);
   if (t->epfd >= 0)
     close (t->epfd);
+  if (t->exec_bits)
+    munmap (t->exec_bits, EXEC_BITS_SIZE);
   free (t);
 }
 
@@ -432,6 +443,50 @@ inherit_identity (struct proc_entry *e, const struct proc_entry *p)
   e->args_unreadable = p->args_unreadable;
 }
 
+static struct thread_link **find_thread (struct proctable *t, pid_t tid);
+
+/* Did pid exec while unknown?  Clears the mark: the entry about to be
+ * built reads what the exec made. */
+static bool
+exec_bit_take (struct proctable *t, pid_t pid)
+{
+  if (t->exec_bits == NULL || pid <= 0 || (unsigned) pid >= EXEC_BITS_PIDS)
+    return false;
+  uint8_t bit = (uint8_t) (1u << (pid % 8));
+  bool set = t->exec_bits[pid / 8] & bit;
+  if (set)
+    t->exec_bits[pid / 8] &= (uint8_t) ~bit;
+  return set;
+}
+
+void
+proctable_note_exec (struct proctable *t, pid_t tid)
+{
+  struct proc_entry *e = find_entry (t, tid);
+  struct thread_link *l = *find_thread (t, tid);
+
+  if (e)
+    proctable_mark_exec (e);
+  if (l && (e = find_entry (t, l->tgid)) != NULL && e->generation == l->generation)
+    proctable_mark_exec (e);
+  if (tid <= 0 || (unsigned) tid >= EXEC_BITS_PIDS)
+    return;
+  if (t->exec_bits == NULL)
+    {
+      void *m = mmap (NULL, EXEC_BITS_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                      -1, 0);
+      if (m == MAP_FAILED)
+        {
+          /* Without the marks, resolve now as a lookup would, and mark. */
+          if (proctable_lookup (t, tid, &e) == 0)
+            proctable_mark_exec (e);
+          return;
+        }
+      t->exec_bits = m;
+    }
+  t->exec_bits[tid / 8] |= (uint8_t) (1u << (tid % 8));
+}
+
 /* Fill a new entry for process `pid` from /proc.  The pidfd is opened
  * first and checked last: while it reports no exit, the pid cannot have
  * been reused, so what was read belongs to the process it names. */
@@ -464,7 +519,8 @@ build_entry (struct proctable *t, pid_t pid, struct proc_entry *e)
   e->last_used = t->tick;
 
   struct proc_entry *parent = known_parent (t, e);
-  if (parent && strcmp (parent->comm, e->comm) == 0)
+  bool execd = exec_bit_take (t, pid);
+  if (parent && !execd && strcmp (parent->comm, e->comm) == 0)
     inherit_identity (e, parent); /* a fork shares them; exec updates later */
   else if ((rc = read_identity (t, e, dirfd)) < 0)
     return rc;

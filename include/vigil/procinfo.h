@@ -222,6 +222,12 @@ void proctable_exec (struct proctable *t, struct proc_entry *e, const char *comm
  *  lookup (after an execve vigil let continue). */
 void proctable_mark_exec (struct proc_entry *e);
 
+/** Thread `tid` exec'd (a notification vigil let continue, already
+ *  answered): its process's entry, if any, is re-read at its next lookup;
+ *  a process without an entry is read from /proc when first resolved
+ *  instead of inheriting its parent's identity.  Reads nothing now. */
+void proctable_note_exec (struct proctable *t, pid_t tid);
+
 /** Re-read name, exe and args of e from /proc now.  0 or negative errno. */
 int proctable_refresh (struct proctable *t, struct proc_entry *e);
 
