@@ -2,8 +2,9 @@
 # make bench, part 2: vigil run against the same workload run natively in
 # the same session, alternating, 5 runs each; median and min-max of the
 # wall time, and the ratio of medians to native.  Also strace tracing the
-# same syscalls with seccomp-bpf, and the supervisor's memory.  Figures,
-# not a test: nothing here asserts a time.
+# same syscalls with seccomp-bpf, a `make -j2` build of vigil itself, and
+# the supervisor's memory.  Figures, not a test: nothing here asserts a
+# time.
 set -u
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -79,6 +80,20 @@ for _ in $(seq $runs); do
   time_cmd k_exec "$vigil" run -o log_level=warning -r "$build/kill-exec.yaml" -- sh -c "$loop"
 done
 report "1000 x /bin/true, an exec kill rule (each exec verified)" n_exec2 k_exec
+
+# Compiling vigil itself: a copy of the sources in a temp dir, built from
+# clean with make -j2 natively and under vigil run, alternating.
+src=$(mktemp -d "${TMPDIR:-/tmp}/vigil-bench-src.XXXXXX")
+cp -r "$here/../Makefile" "$here/../include" "$here/../supervisor" "$here/../policies" "$src/"
+mkdir -p "$src/b" && touch "$src/b/.deps"
+build_vigil () { rm -rf "$src/b"/*.o "$src/vigil"; "$@" make -C "$src" -j2 BUILD=b vigil-bin; }
+n_make=() v_make=()
+for _ in $(seq $runs); do
+  time_cmd n_make build_vigil
+  time_cmd v_make build_vigil "$vigil" run -o log_level=warning --
+done
+rm -rf "$src"
+report "make -j2 of vigil, default policy" n_make v_make
 
 if [ -r "$upstream/falco_rules.yaml" ]; then
   "$vigil" run -o log_level=warning -r "$upstream/falco_rules.yaml" -r "$upstream/falco-incubating_rules.yaml" \

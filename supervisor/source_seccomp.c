@@ -341,6 +341,10 @@ target_read_string (pid_t pid, uint64_t addr, char *buf, size_t size, bool *trun
        * unmapped although the string ends before it. */
       uint64_t at = addr + got;
       size_t chunk = page - (size_t) (at % page);
+      /* Most strings are short paths: try a small read first rather than
+       * copy the rest of the page on every event. */
+      if (got == 0 && chunk > 256)
+        chunk = 256;
       if (chunk > size - 1 - got)
         chunk = size - 1 - got;
       if (target_read (pid, at, buf + got, chunk) < 0)
