@@ -1151,8 +1151,18 @@ cnodes_drop_unused_memos (struct compiler *c)
 
 /* ---- cheapest tests first ---- */
 
-/* What evaluating n may cost: the grade of the dearest field it reads
- * (fields.h).  Shared nodes are graded once. */
+/* Only fields that cost syscalls on every event are worth moving: among
+ * the rest (a memory read, a table lookup, a compare) the order the rules'
+ * authors chose is kept, as it usually puts the tests that reject most
+ * first. */
+static unsigned
+cmp_cost (const struct field_ref *ref)
+{
+  return field_cost (ref->def) == FCOST_SYSCALLS;
+}
+
+/* What evaluating n may cost: 1 if it reads a field that costs syscalls
+ * (fields.h), else 0.  Shared nodes are graded once. */
 static unsigned
 cnode_cost (struct cnode *n)
 {
@@ -1165,12 +1175,10 @@ cnode_cost (struct cnode *n)
     case CN_EVTTYPE:
       break;
     case CN_CMP:
-      c = field_cost (n->ref->def);
+      c = cmp_cost (n->ref);
       break;
     case CN_CMP_VAL:
-      c = field_cost (n->ref->def);
-      if (field_cost (n->rhs->def) > c)
-        c = field_cost (n->rhs->def);
+      c = cmp_cost (n->ref) > cmp_cost (n->rhs) ? cmp_cost (n->ref) : cmp_cost (n->rhs);
       break;
     default:
       for (uint32_t i = 0; i < n->n; i++)
