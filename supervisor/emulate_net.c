@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "vigil/emulate_net.h"
+#include "vigil/emulate_open.h"
 #include "vigil/evttypes.h"
 #include "vigil/source_seccomp.h"
 
@@ -48,10 +49,10 @@ connect_call_read (const struct seccomp_notif *req, int listener, struct connect
 }
 
 int
-connect_fetch_socket (int pidfd, const struct connect_call *call)
+target_fetch_fd (int pidfd, int fd)
 {
-  int fd = (int) syscall (SYS_pidfd_getfd, pidfd, call->sockfd, 0);
-  return fd < 0 ? -errno : fd;
+  int mine = (int) syscall (SYS_pidfd_getfd, pidfd, fd, 0);
+  return mine < 0 ? -errno : mine;
 }
 
 struct connect_job {
@@ -98,8 +99,6 @@ connect_finish_async (int listener, uint64_t id, int sock, const struct connect_
                       const struct target_creds *creds, int keep_fd)
 {
   struct connect_job *j = xcalloc (1, sizeof *j);
-  pthread_attr_t attr;
-  pthread_t t;
   int e;
 
   j->listener = listener;
@@ -125,11 +124,7 @@ connect_finish_async (int listener, uint64_t id, int sock, const struct connect_
       snprintf (un->sun_path, sizeof un->sun_path, "/proc/self/fd/%d", j->keep_fd);
       j->call.len = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (un->sun_path) + 1);
     }
-  pthread_attr_init (&attr);
-  pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
-  pthread_attr_setstacksize (&attr, 64 * 1024);
-  e = pthread_create (&t, &attr, connect_job_run, j);
-  pthread_attr_destroy (&attr);
+  e = emulate_thread_start (connect_job_run, j);
   if (e != 0)
     {
       close (sock);
@@ -301,10 +296,10 @@ send_call_take_fds (struct send_call *call, int pidfd)
           size_t n = (c->cmsg_len - CMSG_LEN (0)) / sizeof (int);
           for (size_t k = 0; k < n; k++)
             {
-              int mine = (int) syscall (SYS_pidfd_getfd, pidfd, fds[k], 0);
+              int mine = target_fetch_fd (pidfd, fds[k]);
               if (mine < 0)
                 {
-                  int e = errno;
+                  int e = -mine;
                   for (size_t j = 0; j < k; j++)
                     close (fds[j]);
                   for (size_t j = k; j < n; j++)
@@ -418,8 +413,6 @@ int
 send_finish_async (int listener, uint64_t id, int sock, struct send_call *call, const struct target_creds *creds)
 {
   struct send_job *j = xcalloc (1, sizeof *j);
-  pthread_attr_t attr;
-  pthread_t t;
   int e;
 
   j->listener = listener;
@@ -429,11 +422,7 @@ send_finish_async (int listener, uint64_t id, int sock, struct send_call *call, 
   j->switch_creds = creds != NULL;
   if (creds)
     j->creds = *creds;
-  pthread_attr_init (&attr);
-  pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
-  pthread_attr_setstacksize (&attr, 64 * 1024);
-  e = pthread_create (&t, &attr, send_job_run, j);
-  pthread_attr_destroy (&attr);
+  e = emulate_thread_start (send_job_run, j);
   if (e != 0)
     {
       close (sock);

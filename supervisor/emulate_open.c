@@ -221,6 +221,20 @@ open_answer_fd (int listener, uint64_t id, int fd, const struct open_call *call)
 
 /* ---- blocking opens, on a thread of their own ---- */
 
+int
+emulate_thread_start (void *(*fn) (void *), void *arg)
+{
+  pthread_attr_t attr;
+  pthread_t t;
+
+  pthread_attr_init (&attr);
+  pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize (&attr, 64 * 1024);
+  int e = pthread_create (&t, &attr, fn, arg);
+  pthread_attr_destroy (&attr);
+  return e;
+}
+
 struct open_job {
   int listener;
   uint64_t id;
@@ -258,8 +272,6 @@ open_finish_async (int listener, uint64_t id, struct resolved_path *r, const str
                    const struct target_creds *creds, mode_t umask_value)
 {
   struct open_job *j = xcalloc (1, sizeof *j);
-  pthread_attr_t attr;
-  pthread_t t;
   int e;
 
   j->listener = listener;
@@ -270,11 +282,7 @@ open_finish_async (int listener, uint64_t id, struct resolved_path *r, const str
   if (creds)
     j->creds = *creds;
   j->creds.umask = umask_value;
-  pthread_attr_init (&attr);
-  pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
-  pthread_attr_setstacksize (&attr, 64 * 1024);
-  e = pthread_create (&t, &attr, open_job_run, j);
-  pthread_attr_destroy (&attr);
+  e = emulate_thread_start (open_job_run, j);
   if (e != 0)
     {
       free (j);

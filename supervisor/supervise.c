@@ -308,6 +308,34 @@ fail_uninspectable (struct supervisor *s, const struct seccomp_notif *req, struc
     s->o->emit (a, s->o->emit_ctx);
 }
 
+/* A call vigil performs could not be read (res < 0): answer with the
+ * error its own syscall would get, or fail closed where vigil could not
+ * see.  Returns true when it answered. */
+static bool
+answer_unread (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev, int res)
+{
+  if (res == -EPERM)
+    fail_uninspectable (s, req, ev); /* nothing continues unseen */
+  else if (res < 0)
+    seccomp_notif_fail (s->listener, req->id, -res);
+  return res < 0;
+}
+
+static void drop_unknown_matches (struct match_set *m);
+
+/* Evaluate a call vigil will perform, on what its walk reached
+ * (walk_res < 0: it reached nothing) and fetch the alerts' fields. */
+static void
+evaluate_emulated (struct supervisor *s, struct live_event *ev, int walk_res)
+{
+  eval_state_reset (s->st);
+  rules_evaluate (s->rs, s->st, &ev->base, &s->m);
+  if (walk_res < 0)
+    drop_unknown_matches (&s->m);
+  if (s->m.n)
+    prefetch_outputs (s, ev);
+}
+
 /* ---- emulated opens ---- */
 
 static bool
@@ -482,17 +510,8 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
   int res;
 
   res = open_call_read (req, s->listener, &call);
-  if (res == -EPERM)
-    {
-      /* The call itself could not be read: nothing continues unseen. */
-      fail_uninspectable (s, req, ev);
-      return;
-    }
-  if (res < 0)
-    {
-      seccomp_notif_fail (s->listener, req->id, -res);
-      return;
-    }
+  if (answer_unread (s, req, ev, res))
+    return;
   ev->open_call = &call;
   open_call_request (&call, &rq);
   bool creates = (call.flags & O_CREAT) || (call.flags & O_TMPFILE) == O_TMPFILE;
@@ -500,12 +519,7 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
   if (res < 0)
     live_event_set_result (ev, res); /* the workload's open fails so: open_file_failed */
 
-  eval_state_reset (s->st);
-  rules_evaluate (s->rs, s->st, &ev->base, &s->m);
-  if (res < 0)
-    drop_unknown_matches (&s->m);
-  if (s->m.n)
-    prefetch_outputs (s, ev);
+  evaluate_emulated (s, ev, res);
   if (s->m.action != ACTION_LOG)
     answer (s, req, s->m.action);
   else if (res < 0)
@@ -550,16 +564,8 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
   struct target_walk w;
   int res = path_call_read (req, s->listener, &call);
 
-  if (res == -EPERM)
-    {
-      fail_uninspectable (s, req, ev);
-      return;
-    }
-  if (res < 0)
-    {
-      seccomp_notif_fail (s->listener, req->id, -res);
-      return;
-    }
+  if (answer_unread (s, req, ev, res))
+    return;
   struct resolve_request rq[2];
   res = target_walk_begin (s, req, ev, call.op == PATH_MKDIR, &w);
   for (int i = 0; i < call.npaths && res == 0; i++)
@@ -581,12 +587,7 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
   if (res < 0)
     live_event_set_result (ev, res);
 
-  eval_state_reset (s->st);
-  rules_evaluate (s->rs, s->st, &ev->base, &s->m);
-  if (res < 0)
-    drop_unknown_matches (&s->m);
-  if (s->m.n)
-    prefetch_outputs (s, ev);
+  evaluate_emulated (s, ev, res);
   if (s->m.action != ACTION_LOG)
     answer (s, req, s->m.action);
   else if (res < 0)
@@ -628,7 +629,7 @@ connect_perform (struct supervisor *s, const struct seccomp_notif *req, struct l
       via.len = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (un->sun_path) + 1);
     }
   pidfd = live_event_pidfd (ev);
-  sock = pidfd >= 0 ? connect_fetch_socket (pidfd, call) : -ESRCH;
+  sock = pidfd >= 0 ? target_fetch_fd (pidfd, call->sockfd) : -ESRCH;
   if (sock == -EBADF)
     seccomp_notif_fail (s->listener, req->id, EBADF);
   else if (sock < 0)
@@ -646,16 +647,8 @@ handle_connect (struct supervisor *s, const struct seccomp_notif *req, struct li
   struct target_walk w, *walked = NULL;
   int res = connect_call_read (req, s->listener, &call), walk_res = 0;
 
-  if (res == -EPERM)
-    {
-      fail_uninspectable (s, req, ev);
-      return;
-    }
-  if (res < 0)
-    {
-      seccomp_notif_fail (s->listener, req->id, -res);
-      return;
-    }
+  if (answer_unread (s, req, ev, res))
+    return;
   ev->sockaddr = &call.addr;
   const struct sockaddr_un *un = (const struct sockaddr_un *) &call.addr;
   if (call.addr.ss_family == AF_UNIX && call.len > offsetof (struct sockaddr_un, sun_path) && un->sun_path[0])
@@ -669,12 +662,7 @@ handle_connect (struct supervisor *s, const struct seccomp_notif *req, struct li
       walk_res = target_walk (s, req, ev, &rq, false, &w);
       walked = &w;
     }
-  eval_state_reset (s->st);
-  rules_evaluate (s->rs, s->st, &ev->base, &s->m);
-  if (walk_res < 0)
-    drop_unknown_matches (&s->m);
-  if (s->m.n)
-    prefetch_outputs (s, ev);
+  evaluate_emulated (s, ev, walk_res);
   if (s->m.action != ACTION_LOG)
     answer (s, req, s->m.action);
   else if (walk_res < 0)
@@ -754,22 +742,16 @@ static void
 send_perform (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev, struct send_call *call)
 {
   int pidfd = live_event_pidfd (ev), sock, r;
-  pid_t tgid;
-  uint64_t generation;
-  struct target_creds creds;
-  bool same = true;
-  vigil_error_t err = NULL;
+  struct target_walk w;
 
-  if (pidfd < 0 || live_event_process (ev, &tgid, &generation) < 0
-      || (s->privileged && creds_cache_get (s->creds, (pid_t) req->pid, generation, &creds, &same, &err) < 0))
+  if (pidfd < 0 || target_walk_begin (s, req, ev, false, &w) < 0)
     {
-      vigil_error_release (&err);
       fail_uninspectable (s, req, ev);
       return;
     }
-  call->tgid = tgid;
-  sock = (int) syscall (SYS_pidfd_getfd, pidfd, call->sockfd, 0);
-  if (sock < 0 && errno == EBADF)
+  call->tgid = w.tgid;
+  sock = target_fetch_fd (pidfd, call->sockfd);
+  if (sock == -EBADF)
     seccomp_notif_fail (s->listener, req->id, EBADF);
   else if (sock < 0)
     fail_uninspectable (s, req, ev);
@@ -778,8 +760,9 @@ send_perform (struct supervisor *s, const struct seccomp_notif *req, struct live
       close (sock);
       seccomp_notif_fail (s->listener, req->id, r == -EBADF ? EBADF : EPERM);
     }
-  else if ((r = send_finish_async (s->listener, req->id, sock, call, s->privileged && !same ? &creds : NULL)) < 0)
+  else if ((r = send_finish_async (s->listener, req->id, sock, call, walk_creds (s, &w))) < 0)
     seccomp_notif_fail (s->listener, req->id, -r);
+  target_walk_end (&w);
 }
 
 static void
@@ -788,11 +771,7 @@ handle_send (struct supervisor *s, const struct seccomp_notif *req, struct live_
   struct send_call call;
   int res = send_call_read (req, s->listener, &call);
 
-  if (res == -EPERM)
-    fail_uninspectable (s, req, ev);
-  else if (res < 0)
-    seccomp_notif_fail (s->listener, req->id, -res);
-  if (res < 0)
+  if (answer_unread (s, req, ev, res))
     {
       send_call_free (&call);
       return;

@@ -34,8 +34,9 @@ bool connect_call_supported (int nr);
  *  (EFAULT, EINVAL), or -EPERM when the target could not be read. */
 int connect_call_read (const struct seccomp_notif *req, int listener, struct connect_call *call);
 
-/** Fetch the target's socket: vigil's own fd for it, or -errno. */
-int connect_fetch_socket (int pidfd, const struct connect_call *call);
+/** Fetch the target's fd `fd` through its pidfd: vigil's own fd for the
+ *  same open file, or -errno. */
+int target_fetch_fd (int pidfd, int fd);
 
 /** Connect sock (vigil's fd, taken) to call's address on a thread of its
  *  own, which takes creds for good first (if not NULL), and answer req
