@@ -42,7 +42,7 @@ connect_call_read (const struct seccomp_notif *req, int listener, struct connect
     return -EINVAL;
   call->len = (socklen_t) len;
   if (target_read ((pid_t) req->pid, req->data.args[1], &call->addr, len) < 0)
-    return errno == EFAULT ? -EFAULT : -EPERM;
+    return target_read_errno ();
   if (!seccomp_notif_valid (listener, req->id))
     return -ESRCH;
   return 0;
@@ -161,12 +161,6 @@ send_call_supported (int nr)
 }
 
 static int
-read_failure (void)
-{
-  return errno == EFAULT ? -EFAULT : -EPERM;
-}
-
-static int
 read_name (pid_t pid, uint64_t name, uint64_t namelen, struct send_msg *m)
 {
   if (name == 0)
@@ -174,7 +168,7 @@ read_name (pid_t pid, uint64_t name, uint64_t namelen, struct send_msg *m)
   if (namelen > sizeof m->addr)
     return -EINVAL;
   if (target_read (pid, name, &m->addr, namelen) < 0)
-    return read_failure ();
+    return target_read_errno ();
   m->addrlen = (socklen_t) namelen;
   m->has_addr = true;
   return 0;
@@ -195,7 +189,7 @@ read_msghdr (pid_t pid, uint64_t addr, struct send_msg *m)
   int r;
 
   if (target_read (pid, addr, &h, sizeof h) < 0)
-    return read_failure ();
+    return target_read_errno ();
   if ((r = read_name (pid, h.name, h.namelen, m)) < 0)
     return r;
   if (h.iovlen > 1024)
@@ -204,7 +198,7 @@ read_msghdr (pid_t pid, uint64_t addr, struct send_msg *m)
   if (h.iovlen && target_read (pid, h.iov, iov, h.iovlen * sizeof *iov) < 0)
     {
       free (iov);
-      return read_failure ();
+      return target_read_errno ();
     }
   size_t total = 0;
   for (uint64_t i = 0; i < h.iovlen; i++)
@@ -218,7 +212,7 @@ read_msghdr (pid_t pid, uint64_t addr, struct send_msg *m)
       if (n && target_read (pid, (uint64_t) (uintptr_t) iov[i].iov_base, m->data + m->len, n) < 0)
         {
           free (iov);
-          return read_failure ();
+          return target_read_errno ();
         }
       m->len += n;
     }
@@ -230,7 +224,7 @@ read_msghdr (pid_t pid, uint64_t addr, struct send_msg *m)
       m->control = xmalloc (h.controllen);
       m->controllen = h.controllen;
       if (target_read (pid, h.control, m->control, h.controllen) < 0)
-        return read_failure ();
+        return target_read_errno ();
     }
   return 0;
 }
@@ -258,7 +252,7 @@ send_call_read (const struct seccomp_notif *req, int listener, struct send_call 
       call->msgs[0].len = len;
       if ((r = read_name (pid, a[4], a[5], &call->msgs[0])) == 0 && len
           && target_read (pid, a[1], call->msgs[0].data, len) < 0)
-        r = read_failure ();
+        r = target_read_errno ();
     }
   else if (call->nr == SYS_sendmsg)
     {

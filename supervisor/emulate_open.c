@@ -42,14 +42,6 @@ open_emulation_needed (const struct ruleset *rs)
   return false;
 }
 
-static int
-read_failure (void)
-{
-  /* A bad pointer is the workload's own error; anything else means vigil
-   * could not see: fail closed. */
-  return errno == EFAULT ? -EFAULT : -EPERM;
-}
-
 int
 open_call_read (const struct seccomp_notif *req, int listener, struct open_call *call)
 {
@@ -79,7 +71,7 @@ open_call_read (const struct seccomp_notif *req, int listener, struct open_call 
       if (a[3] < sizeof how)
         return -EINVAL;
       if (target_read ((pid_t) req->pid, a[2], &how, sizeof how) < 0)
-        return read_failure ();
+        return target_read_errno ();
       if (a[3] > sizeof how)
         return -E2BIG; /* extensions vigil does not know: refuse, as an old kernel would */
       call->flags = how.flags;
@@ -87,7 +79,7 @@ open_call_read (const struct seccomp_notif *req, int listener, struct open_call 
       call->resolve = how.resolve;
     }
   if (target_read_string ((pid_t) req->pid, path_addr, call->path, sizeof call->path, &truncated) < 0)
-    return read_failure ();
+    return target_read_errno ();
   if (truncated)
     return -ENAMETOOLONG;
   if (!seccomp_notif_valid (listener, req->id))

@@ -78,7 +78,7 @@ read_path (const struct seccomp_notif *req, int arg, char *buf)
 {
   bool truncated;
   if (target_read_string ((pid_t) req->pid, req->data.args[arg], buf, PATH_MAX, &truncated) < 0)
-    return errno == EFAULT ? -EFAULT : -EPERM;
+    return target_read_errno ();
   if (truncated)
     return -ENAMETOOLONG;
   return 0;

@@ -304,6 +304,12 @@ target_reads_forbid (bool on)
 }
 
 int
+target_read_errno (void)
+{
+  return errno == EFAULT ? -EFAULT : -EPERM;
+}
+
+int
 target_read (pid_t pid, uint64_t addr, void *buf, size_t len)
 {
   if (reads_forbidden)

@@ -75,4 +75,10 @@ void target_reads_forbid (bool on);
 /** Read exactly len bytes; -1 (errno) on a short or failed read. */
 int target_read (pid_t pid, uint64_t addr, void *buf, size_t len);
 
+/** The negative errno for a syscall whose argument could not be read
+ *  (call right after the failed read): EFAULT, a bad pointer, is the
+ *  workload's own error; anything else means vigil could not see, and it
+ *  fails closed with EPERM. */
+int target_read_errno (void);
+
 #endif
