@@ -4,10 +4,17 @@
  *
  * Every notification gets exactly one answer, and the kernel is answered
  * before anything is logged (fapolicyd's rule): alerts are built after the
- * answer and handed to the outputs, which deliver off this loop. */
+ * answer and handed to the outputs, which deliver off this loop.
+ *
+ * Notifications are received by a thread of their own, blocked in
+ * SECCOMP_IOCTL_NOTIF_RECV, unless exec verification holds threads with
+ * ptrace: a tracee answers only to the thread that seized it, so then the
+ * main loop polls the listener beside its signals.  Either way one lock
+ * serializes everything that touches the supervisor's state. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -78,7 +85,16 @@ struct supervisor {
   bool child_exited;
   int child_status;
   uint64_t nevents;
+  bool receiving_thread; /* notifications are received off the main loop */
+  struct evttype_set decided_without_memory; /* see find_decided_without_memory */
 };
+
+/* The lock the receiving thread and the main loop take turns on.  Static,
+ * because the receiving thread can outlive supervise_run: it sits in the
+ * kernel until the next notification, and at shutdown the main thread
+ * keeps the lock so that notification waits for vigil's exit, when the
+ * kernel answers it (ENOSYS) as the listener closes. */
+static pthread_mutex_t supervisor_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---- starting the workload ----
  *
@@ -683,14 +699,21 @@ handle_connect (struct supervisor *s, const struct seccomp_notif *req, struct li
  * syscall is decided without memory: a field read from it is unknown, so
  * a deny/kill rule that could match applies (errno-only).  Arguments in
  * registers and /proc facts stay known, so rules on them are exact. */
+static void
+find_decided_without_memory (struct supervisor *s)
+{
+  if (s->o->engine->cfg.mode == MODE_MONITOR)
+    return;
+  int execve = evttype_lookup ("execve"), execveat = evttype_lookup ("execveat");
+  for (int t = 0; t < (int) evttype_count (); t++)
+    if (s->rs->need[t].enforce && t != execve && t != execveat)
+      evttype_set_add (&s->decided_without_memory, t);
+}
+
 static bool
 decided_without_memory (const struct supervisor *s, const struct live_event *ev)
 {
-  int t = ev->base.type;
-  if (s->o->engine->cfg.mode == MODE_MONITOR || t < 0 || !s->rs->need[t].enforce)
-    return false;
-  const char *name = evttype_name (t);
-  return strcmp (name, "execve") != 0 && strcmp (name, "execveat") != 0;
+  return ev->base.type >= 0 && evttype_set_has (&s->decided_without_memory, ev->base.type);
 }
 
 static void
@@ -791,56 +814,100 @@ handle_send (struct supervisor *s, const struct seccomp_notif *req, struct live_
 }
 
 static void
-handle_notification (struct supervisor *s)
+handle_notification (struct supervisor *s, const struct seccomp_notif *req)
 {
-  struct seccomp_notif req;
   struct live_event ev;
-  vigil_error_t err = NULL;
 
-  if (seccomp_notif_receive (s->listener, &req, &err) < 0)
-    {
-      vigil_error_release (&err); /* ENOENT: the target died first */
-      return;
-    }
   arena_reset (&s->arena);
-  live_event_init (&ev, s->src, &req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
+  live_event_init (&ev, s->src, req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
   if ((s->emulating_opens || s->emulating_paths || s->emulating_connects || s->emulating_sends)
-      && note_creds_change (s, &req, &ev))
+      && note_creds_change (s, req, &ev))
     return;
   if (emulates_open (s, &ev))
     {
-      handle_open (s, &req, &ev);
+      handle_open (s, req, &ev);
       return;
     }
   if (emulates_connect (s, &ev))
     {
-      handle_connect (s, &req, &ev);
+      handle_connect (s, req, &ev);
       return;
     }
   if (emulates_path (s, &ev))
     {
-      handle_path (s, &req, &ev);
+      handle_path (s, req, &ev);
       return;
     }
   if (emulates_send (s, &ev))
     {
-      handle_send (s, &req, &ev);
+      handle_send (s, req, &ev);
       return;
     }
-  if (answer_uninspectable (s, &req, &ev, false))
+  if (answer_uninspectable (s, req, &ev, false))
     return;
   evaluate (s, &ev);
-  if (answer_uninspectable (s, &req, &ev, true))
+  if (answer_uninspectable (s, req, &ev, true))
     return;
   if (s->m.n)
     prefetch_outputs (s, &ev);
   /* A verified exec's process is re-read at its exec stop instead. */
-  bool verified = exec_verify_answer (s->verify, s->listener, &req, ev.base.type, s->m.action);
+  bool verified = exec_verify_answer (s->verify, s->listener, req, ev.base.type, s->m.action);
   if (!verified)
-    answer (s, &req, s->m.action);
+    answer (s, req, s->m.action);
   live_event_after (&ev, !verified && (s->o->engine->cfg.mode == MODE_MONITOR || s->m.action == ACTION_LOG));
   if (s->m.n)
     emit_alerts (s, &ev.base);
+}
+
+/* Receive one notification and handle it.  Returns false once no
+ * filtered process is left (the listener hung up). */
+static bool
+receive_and_handle (struct supervisor *s, int listener)
+{
+  struct seccomp_notif req;
+  vigil_error_t err = NULL;
+
+  if (seccomp_notif_receive (listener, &req, &err) < 0)
+    {
+      vigil_error_release (&err); /* ENOENT: the target died first, or every one did */
+      struct pollfd p = { listener, POLLIN, 0 };
+      return !(poll (&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)));
+    }
+  pthread_mutex_lock (&supervisor_lock);
+  handle_notification (s, &req);
+  pthread_mutex_unlock (&supervisor_lock);
+  return true;
+}
+
+/* The receiving thread: blocked in SECCOMP_IOCTL_NOTIF_RECV, where
+ * SYNC_WAKE_UP hands it the notifier's CPU; no poll per notification.  It
+ * reads nothing of the supervisor but under the lock (the listener is
+ * copied), since the supervisor may be gone when it wakes. */
+static void *
+receive_notifications (void *arg)
+{
+  struct supervisor *s = arg;
+  int listener = s->listener;
+
+  while (receive_and_handle (s, listener))
+    ;
+  return NULL;
+}
+
+static int
+start_receiving_thread (struct supervisor *s, vigil_error_t *err)
+{
+  pthread_t t;
+  pthread_attr_t attr;
+
+  pthread_attr_init (&attr);
+  pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
+  int e = pthread_create (&t, &attr, receive_notifications, s);
+  pthread_attr_destroy (&attr);
+  if (e != 0)
+    return vigil_make_error (err, e, "cannot start the notification thread");
+  s->receiving_thread = true;
+  return 0;
 }
 
 /* A process joined the container from outside (runc exec): it carries no
@@ -959,7 +1026,7 @@ loop (struct supervisor *s)
   for (;;)
     {
       struct pollfd p[4] = { { s->sigfd, POLLIN, 0 },
-                             { s->listener, POLLIN, 0 },
+                             { s->receiving_thread ? -1 : s->listener, POLLIN, 0 },
                              { proctable_epoll_fd (s->src->procs), POLLIN, 0 },
                              { s->entries.timerfd, POLLIN, 0 } };
       if (poll (p, 4, -1) < 0)
@@ -968,18 +1035,18 @@ loop (struct supervisor *s)
             continue;
           break;
         }
-      if ((p[0].revents & POLLIN) && handle_signal (s, &status))
-        return status;
-      if (p[2].revents & POLLIN)
+      pthread_mutex_lock (&supervisor_lock);
+      bool done = (p[0].revents & POLLIN) && handle_signal (s, &status);
+      if (!done && (p[2].revents & POLLIN))
         proctable_reap_exited (s->src->procs);
-      if (p[3].revents & POLLIN)
+      if (!done && (p[3].revents & POLLIN))
         entry_watch_scan (&s->entries, &s->src->pi, report_entry, s);
-      if (p[1].revents & POLLIN)
-        handle_notification (s);
-      else if (p[1].revents & (POLLHUP | POLLERR))
+      pthread_mutex_unlock (&supervisor_lock);
+      if (done)
+        return status;
+      if ((p[1].revents & (POLLIN | POLLHUP | POLLERR)) && !receive_and_handle (s, s->listener))
         {
           /* Every filtered process is gone; wait for the workload's status. */
-          p[1].fd = -1;
           close (s->listener);
           s->listener = -1;
           for (;;)
@@ -1033,6 +1100,7 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   s.creds = creds_cache_new ();
   s.roots = root_cache_new ();
   watch_creds_syscalls (&s);
+  find_decided_without_memory (&s);
   s.native_arch = seccomp_arch_native ();
   s.st = eval_state_new (s.rs);
   s.fc = failclosed_new ();
@@ -1048,7 +1116,15 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
       goto out;
     }
   seccomp_program_free (&prog);
+  /* ptrace ties exec verification to the one thread that also polls. */
+  if (!s.verify && start_receiving_thread (&s, err) < 0)
+    {
+      kill (s.child, SIGKILL);
+      goto out;
+    }
   ret = loop (&s);
+  /* Kept: the receiving thread must not touch what is freed below. */
+  pthread_mutex_lock (&supervisor_lock);
 out:
   seccomp_program_free (&prog);
   if (s.listener >= 0)
