@@ -154,7 +154,6 @@ int
 open_finish (const struct resolved_path *r, const struct open_call *call, mode_t umask_value)
 {
   int flags = (int) call->flags;
-  char self[64];
   int fd;
 
   if (r->missing)
@@ -179,8 +178,7 @@ open_finish (const struct resolved_path *r, const struct open_call *call, mode_t
   if ((flags & O_DIRECTORY) && !S_ISDIR (r->st.st_mode))
     return -ENOTDIR;
   /* Reopen the very object the rules saw, through vigil's own fd. */
-  snprintf (self, sizeof self, "/proc/self/fd/%d", r->fd);
-  fd = open (self, (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) | O_CLOEXEC, call->mode & 07777 & ~umask_value);
+  fd = self_fd_reopen (r->fd, (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) | O_CLOEXEC, call->mode & 07777 & ~umask_value);
   if (fd >= 0 && (flags & O_TMPFILE) == O_TMPFILE && ((call->mode & 07777 & ~umask_value) & process_umask ()) != 0)
     fchmod (fd, call->mode & 07777 & ~umask_value);
   return fd < 0 ? -errno : fd;

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,15 +250,58 @@ is_vigil_pid (int proc, const char *name)
   return faccessat (proc, task, F_OK, AT_EACCESS | AT_SYMLINK_NOFOLLOW) == 0;
 }
 
+/* ---- vigil's own fds, by their /proc entries ---- */
+
+static int self_fd_dir = -1;
+static pthread_once_t self_fd_dir_once = PTHREAD_ONCE_INIT;
+
+/* Any thread may ask first, with the target's credentials assumed: the
+ * kernel lets a process read its own fd directory whatever they are. */
+static void
+self_fd_dir_open (void)
+{
+  self_fd_dir = open ("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+static int
+self_fd_name (int fd, char *name, size_t size)
+{
+  pthread_once (&self_fd_dir_once, self_fd_dir_open);
+  if (self_fd_dir < 0)
+    {
+      errno = ENOENT;
+      return -1;
+    }
+  snprintf (name, size, "%d", fd);
+  return 0;
+}
+
+ssize_t
+self_fd_readlink (int fd, char *buf, size_t size)
+{
+  char name[16];
+  if (self_fd_name (fd, name, sizeof name) < 0)
+    return -1;
+  return readlinkat (self_fd_dir, name, buf, size);
+}
+
+int
+self_fd_reopen (int fd, int flags, mode_t mode)
+{
+  char name[16];
+  if (self_fd_name (fd, name, sizeof name) < 0)
+    return -1;
+  return openat (self_fd_dir, name, flags, mode);
+}
+
 /* Is fd at or below the /proc/<pid> directory of vigil (on any procfs
  * mount)?  Then *rest is the path below it.  Decided from where fd really
  * is, so no dirfd, cwd or magic link leads around it. */
 static bool
 in_vigil_proc (int fd, char *rest, size_t size)
 {
-  char link[64], path[PATH_MAX];
-  snprintf (link, sizeof link, "/proc/self/fd/%d", fd);
-  ssize_t n = readlink (link, path, sizeof path - 1);
+  char path[PATH_MAX];
+  ssize_t n = self_fd_readlink (fd, path, sizeof path - 1);
   if (n <= 0 || path[0] != '/')
     return false;
   path[n] = '\0';
@@ -481,8 +525,7 @@ static void
 describe (const struct path_handles *h, struct resolved_path *out)
 {
   char link[64], root[PATH_MAX];
-  snprintf (link, sizeof link, "/proc/self/fd/%d", out->fd);
-  ssize_t n = readlink (link, out->path, sizeof out->path - 1);
+  ssize_t n = self_fd_readlink (out->fd, out->path, sizeof out->path - 1);
   out->path[n > 0 ? n : 0] = '\0';
   if (!h->same_root && out->path[0] == '/')
     {

@@ -73,4 +73,14 @@ void path_handles_close (struct path_handles *h);
  *  workload's syscall would fail (ENOENT, ENOTDIR, ELOOP, EACCES...). */
 int path_resolve (const struct path_handles *h, const struct resolve_request *rq, struct resolved_path *out);
 
+/** readlink(2) of vigil's /proc/self/fd/<fd>: the path of the object fd
+ *  refers to.  Through a handle on that directory taken once, so each call
+ *  walks one component, not four. */
+ssize_t self_fd_readlink (int fd, char *buf, size_t size);
+
+/** Open the object fd refers to anew with flags, as opening
+ *  /proc/self/fd/<fd> does (an O_PATH fd becomes a readable one).  Returns
+ *  the new fd or -1 (errno). */
+int self_fd_reopen (int fd, int flags, mode_t mode);
+
 #endif
