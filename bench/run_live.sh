@@ -13,6 +13,8 @@ runs=5
 upstream="$here/../../shared/falco"
 
 "${CC:-cc}" -O2 -o "$build/openloop" "$here/openloop.c" || exit 1
+"${CC:-cc}" -O2 -o "$build/notify_floor" "$here/notify_floor.c" -lpthread || exit 1
+floor=$build/notify_floor
 
 now () { date +%s%N; }
 # time_cmd VAR CMD...: append one wall time in ms to the array VAR.
@@ -37,7 +39,7 @@ echo "== vigil run against native ($(uname -r), $runs alternating runs, wall ms:
 echo "| kernel | workload | native | supervised | ratio |"
 echo "|---|---|---|---|---|"
 
-n_open=() v_open=() s_open=() d_open=()
+n_open=() v_open=() s_open=() d_open=() f_open=()
 cat > "$build/deny-open.yaml" <<'YAML'
 - rule: Deny a file nobody opens
   desc: makes every open reach vigil
@@ -48,20 +50,24 @@ cat > "$build/deny-open.yaml" <<'YAML'
 YAML
 for _ in $(seq $runs); do
   time_cmd n_open "$build/openloop" 100000
+  time_cmd f_open "$floor" "$build/openloop" 100000
   time_cmd v_open "$vigil" run -o log_level=warning -- "$build/openloop" 100000
   time_cmd s_open strace -f -qq --seccomp-bpf -e trace=open,openat,openat2 -o /dev/null "$build/openloop" 100000
   time_cmd d_open "$vigil" run -o log_level=warning -r "$build/deny-open.yaml" -- "$build/openloop" 100000
 done
+report "open/close x100000, floor: a receiver that answers CONTINUE and does nothing else" n_open f_open
 report "open/close x100000, default policy" n_open v_open
 report "open/close x100000, strace -f --seccomp-bpf" n_open s_open
 report "open/close x100000, a deny rule on opens (every open emulated)" n_open d_open
 
-n_exec=() v_exec=()
+n_exec=() v_exec=() f_exec=()
 loop='i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done'
 for _ in $(seq $runs); do
   time_cmd n_exec sh -c "$loop"
+  time_cmd f_exec "$floor" sh -c "$loop"
   time_cmd v_exec "$vigil" run -o log_level=warning -- sh -c "$loop"
 done
+report "1000 x /bin/true, floor: a receiver that answers CONTINUE and does nothing else" n_exec f_exec
 report "1000 x /bin/true, default policy" n_exec v_exec
 
 # Every exec seized and checked at its exec stop (a kill rule that never

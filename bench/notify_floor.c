@@ -1,0 +1,141 @@
+/* Benchmark floor: the cheapest possible seccomp-notify supervisor.
+ *
+ *   notify_floor COMMAND [ARG]...
+ *
+ * Runs COMMAND under a filter that notifies the syscalls vigil's default
+ * policy notifies for opens and execs, and answers every notification
+ * CONTINUE from a thread blocked in SECCOMP_IOCTL_NOTIF_RECV, with
+ * SYNC_WAKE_UP, reading and deciding nothing.  What vigil costs above this
+ * row is its own work; what this row costs above native is the kernel's
+ * round trip, which no supervisor of these syscalls avoids. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW (4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+#ifndef SYS_open /* arm64 has only openat */
+#define SYS_open SYS_openat
+#endif
+
+static int
+send_fd (int sock, int fd)
+{
+  char data = 0, ctl[CMSG_SPACE (sizeof fd)];
+  struct iovec io = { &data, 1 };
+  struct msghdr m = { .msg_iov = &io, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl };
+  struct cmsghdr *c = CMSG_FIRSTHDR (&m);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN (sizeof fd);
+  memcpy (CMSG_DATA (c), &fd, sizeof fd);
+  return sendmsg (sock, &m, 0) == 1 ? 0 : -1;
+}
+
+static int
+receive_fd (int sock)
+{
+  char data, ctl[CMSG_SPACE (sizeof (int))];
+  struct iovec io = { &data, 1 };
+  struct msghdr m = { .msg_iov = &io, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl };
+  int fd;
+  if (recvmsg (sock, &m, MSG_CMSG_CLOEXEC) != 1 || CMSG_FIRSTHDR (&m) == NULL)
+    return -1;
+  memcpy (&fd, CMSG_DATA (CMSG_FIRSTHDR (&m)), sizeof fd);
+  return fd;
+}
+
+static void __attribute__ ((noreturn))
+child (int sock, char **argv)
+{
+  struct sock_filter f[] = {
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, SYS_open, 5, 0),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 4, 0),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 3, 0),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, SYS_execve, 2, 0),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, SYS_execveat, 1, 0),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+  };
+  struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+  char go;
+
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    _exit (126);
+  int fd = (int) syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+  /* sendmsg and read are not notified: no answer is needed yet. */
+  if (fd < 0 || send_fd (sock, fd) < 0 || read (sock, &go, 1) != 1)
+    _exit (126);
+  close (fd);
+  close (sock);
+  execvp (argv[0], argv);
+  _exit (127);
+}
+
+static void *
+answer_all (void *arg)
+{
+  int fd = *(int *) arg;
+  struct seccomp_notif req;
+
+  for (;;)
+    {
+      memset (&req, 0, sizeof req);
+      if (ioctl (fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+        {
+          struct pollfd p = { fd, POLLIN, 0 };
+          if (errno == ENOENT && poll (&p, 1, 0) == 1 && (p.revents & POLLHUP))
+            return NULL; /* no filtered process left */
+          continue;
+        }
+      struct seccomp_notif_resp resp = { .id = req.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
+      ioctl (fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  int sv[2], status;
+  pthread_t t;
+
+  if (argc < 2)
+    {
+      fprintf (stderr, "usage: notify_floor COMMAND [ARG]...\n");
+      return 2;
+    }
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    return perror ("socketpair"), 1;
+  pid_t pid = fork ();
+  if (pid < 0)
+    return perror ("fork"), 1;
+  if (pid == 0)
+    child (sv[1], argv + 1);
+  int fd = receive_fd (sv[0]);
+  if (fd < 0)
+    return fprintf (stderr, "notify_floor: no listener\n"), 1;
+  ioctl (fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 0);
+  if (pthread_create (&t, NULL, answer_all, &fd) != 0 || write (sv[0], "g", 1) != 1)
+    return fprintf (stderr, "notify_floor: cannot start\n"), 1;
+  if (waitpid (pid, &status, 0) < 0)
+    return perror ("waitpid"), 1;
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
