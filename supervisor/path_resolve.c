@@ -255,12 +255,24 @@ is_vigil_pid (int proc, const char *name)
 static int self_fd_dir = -1;
 static pthread_once_t self_fd_dir_once = PTHREAD_ONCE_INIT;
 
+/* /proc/self was resolved when the handle was taken: a forked child
+ * would read its parent's table through it. */
+static void
+self_fd_dir_reopen_in_child (void)
+{
+  if (self_fd_dir < 0)
+    return;
+  close (self_fd_dir);
+  self_fd_dir = open ("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
 /* Any thread may ask first, with the target's credentials assumed: the
  * kernel lets a process read its own fd directory whatever they are. */
 static void
 self_fd_dir_open (void)
 {
   self_fd_dir = open ("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  pthread_atfork (NULL, NULL, self_fd_dir_reopen_in_child);
 }
 
 static int

@@ -167,6 +167,44 @@ START_TEST (test_nofollow_keeps_the_link)
 }
 END_TEST
 
+/* vigil's own fds, reached through its fd directory: the path of an
+ * O_PATH fd, and a readable fd to the same file; in a forked child, the
+ * child's own table. */
+START_TEST (test_self_fd_readlink_and_reopen)
+{
+  char path[PATH_MAX + 16], got[PATH_MAX], buf[8];
+  snprintf (path, sizeof path, "%s/cwd/file", dir);
+  int fd = open (path, O_PATH | O_CLOEXEC);
+  ck_assert_int_ge (fd, 0);
+  ssize_t n = self_fd_readlink (fd, got, sizeof got - 1);
+  ck_assert_int_gt (n, 0);
+  got[n] = '\0';
+  ck_assert_str_eq (got, path);
+  int rd = self_fd_reopen (fd, O_RDONLY | O_CLOEXEC, 0);
+  ck_assert_int_ge (rd, 0);
+  ck_assert_int_eq (read (rd, buf, sizeof buf), 2);
+  ck_assert_int_eq (memcmp (buf, "f\n", 2), 0);
+  close (rd);
+
+  int spare = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  pid_t pid = fork ();
+  ck_assert_int_ge (pid, 0);
+  if (pid == 0)
+    {
+      /* Closed here only: the parent's table still holds it. */
+      close (spare);
+      _exit (self_fd_readlink (spare, got, sizeof got) < 0 && errno == ENOENT ? 0 : 1);
+    }
+  int status;
+  ck_assert_int_eq (waitpid (pid, &status, 0), pid);
+  ck_assert_msg (WIFEXITED (status) && WEXITSTATUS (status) == 0, "the child read its parent's fd table");
+  close (spare);
+  close (fd);
+  ck_assert_int_lt (self_fd_readlink (fd, got, sizeof got), 0);
+  ck_assert_int_eq (errno, ENOENT);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -179,6 +217,7 @@ main (void)
   tcase_add_test (tc, test_vigil_proc_entries_refused);
   tcase_add_test (tc, test_parents);
   tcase_add_test (tc, test_nofollow_keeps_the_link);
+  tcase_add_test (tc, test_self_fd_readlink_and_reopen);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
