@@ -15,7 +15,8 @@ DEBS      := make gcc pkg-config libyaml-dev libcjson-dev libpcre2-dev libcurl4-
              libseccomp-dev libcap-dev check runc busybox-static procps python3 util-linux strace
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcurl is dlopen'ed when an HTTP output is configured (curl_lib.h).
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null) -ldl
 CHECK_LIBS := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
 CFLAGS   ?= -O2 -g

@@ -21,8 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 
+#include "vigil/curl_lib.h"
 #include "vigil/error.h"
 #include "vigil/outputs.h"
 
@@ -652,6 +652,7 @@ const struct output_channel_ops output_program_ops = {
 
 struct http_state {
   CURLM *multi; /* holds the connection between alerts */
+  const struct curl_lib *lib;
   CURL *curl;
   struct curl_slist *headers;
 };
@@ -687,11 +688,11 @@ inheritable_fds (size_t *n)
  * close-on-exec: mark what curl_multi_init opened.  (outputs_start runs
  * before vigil starts anything that should inherit an fd.) */
 static CURLM *
-multi_init_cloexec (void)
+multi_init_cloexec (const struct curl_lib *lib)
 {
   size_t nbefore, nafter;
   int *before = inheritable_fds (&nbefore);
-  CURLM *m = curl_multi_init ();
+  CURLM *m = lib->multi_init ();
   int *after = inheritable_fds (&nafter);
 
   for (size_t i = 0; before && after && i < nafter; i++)
@@ -705,15 +706,6 @@ multi_init_cloexec (void)
   free (before);
   free (after);
   return m;
-}
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_result;
-
-static void
-curl_init_once (void)
-{
-  curl_init_result = curl_global_init (CURL_GLOBAL_DEFAULT);
 }
 
 static size_t
@@ -746,7 +738,7 @@ http_progress (void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultot
 
 /* Falco removes quotes around the URL; only http and https are allowed. */
 static int
-http_check_url (char *url, vigil_error_t *err)
+http_check_url (const struct curl_lib *lib, char *url, vigil_error_t *err)
 {
   size_t n = strlen (url);
   CURLU *u;
@@ -759,18 +751,18 @@ http_check_url (char *url, vigil_error_t *err)
       memmove (url, url + 1, n - 2);
       url[n - 2] = '\0';
     }
-  u = curl_url ();
+  u = lib->url ();
   if (u == NULL)
     return vigil_make_error (err, ENOMEM, "curl_url");
-  rc = curl_url_set (u, CURLUPART_URL, url, 0);
+  rc = lib->url_set (u, CURLUPART_URL, url, 0);
   if (rc == CURLUE_OK)
-    rc = curl_url_get (u, CURLUPART_SCHEME, &scheme, 0);
+    rc = lib->url_get (u, CURLUPART_SCHEME, &scheme, 0);
   if (rc != CURLUE_OK)
-    ret = vigil_make_error (err, 0, "invalid URL '%s': %s", url, curl_url_strerror (rc));
+    ret = vigil_make_error (err, 0, "invalid URL '%s': %s", url, lib->url_strerror (rc));
   else if (strcasecmp (scheme, "http") != 0 && strcasecmp (scheme, "https") != 0)
     ret = vigil_make_error (err, 0, "invalid URL '%s': only http and https are supported", url);
-  curl_free (scheme);
-  curl_url_cleanup (u);
+  lib->free (scheme);
+  lib->url_cleanup (u);
   return ret;
 }
 
@@ -782,7 +774,7 @@ http_setup (struct output_channel *ch, struct http_state *h)
 #define SET(opt, val) \
   do \
     if (rc == CURLE_OK) \
-      rc = curl_easy_setopt (h->curl, opt, val); \
+      rc = h->lib->easy_setopt (h->curl, opt, val); \
   while (0)
   SET (CURLOPT_URL, ch->target);
   SET (CURLOPT_HTTPHEADER, h->headers);
@@ -814,18 +806,16 @@ http_open (struct output_channel *ch, vigil_error_t *err)
   ch->state = h;
   if (ch->target == NULL || ch->target[0] == '\0')
     return vigil_make_error (err, 0, "no URL given (http_output.url)");
-  if (http_check_url (ch->target, err) < 0)
+  h->lib = curl_lib_load (err);
+  if (h->lib == NULL || http_check_url (h->lib, ch->target, err) < 0)
     return -1;
-  pthread_once (&curl_once, curl_init_once);
-  if (curl_init_result != CURLE_OK)
-    return vigil_make_error (err, 0, "libcurl: %s", curl_easy_strerror (curl_init_result));
-  h->multi = multi_init_cloexec ();
-  h->curl = curl_easy_init ();
+  h->multi = multi_init_cloexec (h->lib);
+  h->curl = h->lib->easy_init ();
   if (h->multi == NULL || h->curl == NULL)
     return vigil_make_error (err, 0, "libcurl failed to initialize");
-  h->headers = curl_slist_append (NULL, ch->json ? "Content-Type: application/json" : "Content-Type: text/plain");
+  h->headers = h->lib->slist_append (NULL, ch->json ? "Content-Type: application/json" : "Content-Type: text/plain");
   if (h->headers)
-    h->headers = curl_slist_append (h->headers, "Expect:");
+    h->headers = h->lib->slist_append (h->headers, "Expect:");
   if (h->headers == NULL || http_setup (ch, h) < 0)
     return vigil_make_error (err, 0, "libcurl refused the options");
   ch->opens++;
@@ -841,25 +831,25 @@ http_perform (struct http_state *h)
   CURLMsg *msg;
   int running = 1, left;
 
-  if (curl_multi_add_handle (h->multi, h->curl) != CURLM_OK)
+  if (h->lib->multi_add_handle (h->multi, h->curl) != CURLM_OK)
     return CURLE_FAILED_INIT;
   while (running)
     {
-      if (curl_multi_perform (h->multi, &running) != CURLM_OK)
+      if (h->lib->multi_perform (h->multi, &running) != CURLM_OK)
         {
           rc = CURLE_FAILED_INIT;
           break;
         }
-      if (running && curl_multi_poll (h->multi, NULL, 0, 1000, NULL) != CURLM_OK)
+      if (running && h->lib->multi_poll (h->multi, NULL, 0, 1000, NULL) != CURLM_OK)
         {
           rc = CURLE_FAILED_INIT;
           break;
         }
     }
-  while ((msg = curl_multi_info_read (h->multi, &left)) != NULL)
+  while ((msg = h->lib->multi_info_read (h->multi, &left)) != NULL)
     if (msg->msg == CURLMSG_DONE && msg->easy_handle == h->curl)
       rc = msg->data.result;
-  curl_multi_remove_handle (h->multi, h->curl);
+  h->lib->multi_remove_handle (h->multi, h->curl);
   return rc;
 }
 
@@ -872,12 +862,12 @@ http_write (struct output_channel *ch, const struct output_line *l, vigil_error_
   long code = 0;
   CURLcode rc;
 
-  curl_easy_setopt (h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) (l->len > 0 ? l->len - 1 : 0));
-  curl_easy_setopt (h->curl, CURLOPT_POSTFIELDS, l->text);
+  h->lib->easy_setopt (h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) (l->len > 0 ? l->len - 1 : 0));
+  h->lib->easy_setopt (h->curl, CURLOPT_POSTFIELDS, l->text);
   rc = http_perform (h);
   if (rc != CURLE_OK)
-    return vigil_make_error (err, 0, "POST failed: %s", curl_easy_strerror (rc));
-  curl_easy_getinfo (h->curl, CURLINFO_RESPONSE_CODE, &code);
+    return vigil_make_error (err, 0, "POST failed: %s", h->lib->easy_strerror (rc));
+  h->lib->easy_getinfo (h->curl, CURLINFO_RESPONSE_CODE, &code);
   if (code >= 400 && code < 500 && code != 408 && code != 429)
     {
       vigil_make_error (err, 0, "the server refused the alert (HTTP %ld)", code);
@@ -901,11 +891,14 @@ http_close (struct output_channel *ch)
 
   if (h == NULL)
     return;
-  if (h->curl)
-    curl_easy_cleanup (h->curl);
-  if (h->multi)
-    curl_multi_cleanup (h->multi);
-  curl_slist_free_all (h->headers);
+  if (h->lib)
+    {
+      if (h->curl)
+        h->lib->easy_cleanup (h->curl);
+      if (h->multi)
+        h->lib->multi_cleanup (h->multi);
+      h->lib->slist_free_all (h->headers);
+    }
   free (h);
   ch->state = NULL;
 }
