@@ -437,6 +437,31 @@ zombies=$(ps -o stat=,ppid= -e | awk -v p="$vpid" '$2 == p && $1 ~ /^Z/' | wc -l
 wait "$vpid"
 if [ "$zombies" = 0 ]; then ok "orphans reaped"; else ko "orphans reaped" "$zombies zombies under vigil"; fi
 
+# The workload exits while a child it left behind keeps making notified
+# syscalls: vigil still ends with the workload's status, whether a thread
+# receives notifications (it is left waiting, never joined) or the main
+# loop polls them (an exec kill rule keeps verification on).
+cat > "$tmp/kill-exec.yaml" <<'YAML'
+- rule: Kill a program nobody runs
+  desc: keeps exec verification, and so the polling loop, on
+  condition: evt.type in (execve, execveat) and proc.exepath = /nonexistent/miner
+  output: "killed %proc.exepath"
+  priority: CRITICAL
+  action: kill
+YAML
+for rules in "$tmp/rules.yaml" "$tmp/kill-exec.yaml"; do
+  timeout 20 "$vigil" run -r "$rules" -- sh -c \
+    '(i=0; while [ $i -lt 300 ]; do cat /etc/hostname; i=$((i+1)); done) >/dev/null 2>&1 & sleep 0.3; exit 7' \
+    >/dev/null 2>"$tmp/err"
+  st=$?
+  if [ "$st" = 7 ]; then
+    ok "workload exits with an orphan still notifying ($(basename "$rules")): vigil ends with its status"
+  else
+    ko "workload exits with an orphan still notifying ($(basename "$rules"))" "status $st (124: vigil hung)" \
+       "err: $(head -5 "$tmp/err")"
+  fi
+done
+
 # As an ordinary user (unprivileged seccomp notification needs only no_new_privs).
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
   chmod 755 "$tmp"
