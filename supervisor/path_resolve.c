@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -38,6 +39,74 @@ fs_type (int fd)
 {
   struct statfs sf;
   return fstatfs (fd, &sf) == 0 ? (long) sf.f_type : -1;
+}
+
+/* A mount's filesystem never changes, and a unique mount id (statx,
+ * Linux 6.8) is never reused: the type is remembered per mount, so the
+ * common open costs one statx, not fstat and fstatfs.  A device number
+ * would not do as the key: an unmounted tmpfs's anonymous device number
+ * can come back as a procfs's. */
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x00004000U
+#endif
+
+static long
+fs_type_of_mount (int fd, uint64_t mnt_id)
+{
+  static __thread struct {
+    uint64_t mnt_id;
+    long type;
+  } seen[8];
+  static __thread unsigned next;
+
+  for (unsigned i = 0; i < ARRAY_SIZE (seen); i++)
+    if (seen[i].type > 0 && seen[i].mnt_id == mnt_id)
+      return seen[i].type;
+  long type = fs_type (fd);
+  if (type > 0)
+    {
+      seen[next % ARRAY_SIZE (seen)].mnt_id = mnt_id;
+      seen[next % ARRAY_SIZE (seen)].type = type;
+      next++;
+    }
+  return type;
+}
+
+static void
+stat_from_statx (const struct statx *x, struct stat *st)
+{
+  memset (st, 0, sizeof *st);
+  st->st_dev = makedev (x->stx_dev_major, x->stx_dev_minor);
+  st->st_ino = x->stx_ino;
+  st->st_mode = x->stx_mode;
+  st->st_nlink = x->stx_nlink;
+  st->st_uid = x->stx_uid;
+  st->st_gid = x->stx_gid;
+  st->st_rdev = makedev (x->stx_rdev_major, x->stx_rdev_minor);
+  st->st_size = (off_t) x->stx_size;
+  st->st_blksize = (blksize_t) x->stx_blksize;
+  st->st_blocks = (blkcnt_t) x->stx_blocks;
+  st->st_atim = (struct timespec){ x->stx_atime.tv_sec, x->stx_atime.tv_nsec };
+  st->st_mtim = (struct timespec){ x->stx_mtime.tv_sec, x->stx_mtime.tv_nsec };
+  st->st_ctim = (struct timespec){ x->stx_ctime.tv_sec, x->stx_ctime.tv_nsec };
+}
+
+/* fstat(fd), and the type of the filesystem fd is on.  0 or -errno. */
+static int
+fd_stat (int fd, struct stat *st, long *type)
+{
+  struct statx x;
+
+  if (statx (fd, "", AT_EMPTY_PATH | AT_STATX_SYNC_AS_STAT, STATX_BASIC_STATS | STATX_MNT_ID_UNIQUE, &x) == 0)
+    {
+      stat_from_statx (&x, st);
+      *type = (x.stx_mask & STATX_MNT_ID_UNIQUE) ? fs_type_of_mount (fd, x.stx_mnt_id) : fs_type (fd);
+      return 0;
+    }
+  if (fstat (fd, st) < 0)
+    return -errno;
+  *type = fs_type (fd);
+  return 0;
 }
 
 static bool
@@ -618,15 +687,26 @@ path_resolve (const struct path_handles *h, const struct resolve_request *rq, st
 
   memset (out, 0, sizeof *out);
   out->fd = -1;
+  bool have_stat = false;
   if (h->same_root && !rq->parent_if_missing)
     {
       bool abs = rq->path[0] == '/';
       r = openat2_path (abs ? h->root : h->start, rq->path, rq->follow_last ? 0 : O_NOFOLLOW,
                         RESOLVE_NO_MAGICLINKS | rq->resolve | (abs ? RESOLVE_IN_ROOT : 0));
-      if (r >= 0 && (out->fs_type = fs_type (r)) == PROC_SUPER_MAGIC)
+      if (r >= 0)
         {
-          close (r);
-          r = -ELOOP; /* walked as vigil: walk again as the target */
+          int e = fd_stat (r, &out->st, &out->fs_type);
+          have_stat = true;
+          if (e < 0)
+            {
+              close (r);
+              return e;
+            }
+          if (out->fs_type == PROC_SUPER_MAGIC)
+            {
+              close (r);
+              r = -ELOOP; /* walked as vigil: walk again as the target */
+            }
         }
     }
   if (r >= 0)
@@ -635,21 +715,23 @@ path_resolve (const struct path_handles *h, const struct resolve_request *rq, st
     {
       if (rq->resolve & (RESOLVE_IN_ROOT | RESOLVE_NO_XDEV) && !h->same_root)
         return -EXDEV; /* not emulated: refuse rather than guess */
+      have_stat = false;
       r = walk_slow (h, rq, out);
       if (r < 0)
         return r;
     }
   else
     return r;
-  if (fstat (out->fd, &out->st) < 0)
+  if (!have_stat)
     {
-      int e = -errno;
-      close (out->fd);
-      out->fd = -1;
-      return e;
+      int e = fd_stat (out->fd, &out->st, &out->fs_type);
+      if (e < 0)
+        {
+          close (out->fd);
+          out->fd = -1;
+          return e;
+        }
     }
-  if (out->fs_type == 0)
-    out->fs_type = fs_type (out->fd);
   out->on_procfs = out->fs_type == PROC_SUPER_MAGIC;
   char rest[PATH_MAX];
   if (out->on_procfs && in_vigil_proc (out->fd, rest, sizeof rest) && (out->missing || !vigil_entry_allowed (rest)))
