@@ -400,7 +400,9 @@ live_proc (struct live_event *ev)
     {
       ev->proc_looked = true;
       ev->proc_rc = proctable_lookup (ev->src->procs, (pid_t) ev->req->pid, &ev->proc);
-      if (ev->proc_rc < 0 || !target_unchanged (ev))
+      /* What was read from /proc must be the notifier's; a cached entry,
+       * known alive, is its process whatever happened to the thread. */
+      if (ev->proc_rc < 0 || (!proctable_last_lookup_cached (ev->src->procs) && !target_unchanged (ev)))
         ev->proc = NULL;
     }
   return ev->proc;

@@ -52,6 +52,7 @@ struct proctable {
   uint64_t next_generation;
   uint64_t tick; /* one per lookup: entries used since are not evicted */
   bool no_pidfd; /* the kernel lacks pidfd_open */
+  bool last_lookup_cached; /* the last lookup read nothing of its thread */
   struct proc_entry *graveyard; /* dropped, freed at the next lookup or reap */
   /* Pids that exec'd while vigil had no entry for them, one bit each
    * (mapped on first use; untouched pages cost nothing): such a process
@@ -661,12 +662,14 @@ proctable_lookup (struct proctable *t, pid_t tid, struct proc_entry **out)
   *out = NULL;
   t->tick++;
   free_graveyard (t);
+  t->last_lookup_cached = false;
   if (tid <= 0)
     return -ESRCH;
-  if ((e = live_entry (t, tid)) != NULL)
-    return finish_lookup (t, e, out);
-  if ((e = lookup_linked_thread (t, tid)) != NULL)
-    return finish_lookup (t, e, out);
+  if ((e = live_entry (t, tid)) != NULL || (e = lookup_linked_thread (t, tid)) != NULL)
+    {
+      t->last_lookup_cached = !e->exec_pending;
+      return finish_lookup (t, e, out);
+    }
 
   rc = read_proc (t, tid, PI_STATUS);
   if (rc < 0)
@@ -687,6 +690,12 @@ proctable_lookup (struct proctable *t, pid_t tid, struct proc_entry **out)
     }
   link_thread (t, tid, e);
   return finish_lookup (t, e, out);
+}
+
+bool
+proctable_last_lookup_cached (const struct proctable *t)
+{
+  return t->last_lookup_cached;
 }
 
 /* ---- ancestry ---- */

@@ -201,6 +201,12 @@ void proctable_free (struct proctable *t);
  *  Returns 0 with *out set, or a negative errno (-ESRCH gone, -EACCES). */
 int proctable_lookup (struct proctable *t, pid_t tid, struct proc_entry **out);
 
+/** Whether the last proctable_lookup() answered from the table alone: an
+ *  entry known alive (pidfd, or start time) and its thread link checked,
+ *  nothing read from /proc about the thread.  Such an answer needs no
+ *  check that the thread is still the one asked about. */
+bool proctable_last_lookup_cached (const struct proctable *t);
+
 /** The ancestor `depth` levels up (0: e itself, 1: its parent...), for
  *  proc.aname[N], aexe, aexepath, apid, pname, pcmdline...  Parents not yet
  *  in the table are read from /proc; a parent pid now held by a process

@@ -565,6 +565,7 @@ START_TEST (test_table_self)
   char exe[PATH_MAX];
 
   ck_assert_int_eq (proctable_lookup (t, getpid (), &e), 0);
+  ck_assert (!proctable_last_lookup_cached (t)); /* read from /proc */
   ck_assert_int_eq (e->pid, getpid ());
   ck_assert_int_eq (e->ppid, getppid ());
   read_link_or_fail ("/proc/self/exe", exe, sizeof exe);
@@ -578,10 +579,12 @@ START_TEST (test_table_self)
   uint64_t gen = e->generation;
 
   ck_assert_int_eq (proctable_lookup (t, getpid (), &again), 0);
+  ck_assert (proctable_last_lookup_cached (t));
   ck_assert_ptr_eq (again, e);
   ck_assert_uint_eq (again->generation, gen);
   ck_assert_ptr_eq (proctable_ancestor (t, e, 0), e);
   ck_assert_int_eq (proctable_lookup (t, gone_pid (), &again), -ESRCH);
+  ck_assert (!proctable_last_lookup_cached (t));
   ck_assert_ptr_null (again);
   proctable_free (t);
 }
@@ -839,8 +842,10 @@ START_TEST (test_table_threads)
   pthread_create (&th, NULL, parked_thread, &tid);
   pthread_barrier_wait (&thread_barrier);
   ck_assert_int_eq (proctable_lookup (t, tid, &e), 0);
+  ck_assert (!proctable_last_lookup_cached (t));
   ck_assert_int_eq (e->pid, getpid ());
   ck_assert_int_eq (proctable_lookup (t, tid, &e), 0); /* from the thread link */
+  ck_assert (proctable_last_lookup_cached (t));
   ck_assert_int_eq (e->pid, getpid ());
   ck_assert_uint_eq (proctable_count (t), 1);
   pthread_barrier_wait (&thread_barrier);
