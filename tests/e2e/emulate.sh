@@ -4,6 +4,9 @@
 # with a second thread; each fails if a returned fd refers to the denied
 # file.  RACE_N sets the attempts per phase (default 100000).
 set -u
+# Workloads share vigil's stdout: python must write whole lines, not the
+# pieces PYTHONUNBUFFERED (set on some machines) makes of each print.
+unset PYTHONUNBUFFERED
 vigil=$(realpath "${1:-./vigil}")
 root=$(cd "$(dirname "$0")/../.." && pwd)
 n=${RACE_N:-100000}

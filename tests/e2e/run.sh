@@ -3,6 +3,9 @@
 # Covers what the live source supplies so far: decisions on the open
 # family, exit statuses, signal forwarding and reaping.
 set -u
+# Workloads share vigil's stdout: python must write whole lines, not the
+# pieces PYTHONUNBUFFERED (set on some machines) makes of each print.
+unset PYTHONUNBUFFERED
 vigil=$(realpath "${1:-./vigil}")
 pass=0 fail=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigil-run.XXXXXX")
