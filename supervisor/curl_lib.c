@@ -21,7 +21,7 @@ static const struct {
   SYM (easy_getinfo),    SYM (easy_strerror),  SYM (easy_cleanup),     SYM (slist_append),
   SYM (slist_free_all),  SYM (multi_init),     SYM (multi_add_handle), SYM (multi_remove_handle),
   SYM (multi_perform),   SYM (multi_poll),     SYM (multi_info_read),  SYM (multi_cleanup),
-  { "curl_url", offsetof (struct curl_lib, url) }, SYM (url_set), SYM (url_get), SYM (url_strerror),
+  SYM (url),             SYM (url_set),        SYM (url_get),          SYM (url_strerror),
   SYM (url_cleanup),
 #undef SYM
 };

@@ -124,7 +124,7 @@ connect_finish_async (int listener, uint64_t id, int sock, const struct connect_
       snprintf (un->sun_path, sizeof un->sun_path, "/proc/self/fd/%d", j->keep_fd);
       j->call.len = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (un->sun_path) + 1);
     }
-  e = emulate_thread_start (connect_job_run, j);
+  e = emulate_thread_start (connect_job_run, j, EMULATE_STACK);
   if (e != 0)
     {
       close (sock);
@@ -416,7 +416,7 @@ send_finish_async (int listener, uint64_t id, int sock, struct send_call *call, 
   j->switch_creds = creds != NULL;
   if (creds)
     j->creds = *creds;
-  e = emulate_thread_start (send_job_run, j);
+  e = emulate_thread_start (send_job_run, j, EMULATE_STACK);
   if (e != 0)
     {
       close (sock);

@@ -212,14 +212,15 @@ open_answer_fd (int listener, uint64_t id, int fd, const struct open_call *call)
 /* ---- blocking opens, on a thread of their own ---- */
 
 int
-emulate_thread_start (void *(*fn) (void *), void *arg)
+emulate_thread_start (void *(*fn) (void *), void *arg, size_t stack_size)
 {
   pthread_attr_t attr;
   pthread_t t;
 
   pthread_attr_init (&attr);
   pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
-  pthread_attr_setstacksize (&attr, 64 * 1024);
+  if (stack_size)
+    pthread_attr_setstacksize (&attr, stack_size);
   int e = pthread_create (&t, &attr, fn, arg);
   pthread_attr_destroy (&attr);
   return e;
@@ -272,7 +273,7 @@ open_finish_async (int listener, uint64_t id, struct resolved_path *r, const str
   if (creds)
     j->creds = *creds;
   j->creds.umask = umask_value;
-  e = emulate_thread_start (open_job_run, j);
+  e = emulate_thread_start (open_job_run, j, EMULATE_STACK);
   if (e != 0)
     {
       free (j);

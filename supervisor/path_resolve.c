@@ -673,6 +673,27 @@ resolve_parent (const struct path_handles *h, const struct resolve_request *rq, 
   return 0;
 }
 
+/* One openat2 as vigil, which is right unless procfs is reached (its
+ * self and magic links would be vigil's).  Sets out->fd, st and fs_type;
+ * -ELOOP asks for the walk as the target. */
+static int
+walk_fast (const struct path_handles *h, const struct resolve_request *rq, struct resolved_path *out)
+{
+  bool abs = rq->path[0] == '/';
+  int fd = openat2_path (abs ? h->root : h->start, rq->path, rq->follow_last ? 0 : O_NOFOLLOW,
+                         RESOLVE_NO_MAGICLINKS | rq->resolve | (abs ? RESOLVE_IN_ROOT : 0));
+  if (fd < 0)
+    return fd;
+  int e = fd_stat (fd, &out->st, &out->fs_type);
+  if (e < 0 || out->fs_type == PROC_SUPER_MAGIC)
+    {
+      close (fd);
+      return e < 0 ? e : -ELOOP;
+    }
+  out->fd = fd;
+  return 0;
+}
+
 int
 path_resolve (const struct path_handles *h, const struct resolve_request *rq, struct resolved_path *out)
 {
@@ -687,51 +708,25 @@ path_resolve (const struct path_handles *h, const struct resolve_request *rq, st
 
   memset (out, 0, sizeof *out);
   out->fd = -1;
-  bool have_stat = false;
   if (h->same_root && !rq->parent_if_missing)
-    {
-      bool abs = rq->path[0] == '/';
-      r = openat2_path (abs ? h->root : h->start, rq->path, rq->follow_last ? 0 : O_NOFOLLOW,
-                        RESOLVE_NO_MAGICLINKS | rq->resolve | (abs ? RESOLVE_IN_ROOT : 0));
-      if (r >= 0)
-        {
-          int e = fd_stat (r, &out->st, &out->fs_type);
-          have_stat = true;
-          if (e < 0)
-            {
-              close (r);
-              return e;
-            }
-          if (out->fs_type == PROC_SUPER_MAGIC)
-            {
-              close (r);
-              r = -ELOOP; /* walked as vigil: walk again as the target */
-            }
-        }
-    }
-  if (r >= 0)
-    out->fd = r;
-  else if (r == -ELOOP)
+    r = walk_fast (h, rq, out);
+  if (r == -ELOOP)
     {
       if (rq->resolve & (RESOLVE_IN_ROOT | RESOLVE_NO_XDEV) && !h->same_root)
         return -EXDEV; /* not emulated: refuse rather than guess */
-      have_stat = false;
       r = walk_slow (h, rq, out);
       if (r < 0)
         return r;
-    }
-  else
-    return r;
-  if (!have_stat)
-    {
-      int e = fd_stat (out->fd, &out->st, &out->fs_type);
-      if (e < 0)
+      r = fd_stat (out->fd, &out->st, &out->fs_type);
+      if (r < 0)
         {
           close (out->fd);
           out->fd = -1;
-          return e;
+          return r;
         }
     }
+  else if (r < 0)
+    return r;
   out->on_procfs = out->fs_type == PROC_SUPER_MAGIC;
   char rest[PATH_MAX];
   if (out->on_procfs && in_vigil_proc (out->fd, rest, sizeof rest) && (out->missing || !vigil_entry_allowed (rest)))

@@ -897,13 +897,7 @@ receive_notifications (void *arg)
 static int
 start_receiving_thread (struct supervisor *s, vigil_error_t *err)
 {
-  pthread_t t;
-  pthread_attr_t attr;
-
-  pthread_attr_init (&attr);
-  pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
-  int e = pthread_create (&t, &attr, receive_notifications, s);
-  pthread_attr_destroy (&attr);
+  int e = emulate_thread_start (receive_notifications, s, 0);
   if (e != 0)
     return vigil_make_error (err, e, "cannot start the notification thread");
   s->receiving_thread = true;

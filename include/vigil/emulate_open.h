@@ -56,9 +56,13 @@ int open_answer_fd (int listener, uint64_t id, int fd, const struct open_call *c
 int open_finish_async (int listener, uint64_t id, struct resolved_path *r, const struct open_call *call,
                        const struct target_creds *creds, mode_t umask_value);
 
-/** Start fn(arg) on a detached thread with a small stack: for a syscall
- *  vigil performs that may block.  Returns 0 or a positive errno. */
-int emulate_thread_start (void *(*fn) (void *), void *arg);
+/** Start fn(arg) on a detached thread, with a stack of stack_size bytes
+ *  (0: the default), e.g. EMULATE_STACK for a syscall vigil performs that
+ *  may block.  Returns 0 or a positive errno. */
+int emulate_thread_start (void *(*fn) (void *), void *arg, size_t stack_size);
+
+/* What a thread that performs one syscall needs. */
+#define EMULATE_STACK (64 * 1024)
 
 /** vigil's own umask (the kernel applies it to what vigil creates). */
 mode_t vigil_umask (void);
