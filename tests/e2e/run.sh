@@ -453,14 +453,14 @@ cat > "$tmp/kill-exec.yaml" <<'YAML'
   action: kill
 YAML
 for rules in "$tmp/rules.yaml" "$tmp/kill-exec.yaml"; do
-  timeout 20 "$vigil" run -r "$rules" -- sh -c \
+  timeout -k 5 20 "$vigil" run -r "$rules" -- sh -c \
     '(i=0; while [ $i -lt 300 ]; do cat /etc/hostname; i=$((i+1)); done) >/dev/null 2>&1 & sleep 0.3; exit 7' \
     >/dev/null 2>"$tmp/err"
   st=$?
   if [ "$st" = 7 ]; then
     ok "workload exits with an orphan still notifying ($(basename "$rules")): vigil ends with its status"
   else
-    ko "workload exits with an orphan still notifying ($(basename "$rules"))" "status $st (124: vigil hung)" \
+    ko "workload exits with an orphan still notifying ($(basename "$rules"))" "status $st (124 or 137: vigil hung)" \
        "err: $(head -5 "$tmp/err")"
   fi
 done
