@@ -680,8 +680,20 @@ static int
 walk_fast (const struct path_handles *h, const struct resolve_request *rq, struct resolved_path *out)
 {
   bool abs = rq->path[0] == '/';
-  int fd = openat2_path (abs ? h->root : h->start, rq->path, rq->follow_last ? 0 : O_NOFOLLOW,
-                         RESOLVE_NO_MAGICLINKS | rq->resolve | (abs ? RESOLVE_IN_ROOT : 0));
+  int start = abs ? h->root : h->start, oflags = rq->follow_last ? 0 : O_NOFOLLOW;
+  uint64_t resolve = RESOLVE_NO_MAGICLINKS | rq->resolve | (abs ? RESOLVE_IN_ROOT : 0);
+  int fd = openat2_path (start, rq->path, oflags, resolve);
+  if (fd < 0 && fd != -ELOOP && !(resolve & RESOLVE_NO_SYMLINKS))
+    {
+      /* A failure is the target's own unless a symlink led there: one
+       * (/proc/self) may have named vigil's entries, where the target's
+       * path (/proc/self/task/<its tid>) does not exist. */
+      int again = openat2_path (start, rq->path, oflags, resolve | RESOLVE_NO_SYMLINKS);
+      if (again >= 0)
+        close (again);
+      if (again >= 0 || again == -ELOOP)
+        return -ELOOP;
+    }
   if (fd < 0)
     return fd;
   int e = fd_stat (fd, &out->st, &out->fs_type);

@@ -111,6 +111,8 @@ fd = os.open(\"/proc/self/mem\", os.O_RDONLY)
 print(\"mem: pid\", os.readlink(\"/proc/self/fd/%d\" % fd).split(\"/\")[2] == str(os.getpid()))
 fd = os.open(\"'"$tmp"'/mem-link\", os.O_RDONLY)
 print(\"mem-link: pid\", os.readlink(\"/proc/self/fd/%d\" % fd).split(\"/\")[2] == str(os.getpid()))
+fd = os.open(\"/proc/self/task/%d/status\" % os.getpid(), os.O_RDONLY)
+print(\"task-status:\", os.read(fd, 100).decode().split(chr(10))[0].split(chr(9))[1])
 "
 ' < /dev/null)
 expect_line () {
@@ -123,6 +125,7 @@ expect_line "a symlink to /dev/stdin is the workload's stdin" "stdin-link: ok2"
 expect_line "/dev/fd/N is the workload's fd" "devfd: v"
 expect_line "/proc/self/mem is the workload's memory" "mem: pid True"
 expect_line "a symlink to /proc/self/mem is the workload's memory" "mem-link: pid True"
+expect_line "/proc/self/task/<its tid>/status is the workload's" "task-status: python3"
 
 # Through a magic link to a denied file: decided on the real file.
 out=$("$vigil" run -r "$tmp/rules.yaml" -- sh -c 'cat /dev/stdin' < "$d/locked/secret" 2>&1)
