@@ -157,6 +157,36 @@ watch_creds (scmp_filter_ctx ctx, vigil_error_t *err)
   return 0;
 }
 
+bool
+seccomp_execs_watched (const struct ruleset *rs)
+{
+  bool any = false, execs = false;
+  for (size_t t = 0, n = evttype_count (); t < n; t++)
+    if (rs->need[t].needed && evttype_is_syscall ((int) t))
+      {
+        const char *name = evttype_name ((int) t);
+        any = true;
+        execs |= strcmp (name, "execve") == 0 || strcmp (name, "execveat") == 0;
+      }
+  return any && !execs;
+}
+
+/* vigil learns of an exec only from its notification: while anything is
+ * notified, execs are too (and continued), or proc.name, exepath and
+ * cmdline would go on describing the program a process ran before. */
+static int
+watch_execs (scmp_filter_ctx ctx, vigil_error_t *err)
+{
+  static const char *const execs[] = { "execve", "execveat" };
+  for (size_t i = 0; i < ARRAY_SIZE (execs); i++)
+    {
+      int nr = seccomp_syscall_resolve_name (execs[i]);
+      if (nr >= 0 && seccomp_rule_add (ctx, SCMP_ACT_NOTIFY, nr, 0) < 0)
+        return vigil_make_error (err, 0, "seccomp: cannot watch %s", execs[i]);
+    }
+  return 0;
+}
+
 int
 seccomp_program_build (const struct ruleset *rs, struct seccomp_program *out, vigil_error_t *err)
 {
@@ -187,6 +217,8 @@ seccomp_program_build (const struct ruleset *rs, struct seccomp_program *out, vi
   if ((open_emulation_needed (rs) || path_emulation_needed (rs) || connect_emulation_needed (rs)
        || send_emulation_needed (rs))
       && watch_creds (ctx, err) < 0)
+    goto out;
+  if (seccomp_execs_watched (rs) && watch_execs (ctx, err) < 0)
     goto out;
   for (size_t t = 0, n = evttype_count (); t < n; t++)
     if (rs->need[t].needed && evttype_is_syscall ((int) t) && !(rs->need[t].enforce && (int) t == clone3)

@@ -1196,6 +1196,9 @@ supervise_explain (const struct ruleset *rs, enum vigil_mode mode, FILE *out)
                "set*id, capset,");
       fprintf (out, "  %-18s\n", "umask");
     }
+  if (seccomp_execs_watched (rs))
+    fprintf (out, "  %-18s watched: each one tells vigil's process table that the program changed\n",
+             "execve, execveat");
   fprintf (out, "  %-18s ENOSYS always: io_uring would bypass the filter\n", "io_uring_*");
   fprintf (out, "Every other syscall stays in the kernel.\n");
 }

@@ -31,6 +31,10 @@ struct seccomp_program {
   size_t nnarrowed;       /* of those, notified only for some argument values */
 };
 
+/** Whether execve and execveat are notified although no rule needs them
+ *  (so the process table follows every exec). */
+bool seccomp_execs_watched (const struct ruleset *rs);
+
 /** Build the BPF program for rs (libseccomp builds, vigil loads it itself
  *  to use flags libseccomp 2.5 lacks). */
 int seccomp_program_build (const struct ruleset *rs, struct seccomp_program *out, vigil_error_t *err);

@@ -59,6 +59,15 @@ else
   ko "log" "out: $out" "err: $(cat "$tmp/err")"
 fi
 
+# No rule watches execs, yet a process seen before its exec is described
+# as the program it became (vigil watches execs for its process table).
+out=$(timeout 20 "$vigil" run -r "$tmp/rules.yaml" -- sh -c ': > /dev/null; exec cat /etc/shadow > /dev/null' 2>&1)
+if printf '%s\n' "$out" | grep -q "shadow opened by cat " && ! printf '%s\n' "$out" | grep -q "shadow opened by sh "; then
+  ok "proc.name follows an exec that no rule watches"
+else
+  ko "proc.name after exec" "out: $out"
+fi
+
 # Monitor mode decides but never denies.
 out=$(cd "$tmp" && timeout 20 "$vigil" run --monitor -r "$tmp/rules.yaml" -o json_output=true -- cat secret/key 2>"$tmp/err")
 if printf '%s\n' "$out" | grep -q '^s3cret$' && printf '%s\n' "$out" | grep -q '"action":"would-deny"'; then
