@@ -44,7 +44,26 @@ rule_types_text (const struct rule *r)
 static char *
 rule_widened_text (const struct rule *r)
 {
-  return r->enabled && !r->all_types ? types_text (&r->enforced, &r->types) : xstrdup ("");
+  if (!r->enabled || r->all_types)
+    return xstrdup ("");
+  /* An open that is a member as a write to /proc/<pid>/mem is named so. */
+  struct evttype_set plain = { { 0 } };
+  bool proc_mem = false;
+  for (size_t i = 0; i < r->naliases; i++)
+    {
+      const struct rule_alias *al = &r->aliases[i];
+      if (al->guard && al->guard->proc_mem)
+        proc_mem = true;
+      else
+        evttype_set_add (&plain, al->type);
+    }
+  char *s = types_text (&plain, NULL);
+  if (!proc_mem)
+    return s;
+  char *t = xmalloc (strlen (s) + 32);
+  sprintf (t, "%s%swrites to /proc/<pid>/mem", s, s[0] ? "," : "");
+  free (s);
+  return t;
 }
 
 static const char *

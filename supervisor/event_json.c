@@ -58,7 +58,9 @@ struct replay_event {
 
 static enum value_state replay_extract (struct event *ev, const struct field_ref *ref, struct value *out);
 
-static const struct event_ops replay_ops = { .extract = replay_extract };
+static int replay_opens_proc_mem (struct event *ev);
+
+static const struct event_ops replay_ops = { .extract = replay_extract, .opens_proc_mem = replay_opens_proc_mem };
 
 
 /* ---- parsing ---- */
@@ -812,6 +814,10 @@ replay_aliased (struct replay_event *re, const struct field_ref *ref, struct val
       {
         char *key = arena_alloc (&re->scratch, strlen (name) + strlen (a.name) + 2);
         sprintf (key, "%s.%s", name, a.name);
+        /* A parameter the recorded syscall does not have (an openat asked
+         * for ptrace's request) is unknown, as live. */
+        if (!cJSON_GetObjectItemCaseSensitive (re->root, key))
+          return VAL_UNREADABLE;
         lookup->key = key;
         lookup->arg = (char *) a.name;
         return -1;
@@ -857,4 +863,36 @@ replay_extract (struct event *ev, const struct field_ref *ref, struct value *out
   if (cJSON_IsArray (j) && is_ancestor_list (ref))
     return convert_list (re, j, 1, t, out);
   return convert_scalar (re, j, t, out);
+}
+
+/* A recorded open writes a process's memory when its flags say it writes
+ * and fd.name is /proc/<pid>/mem. */
+static int
+replay_opens_proc_mem (struct event *ev)
+{
+  struct replay_event *re = (struct replay_event *) ev;
+  const cJSON *w = cJSON_GetObjectItemCaseSensitive (re->root, "evt.is_open_write");
+  const cJSON *raw = cJSON_GetObjectItemCaseSensitive (re->root, "evt.rawarg.flags");
+  const cJSON *flags = cJSON_GetObjectItemCaseSensitive (re->root, "evt.arg.flags");
+  const cJSON *name = cJSON_GetObjectItemCaseSensitive (re->root, "fd.name");
+  const char *type = evttype_name (ev->type);
+  int writes = -1;
+
+  if (cJSON_IsBool (w))
+    writes = cJSON_IsTrue (w);
+  else if (cJSON_IsNumber (raw))
+    {
+      int64_t f = (int64_t) raw->valuedouble;
+      writes = ((f & 3) == 1 || (f & 3) == 2) && !(f & 010000000 /* O_PATH */);
+    }
+  else if (cJSON_IsString (flags))
+    writes = (strstr (flags->valuestring, "O_WRONLY") || strstr (flags->valuestring, "O_RDWR"))
+             && !strstr (flags->valuestring, "O_PATH");
+  else if (type && strcmp (type, "creat") == 0)
+    writes = 1;
+  if (writes == 0)
+    return 0;
+  if (!cJSON_IsString (name))
+    return -1;
+  return evtclass_proc_mem_path (name->valuestring) ? writes : 0;
 }

@@ -1093,31 +1093,43 @@ fd_field (struct live_event *ev, const char *f, struct value *out)
   return VAL_UNREADABLE;
 }
 
+/* The flags of an open, as vigil read them once or from the registers
+ * (VAL_ABSENT: the event is no open). */
 static enum value_state
-open_flags_field (struct live_event *ev, const char *f, struct value *out)
+open_flags_of (struct live_event *ev, int64_t *flags)
 {
   const char *t = evttype_name (ev->base.type);
-  int64_t flags;
 
   bool by_handle = t && strcmp (t, "open_by_handle_at") == 0;
   if (t == NULL || (path_arg (t) < 0 && !by_handle))
     return VAL_ABSENT;
   if (ev->open_call)
-    flags = (int64_t) ev->open_call->flags;
+    *flags = (int64_t) ev->open_call->flags;
   else if (by_handle)
-    flags = (int64_t) (uint32_t) ev->req->data.args[2];
+    *flags = (int64_t) (uint32_t) ev->req->data.args[2];
   else if (strcmp (t, "creat") == 0)
-    flags = O_CREAT | O_WRONLY | O_TRUNC;
+    *flags = O_CREAT | O_WRONLY | O_TRUNC;
   else if (strcmp (t, "openat2") == 0)
     {
       uint64_t how[3];
       if (target_read (ev->req->pid, ev->req->data.args[2], how, sizeof how) < 0
           || !target_unchanged (ev))
         return VAL_UNREADABLE;
-      flags = (int64_t) how[0];
+      *flags = (int64_t) how[0];
     }
   else
-    flags = (int64_t) (uint32_t) ev->req->data.args[strcmp (t, "open") == 0 ? 1 : 2];
+    *flags = (int64_t) (uint32_t) ev->req->data.args[strcmp (t, "open") == 0 ? 1 : 2];
+  return VAL_PRESENT;
+}
+
+static enum value_state
+open_flags_field (struct live_event *ev, const char *f, struct value *out)
+{
+  int64_t flags;
+  enum value_state s = open_flags_of (ev, &flags);
+
+  if (s != VAL_PRESENT)
+    return s;
   int acc = (int) (flags & O_ACCMODE);
   out->kind = VK_BOOL;
   if (strcmp (f, "evt.is_open_read") == 0)
@@ -1622,7 +1634,35 @@ live_extract (struct event *base, const struct field_ref *ref, struct value *out
   return VAL_UNREADABLE;
 }
 
-static const struct event_ops live_ops = { .extract = live_extract };
+/* Whether the open writes a process's memory: decided on the object its
+ * walk reached where vigil performs the open (a procfs file named mem is
+ * one, wherever procfs is mounted), else on the path. */
+static int
+live_opens_proc_mem (struct event *base)
+{
+  struct live_event *ev = (struct live_event *) base;
+  struct value v;
+  int64_t flags;
+  enum value_state s = open_flags_of (ev, &flags);
+
+  if (s != VAL_PRESENT)
+    return s == VAL_ABSENT ? 0 : -1;
+  int acc = (int) (flags & O_ACCMODE);
+  if ((acc != O_WRONLY && acc != O_RDWR) || (flags & O_PATH))
+    return 0;
+  if (ev->resolved)
+    {
+      const char *slash = strrchr (ev->resolved->path, '/');
+      return ev->resolved->on_procfs && !ev->resolved->missing && slash && strcmp (slash + 1, "mem") == 0;
+    }
+  if (fd_field (ev, "fd.name", &v) != VAL_PRESENT)
+    return -1;
+  char path[PATH_MAX];
+  snprintf (path, sizeof path, "%.*s", (int) v.u.s.len, v.u.s.p);
+  return evtclass_proc_mem_path (path);
+}
+
+static const struct event_ops live_ops = { .extract = live_extract, .opens_proc_mem = live_opens_proc_mem };
 
 struct live_source *
 live_source_new (const struct container_identity *ci)

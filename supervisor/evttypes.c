@@ -285,17 +285,22 @@ evttype_set_is_full (const struct evttype_set *s)
 
 /* ---- syscall classes ---- */
 
-enum { C_OPEN, C_CHMOD, C_SEND, C_DUP, C_NAMESPACES, C_MOUNT, C_PTRACE };
+enum { C_OPEN, C_CHMOD, C_SEND, C_DUP, C_NAMESPACES, C_MOUNT, C_PTRACE, C__COUNT };
 
 #define CLONE_NEW_ANY 0x7e020000ull /* NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET */
 #define CLONE3_NEW_ANY (CLONE_NEW_ANY | 0x80ull) /* and NEWTIME, which clone's exit signal hides */
 
-static const struct evtclass_guard guard_clone = { "flags", true, CLONE_NEW_ANY, { 0 }, 0 };
-static const struct evtclass_guard guard_clone3 = { "flags", true, CLONE3_NEW_ANY, { 0 }, 0 };
-static const struct evtclass_guard guard_fcntl = { "cmd", false, 0, { 0 /* F_DUPFD */, 1030 /* F_DUPFD_CLOEXEC */ }, 2 };
+static const struct evtclass_guard guard_clone = { "flags", true, CLONE_NEW_ANY, { 0 }, 0, false };
+static const struct evtclass_guard guard_clone3 = { "flags", true, CLONE3_NEW_ANY, { 0 }, 0, false };
+static const struct evtclass_guard guard_fcntl = { "cmd", false, 0, { 0 /* F_DUPFD */, 1030 /* F_DUPFD_CLOEXEC */ }, 2, false };
+/* An open is a ptrace operation when it opens a process's memory for
+ * writing: the filter sees the access mode (O_WRONLY, O_RDWR), the walk
+ * the object. */
+static const struct evtclass_guard guard_proc_mem = { "flags", true, 3 /* O_ACCMODE */, { 0 }, 0, true };
 
 /* Members in the order a class picks the sibling to present as: the
- * most general member first (openat sees every open the others do). */
+ * most general member first (openat sees every open the others do).  A
+ * syscall may belong to several classes; its first is its own kind. */
 static const struct evtclass_member {
   const char *name;
   int cls;
@@ -316,6 +321,10 @@ static const struct evtclass_member {
   { "mount", C_MOUNT, NULL, false },      { "open_tree", C_MOUNT, NULL, true },
   { "move_mount", C_MOUNT, NULL, true },  { "fsmount", C_MOUNT, NULL, true },
   { "ptrace", C_PTRACE, NULL, false },    { "process_vm_writev", C_PTRACE, NULL, false },
+  /* Writes to /proc/<pid>/mem poke what PTRACE_POKEDATA pokes.  (Not
+   * open_by_handle_at: procfs gives out no file handles.) */
+  { "openat", C_PTRACE, &guard_proc_mem, false }, { "open", C_PTRACE, &guard_proc_mem, false },
+  { "openat2", C_PTRACE, &guard_proc_mem, false }, { "creat", C_PTRACE, &guard_proc_mem, false },
 };
 
 /* Parameters a member supplies otherwise than under its own name. */
@@ -343,22 +352,35 @@ static const struct evtclass_arg_map {
   { "process_vm_writev", "request", { EC_NONE, NULL, 0 } },
 };
 
+/* Member `id` of class cls, or of its first class when cls < 0. */
 static const struct evtclass_member *
-class_member (int id)
+class_member (int id, int cls)
 {
   const char *name = evttype_name (id);
 
   for (size_t i = 0; name && i < ARRAY_SIZE (class_members); i++)
-    if (strcmp (class_members[i].name, name) == 0)
+    if ((cls < 0 || class_members[i].cls == cls) && strcmp (class_members[i].name, name) == 0)
       return &class_members[i];
   return NULL;
 }
 
 int
-evtclass_of (int id)
+evtclass_count (void)
 {
-  const struct evtclass_member *m = class_member (id);
-  return m ? m->cls : -1;
+  return C__COUNT;
+}
+
+bool
+evtclass_has (int id, int cls)
+{
+  return class_member (id, cls) != NULL;
+}
+
+bool
+evtclass_named_by (int id, int cls)
+{
+  const struct evtclass_member *m = class_member (id, cls);
+  return m && !(m->guard && m->guard->proc_mem);
 }
 
 void
@@ -373,23 +395,21 @@ evtclass_members (int cls, struct evttype_set *s)
 }
 
 int
-evtclass_presented_as (int id, const struct evttype_set *named)
+evtclass_presented_as (int id, int cls, const struct evttype_set *named)
 {
-  int cls = evtclass_of (id);
-
-  for (size_t i = 0; cls >= 0 && i < ARRAY_SIZE (class_members); i++)
+  for (size_t i = 0; evtclass_has (id, cls) && i < ARRAY_SIZE (class_members); i++)
     {
       int sib = evttype_lookup (class_members[i].name);
-      if (class_members[i].cls == cls && sib >= 0 && evttype_set_has (named, sib))
+      if (class_members[i].cls == cls && sib >= 0 && evttype_set_has (named, sib) && evtclass_named_by (sib, cls))
         return sib;
     }
   return -1;
 }
 
 const struct evtclass_guard *
-evtclass_guard (int id)
+evtclass_guard (int id, int cls)
 {
-  const struct evtclass_member *m = class_member (id);
+  const struct evtclass_member *m = class_member (id, cls);
   return m ? m->guard : NULL;
 }
 
@@ -404,10 +424,28 @@ evtclass_guard_holds (const struct evtclass_guard *g, int64_t v)
   return false;
 }
 
+/* One path component: a pid, self, thread-self... */
+static const char *
+skip_component (const char *s)
+{
+  const char *e = strchr (s, '/');
+  return e && e != s ? e + 1 : NULL;
+}
+
+bool
+evtclass_proc_mem_path (const char *path)
+{
+  const char *p = strncmp (path, "/proc/", 6) == 0 ? skip_component (path + 6) : NULL;
+
+  if (p && strncmp (p, "task/", 5) == 0 && strcmp (p, "task/mem") != 0)
+    p = skip_component (p + 5);
+  return p && strcmp (p, "mem") == 0;
+}
+
 void
 evtclass_arg (int id, const char *param, struct evtclass_arg *out)
 {
-  const struct evtclass_member *m = class_member (id);
+  const struct evtclass_member *m = class_member (id, -1);
   const char *name = evttype_name (id);
 
   *out = (struct evtclass_arg){ EC_SAME, param, 0 };

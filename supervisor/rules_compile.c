@@ -1046,6 +1046,25 @@ need_add_alias (struct compiler *c, const struct rule_alias *al, bool first_rule
 
 /* ---- syscall classes ---- */
 
+/* Member t of class cls, which rule r does not name, is evaluated for r
+ * as the sibling r names (a syscall in two classes has two aliases). */
+static void
+rule_add_alias (struct compiler *c, struct rule *r, int t, int cls)
+{
+  struct rule_alias al = { .type = t, .as = evtclass_presented_as (t, cls, &r->types),
+                           .guard = evtclass_guard (t, cls) };
+  if (al.guard && !al.guard->proc_mem)
+    {
+      char text[64], msg[128];
+      struct field_ref ref;
+      snprintf (text, sizeof text, "evt.rawarg.%s", al.guard->arg);
+      if (field_ref_parse (text, strlen (text), &ref, msg, sizeof msg) == 0)
+        al.guard_ref = slot_intern (c, &ref);
+    }
+  r->aliases = xrealloc (r->aliases, (r->naliases + 1) * sizeof *r->aliases);
+  r->aliases[r->naliases++] = al;
+}
+
 /* A deny/kill rule is enforced on every syscall that does what a syscall
  * it names does (evttypes.h): its types are widened to their classes, and
  * each type added remembers which named sibling it is evaluated as. */
@@ -1055,25 +1074,19 @@ rule_widen (struct compiler *c, struct rule *r)
   r->enforced = r->types;
   if (r->action == ACTION_LOG || r->all_types)
     return;
-  for (size_t t = 0, n = evttype_count (); t < n; t++)
-    if (evttype_set_has (&r->types, (int) t) && evtclass_of ((int) t) >= 0)
-      evtclass_members (evtclass_of ((int) t), &r->enforced);
-  for (size_t t = 0, n = evttype_count (); t < n; t++)
+  for (int cls = 0; cls < evtclass_count (); cls++)
     {
-      if (!evttype_set_has (&r->enforced, (int) t) || evttype_set_has (&r->types, (int) t))
+      struct evttype_set members = { { 0 } };
+      bool about = false;
+      evtclass_members (cls, &members);
+      for (size_t t = 0, n = evttype_count (); t < n && !about; t++)
+        about = evttype_set_has (&r->types, (int) t) && evtclass_named_by ((int) t, cls);
+      if (!about)
         continue;
-      struct rule_alias al = { .type = (int) t, .as = evtclass_presented_as ((int) t, &r->types),
-                               .guard = evtclass_guard ((int) t) };
-      if (al.guard)
-        {
-          char text[64], msg[128];
-          struct field_ref ref;
-          snprintf (text, sizeof text, "evt.rawarg.%s", al.guard->arg);
-          if (field_ref_parse (text, strlen (text), &ref, msg, sizeof msg) == 0)
-            al.guard_ref = slot_intern (c, &ref);
-        }
-      r->aliases = xrealloc (r->aliases, (r->naliases + 1) * sizeof *r->aliases);
-      r->aliases[r->naliases++] = al;
+      evttype_set_union (&r->enforced, &members);
+      for (size_t t = 0, n = evttype_count (); t < n; t++)
+        if (evttype_set_has (&members, (int) t) && !evttype_set_has (&r->types, (int) t))
+          rule_add_alias (c, r, (int) t, cls);
     }
 }
 
@@ -1560,16 +1573,23 @@ rule_warn_widened (struct compiler *c, const struct rdef_rule *def, const struct
 {
   size_t len = 0;
   char *added = xmalloc (1);
+  bool proc_mem = false;
 
   added[0] = '\0';
   for (size_t i = 0; i < r->naliases; i++)
     {
       const char *name = evttype_name (r->aliases[i].type);
+      if (r->aliases[i].guard && r->aliases[i].guard->proc_mem)
+        {
+          proc_mem = true;
+          continue;
+        }
       added = xrealloc (added, len + strlen (name) + 3);
       len += (size_t) sprintf (added + len, "%s%s", len ? ", " : "", name);
     }
-  diag_warn (c->d, def->loc, "rule '%s' is also enforced on %s, which do what the syscalls it names do",
-             def->name, added);
+  diag_warn (c->d, def->loc, "rule '%s' is also enforced on %s%s%s, which do what the syscalls it names do",
+             def->name, added, proc_mem && len ? " and " : "",
+             proc_mem ? "opens of /proc/<pid>/mem for writing" : "");
   free (added);
 }
 
@@ -1693,13 +1713,32 @@ index_push (uint32_t **idx, size_t *n, uint32_t v)
   (*idx)[(*n)++] = v;
 }
 
-static const struct rule_alias *
-rule_alias_of (const struct rule *r, int type)
+/* What rule r adds to the need of type t, a type it is indexed under;
+ * *unguarded is set when r, a deny/kill rule, covers every t. */
+static void
+need_add_rule (struct compiler *c, struct evttype_need *need, const struct rule *r, int t, bool *unguarded)
 {
+  bool first = !need->needed, aliased = false;
+
+  need->needed = true;
   for (size_t i = 0; i < r->naliases; i++)
-    if (r->aliases[i].type == type)
-      return &r->aliases[i];
-  return NULL;
+    {
+      const struct rule_alias *al = &r->aliases[i];
+      if (al->type != t)
+        continue;
+      need_add_alias (c, al, first);
+      first = false;
+      aliased = true;
+      if (al->guard && strcmp (al->guard->arg, "flags") == 0 && al->guard->flags_any)
+        need->enforce_flags |= al->guard->mask;
+      else
+        *unguarded = true;
+    }
+  if (!aliased)
+    {
+      need_add_constraints (c, t, r, first);
+      *unguarded = true;
+    }
 }
 
 static void
@@ -1707,6 +1746,7 @@ ruleset_index (struct compiler *c)
 {
   struct ruleset *rs = c->rs;
   size_t ntypes = evttype_count ();
+  bool *enforce_always = xcalloc (ntypes, sizeof *enforce_always);
 
   for (size_t i = 0; i < rs->nrules; i++)
     {
@@ -1723,18 +1763,19 @@ ruleset_index (struct compiler *c)
           /* A log rule on every type is evaluated, but never intercepts. */
           if (r->all_types)
             continue;
-          struct evttype_need *need = &rs->need[t];
-          bool first = !need->needed;
-          need->needed = true;
+          bool unguarded = false;
+          need_add_rule (c, &rs->need[t], r, (int) t, &unguarded);
           if (r->action != ACTION_LOG)
-            need->enforce = true;
-          const struct rule_alias *al = rule_alias_of (r, (int) t);
-          if (al)
-            need_add_alias (c, al, first);
-          else
-            need_add_constraints (c, (int) t, r, first);
+            {
+              rs->need[t].enforce = true;
+              enforce_always[t] |= unguarded;
+            }
         }
     }
+  for (size_t t = 0; t < ntypes; t++)
+    if (enforce_always[t])
+      rs->need[t].enforce_flags = 0;
+  free (enforce_always);
 }
 
 struct ruleset *

@@ -388,37 +388,48 @@ present_as (struct eval_state *st, int as)
   eval_state_rematch (st);
 }
 
-/* The type rule r sees the event as (*as), or false when r does not
- * apply: a class sibling r does not name is presented as the one it
- * names, if it is a member at all (a clone without CLONE_NEW* flags is no
- * namespace operation).  A guard vigil cannot read counts as met: fail
- * closed. */
+/* Whether guard g admits the event into its class: -1 when vigil cannot
+ * tell, which counts as admitted (fail closed). */
+static int
+guard_admits (const struct rule_alias *al, struct eval_state *st)
+{
+  struct event *ev = st->ev;
+
+  present_as (st, ev->type);
+  if (al->guard->proc_mem)
+    return ev->ops->opens_proc_mem ? ev->ops->opens_proc_mem (ev) : -1;
+  if (!al->guard_ref)
+    return -1;
+  struct value v;
+  enum value_state s = eval_field (st, ev, al->guard_ref, &v);
+  if (s != VAL_PRESENT)
+    return s == VAL_ABSENT ? 0 : -1;
+  return evtclass_guard_holds (al->guard, v.kind == VK_UINT ? (int64_t) v.u.u : v.u.i);
+}
+
+/* The next type rule r sees the event as (*as), from cursor *k (0 at
+ * first), or false when there is none left: the event's own type when r
+ * names it, else each class sibling r names whose class admits the event
+ * (a clone without CLONE_NEW* flags is no namespace operation; an open
+ * may be an open and a ptrace). */
 static bool
-rule_sees_as (const struct rule *r, struct eval_state *st, int *as)
+rule_next_view (const struct rule *r, struct eval_state *st, size_t *k, int *as)
 {
   int type = st->ev->type;
 
   *as = type;
   if (r->naliases == 0 || type < 0 || evttype_set_has (&r->types, type))
-    return true;
-  for (size_t i = 0; i < r->naliases; i++)
+    return (*k)++ == 0;
+  while (*k < r->naliases)
     {
-      const struct rule_alias *al = &r->aliases[i];
-      if (al->type != type)
-        continue;
-      if (al->guard && al->guard_ref)
+      const struct rule_alias *al = &r->aliases[(*k)++];
+      if (al->type == type && (!al->guard || guard_admits (al, st) != 0))
         {
-          struct value v;
-          present_as (st, type);
-          enum value_state s = eval_field (st, st->ev, al->guard_ref, &v);
-          if (s == VAL_ABSENT
-              || (s == VAL_PRESENT && !evtclass_guard_holds (al->guard, v.kind == VK_UINT ? (int64_t) v.u.u : v.u.i)))
-            return false;
+          *as = al->as;
+          return true;
         }
-      *as = al->as;
-      return true;
     }
-  return true;
+  return false;
 }
 
 size_t
@@ -444,17 +455,26 @@ rules_evaluate (const struct ruleset *rs, struct eval_state *st, struct event *e
   for (size_t i = 0; i < n; i++)
     {
       const struct rule *r = &rs->rules[idx[i]];
+      const struct field_ref *unknown = NULL;
+      enum tri best = TRI_FALSE;
+      size_t k = 0;
       int as;
-      if (!rule_sees_as (r, st, &as))
-        continue;
-      present_as (st, as);
-      st->tri = r->action != ACTION_LOG;
-      st->unknown_field = NULL;
-      enum tri res = st->tri ? eval_node (r->cond, st) : (enum tri) run_prog_inline (r->cond, st);
-      if (res == TRI_TRUE)
+      while (best != TRI_TRUE && rule_next_view (r, st, &k, &as))
+        {
+          present_as (st, as);
+          st->tri = r->action != ACTION_LOG;
+          st->unknown_field = NULL;
+          enum tri res = st->tri ? eval_node (r->cond, st) : (enum tri) run_prog_inline (r->cond, st);
+          if (res == TRI_TRUE || (res == TRI_UNKNOWN && best == TRI_FALSE))
+            {
+              best = res;
+              unknown = st->unknown_field;
+            }
+        }
+      if (best == TRI_TRUE)
         match_add (out, r, false, NULL);
-      else if (res == TRI_UNKNOWN)
-        match_add (out, r, true, st->unknown_field);
+      else if (best == TRI_UNKNOWN)
+        match_add (out, r, true, unknown);
     }
   /* Alerts describe the syscall that was made. */
   present_as (st, ev->type);

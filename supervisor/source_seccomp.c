@@ -34,8 +34,8 @@ static const struct arg_position {
  * ENOSYS so that libraries fall back to plain syscalls. */
 static const char *const always_fail[] = { "io_uring_setup", "io_uring_enter", "io_uring_register" };
 
-static int
-arg_index (const char *syscall, const char *arg)
+int
+seccomp_arg_index (const char *syscall, const char *arg)
 {
   for (size_t i = 0; i < ARRAY_SIZE (arg_positions); i++)
     if (strcmp (arg_positions[i].syscall, syscall) == 0 && strcmp (arg_positions[i].arg, arg) == 0)
@@ -81,7 +81,7 @@ add_syscall (scmp_filter_ctx ctx, const char *name, const struct evttype_need *n
     return 0; /* not a syscall of this architecture (socketcall, ...) */
   for (size_t i = 0; i < need->nconstraints; i++)
     {
-      int idx = arg_index (name, need->constraints[i].arg);
+      int idx = seccomp_arg_index (name, need->constraints[i].arg);
       if (idx < 0)
         continue;
       rc = add_narrowed (ctx, nr, (unsigned) idx, &need->constraints[i]);

@@ -352,13 +352,29 @@ evaluate_emulated (struct supervisor *s, struct live_event *ev, int walk_res)
     prefetch_outputs (s, ev);
 }
 
+/* Whether a deny/kill rule covers this call: its type is enforced, and
+ * where only class members admitted by their flags are (an open that
+ * writes may be a ptrace), the flags admit it.  Flags the filter cannot
+ * see (openat2's) admit it. */
+static bool
+enforced (const struct supervisor *s, const struct live_event *ev)
+{
+  int t = ev->base.type;
+
+  if (t < 0 || !s->rs->need[t].enforce)
+    return false;
+  uint64_t mask = s->rs->need[t].enforce_flags;
+  int idx = mask ? seccomp_arg_index (evttype_name (t), "flags") : -1;
+  return idx < 0 || ((uint32_t) ev->req->data.args[idx] & mask) != 0;
+}
+
 /* ---- emulated opens ---- */
 
 static bool
 emulates_open (const struct supervisor *s, const struct live_event *ev)
 {
-  return s->emulating_opens && ev->req->data.arch == s->native_arch && ev->base.type >= 0
-         && open_call_supported (ev->req->data.nr) && s->rs->need[ev->base.type].enforce;
+  return s->emulating_opens && ev->req->data.arch == s->native_arch && open_call_supported (ev->req->data.nr)
+         && enforced (s, ev);
 }
 
 /* The walk failed, so the open fails whatever the rules say and reaches
@@ -554,9 +570,7 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
 static bool
 answer_uninspectable (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev, bool evaluated)
 {
-  int type = ev->base.type;
-
-  if (type < 0 || !s->rs->need[type].enforce)
+  if (!enforced (s, ev))
     return false;
   if (evaluated ? !ev->uninspectable || s->m.action != ACTION_LOG : failclosed_can_inspect (s->listener, req))
     return false;
@@ -713,7 +727,7 @@ find_decided_without_memory (struct supervisor *s)
 static bool
 decided_without_memory (const struct supervisor *s, const struct live_event *ev)
 {
-  return ev->base.type >= 0 && evttype_set_has (&s->decided_without_memory, ev->base.type);
+  return ev->base.type >= 0 && evttype_set_has (&s->decided_without_memory, ev->base.type) && enforced (s, ev);
 }
 
 static void
@@ -1181,6 +1195,9 @@ supervise_explain (const struct ruleset *rs, enum vigil_mode mode, FILE *out)
       fprintf (out, "  %-18s %s\n", evttype_name ((int) t), handling_of (rs, mode, (int) t));
       if (!rs->need[t].enforce)
         continue;
+      if (rs->need[t].enforce_flags == 3 /* O_ACCMODE */)
+        fprintf (out, "  %-18s   only opens for writing: they may reach /proc/<pid>/mem (the ptrace class); "
+                      "the rest are continued\n", "");
       fprintf (out, "  %-18s   enforced by:", "");
       for (size_t i = 0; i < rs->by_type[t].n; i++)
         {

@@ -15,6 +15,9 @@ struct event_ops {
   /** Extract ref's value (ignoring ref->tr: the engine applies transformers).
    *  Storage behind *out must stay valid until the event is finished. */
   enum value_state (*extract) (struct event *ev, const struct field_ref *ref, struct value *out);
+  /** Whether the event is an open of a process's memory (/proc/<pid>/mem)
+   *  for writing: 1, 0, or -1 when that cannot be known.  NULL: -1. */
+  int (*opens_proc_mem) (struct event *ev);
 };
 
 struct event {

@@ -51,28 +51,47 @@ bool evttype_set_is_full (const struct evttype_set *s);
  * the sibling it names (the event presents itself as that type), each
  * parameter of the sibling taken from the member by name (evtclass_arg). */
 
-/** Class of an event type, or -1 when it belongs to none. */
-int evtclass_of (int id);
+/** Number of classes: they are numbered from 0. */
+int evtclass_count (void);
+
+/** Whether event type id is a member of class cls (a syscall may be a
+ *  member of several: an open of /proc/<pid>/mem is also a ptrace). */
+bool evtclass_has (int id, int cls);
+
+/** Whether a rule naming `id` is about class cls, so that it is enforced
+ *  on the whole class: a rule on opens is no rule on ptrace, although an
+ *  open may be one. */
+bool evtclass_named_by (int id, int cls);
 
 /** Add every member of class cls to s. */
 void evtclass_members (int cls, struct evttype_set *s);
 
-/** The sibling a member presents itself as for a rule naming the types in
- *  named: the first member of its class (in the class's order) named. */
-int evtclass_presented_as (int id, const struct evttype_set *named);
+/** The sibling member `id` of class cls presents itself as for a rule
+ *  naming the types in named: the first member of cls (in the class's
+ *  order) named, or -1. */
+int evtclass_presented_as (int id, int cls, const struct evttype_set *named);
 
 /* Some members belong to their class only for some values of one scalar
- * argument: clone with CLONE_NEW* flags, fcntl with F_DUPFD*. */
+ * argument (clone with CLONE_NEW* flags, fcntl with F_DUPFD*), and an
+ * open belongs to the ptrace class only for what it reaches. */
 struct evtclass_guard {
   const char *arg;     /* as in evt.rawarg.ARG */
   bool flags_any;      /* (arg & mask) != 0, else arg in values */
   uint64_t mask;
   int64_t values[2];
   size_t nvalues;
+  bool proc_mem;       /* the event decides: it opens /proc/<pid>/mem for
+                          writing (event_ops.opens_proc_mem); arg and mask
+                          only narrow the filter */
 };
 
-/** The guard of a member, or NULL when it always belongs. */
-const struct evtclass_guard *evtclass_guard (int id);
+/** Whether path names a process's memory where procfs is mounted at
+ *  /proc: /proc/<pid>/mem or /proc/<pid>/task/<tid>/mem (what a recorded
+ *  event or an unresolved path can tell). */
+bool evtclass_proc_mem_path (const char *path);
+
+/** The guard of member `id` of class cls, or NULL when it always belongs. */
+const struct evtclass_guard *evtclass_guard (int id, int cls);
 
 /** Whether value v of the guarded argument makes the event a member. */
 bool evtclass_guard_holds (const struct evtclass_guard *g, int64_t v);

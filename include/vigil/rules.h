@@ -77,6 +77,10 @@ struct arg_constraint {
 struct evttype_need {
   bool needed;   /* some enabled rule watches it */
   bool enforce;  /* a deny or kill rule watches it */
+  /* When nonzero, deny/kill rules cover it only where its flags argument
+   * has one of these bits (it is a class member by a guard: an open that
+   * writes is a ptrace when it reaches /proc/<pid>/mem). */
+  uint64_t enforce_flags;
   struct arg_constraint *constraints; /* all must hold for any rule to match */
   size_t nconstraints;
 };

@@ -35,6 +35,10 @@ struct seccomp_program {
  *  (so the process table follows every exec). */
 bool seccomp_execs_watched (const struct ruleset *rs);
 
+/** Which argument of syscall holds the scalar `arg` the filter can test
+ *  (socket's domain, openat's flags...), or -1. */
+int seccomp_arg_index (const char *syscall, const char *arg);
+
 /** Build the BPF program for rs (libseccomp builds, vigil loads it itself
  *  to use flags libseccomp 2.5 lacks). */
 int seccomp_program_build (const struct ruleset *rs, struct seccomp_program *out, vigil_error_t *err);

@@ -9,7 +9,7 @@
 #    applies a deny (three-valued logic end to end);
 #  - syscall classes: creat, open_by_handle_at, fchmodat2, sendmmsg,
 #    fcntl(F_DUPFD), clone(CLONE_NEWNS) hit the rule written for their
-#    sibling; clone3 gets ENOSYS under a namespaces rule, threads still work.
+#    sibling, and writes to /proc/<pid>/mem the rule on ptrace; clone3 gets ENOSYS under a namespaces rule, threads still work.
 # The attacks run from inside the workload with vigil's own uid (root).
 # kill(-1) is only ever sent inside a pid namespace: never on the host.
 #
@@ -223,6 +223,45 @@ if has "pthread_create ok" && has "fork ok"; then
   ok "class: threads and fork still work while clone3 is ENOSYS"
 else
   ko "class: threads" "$(cat "$tmp/out")"
+fi
+
+# Writes to /proc/<pid>/mem are ptrace: a rule on ptrace alone (which
+# emulates no other open) denies every way of opening one for writing;
+# reads, and writes elsewhere, work.
+cat > "$tmp/ptrace.yaml" <<YAML
+- rule: No poking
+  desc: no process writes another's memory
+  condition: evt.type = ptrace and evt.arg.request in (PTRACE_POKEDATA, PTRACE_POKETEXT)
+  output: "poke %evt.type %fd.name"
+  priority: WARNING
+  action: deny
+YAML
+ln -sfn /proc/self/mem "$tmp/mem-link"
+(cd "$tmp" && timeout 30 "$vigil" run -r "$tmp/ptrace.yaml" -o file_output.enabled=true \
+   -o file_output.filename="$tmp/ptrace-alerts" -o stdout_output.enabled=false \
+   -- "$ph" proc_mem "$tmp/mem-link" > "$tmp/out" 2> "$tmp/err")
+good=1
+for w in self_mem_rdwr task_mem_rdwr link_mem_rdwr dirfd_mem_wronly openat2_mem_rdwr creat_mem child_mem_wronly \
+         process_vm_writev; do
+  has "$w EPERM" || good=0
+done
+for w in self_mem_rdonly self_status_rdonly file_write; do
+  has "$w ok" || good=0
+done
+grep -q "^poked" "$tmp/out" && good=0
+if [ $good = 1 ] && grep -q "poke openat /proc/[0-9]*/mem" "$tmp/ptrace-alerts"; then
+  ok "class: writes to /proc/<pid>/mem under the ptrace rule are denied (direct, task, symlink, dirfd, openat2, creat, a child's)"
+else
+  ko "class: /proc/<pid>/mem" "$(cat "$tmp/out")" "$(cat "$tmp/err")"
+fi
+(cd "$tmp" && timeout 30 "$vigil" run --monitor -r "$tmp/ptrace.yaml" -o stdout_output.enabled=false \
+   -o file_output.enabled=true -o file_output.filename="$tmp/ptrace-monitor" \
+   -- "$ph" proc_mem "$tmp/mem-link" > "$tmp/out" 2> "$tmp/err")
+if has "self_mem_rdwr ok" && has "poked 2" && grep -q "would-deny" "$tmp/ptrace-monitor" \
+   && ! grep -q "self_status\|/written" "$tmp/ptrace-monitor"; then
+  ok "class: /proc/<pid>/mem writes under --monitor go through, alerted would-deny"
+else
+  ko "class: /proc/<pid>/mem monitor" "$(cat "$tmp/out")" "$(cat "$tmp/ptrace-monitor" 2>/dev/null)"
 fi
 
 summary

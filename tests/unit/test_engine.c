@@ -429,6 +429,67 @@ START_TEST (test_class_guards)
 }
 END_TEST
 
+/* An open that writes /proc/<pid>/mem is a ptrace (it pokes the same
+ * memory): the ptrace rule covers it, and only it. */
+START_TEST (test_class_proc_mem_is_ptrace)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (
+      &f, RULE ("poke", "evt.type=ptrace and evt.arg.request=PTRACE_POKEDATA", "  action: deny\n")
+              RULE ("opens or ptrace", "evt.type in (open, ptrace) and proc.name=evil", "  action: kill\n")));
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"fd.name\":\"/proc/12/mem\","
+                                    "\"evt.arg.flags\":\"O_RDWR\",\"proc.name\":\"x\"}"),
+                     1);
+  ck_assert_str_eq (f.m.v[0].rule->name, "poke");
+  ck_assert (f.m.v[0].unknown); /* which request an open amounts to is unknowable */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"fd.name\":\"/proc/12/task/13/mem\","
+                                    "\"evt.rawarg.flags\":1,\"proc.name\":\"x\"}"),
+                     1);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"creat\",\"fd.name\":\"/proc/self/mem\",\"proc.name\":\"x\"}"),
+                     1);
+  /* Reads, other files, O_PATH: no ptrace. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"fd.name\":\"/proc/12/mem\","
+                                    "\"evt.arg.flags\":\"O_RDONLY\",\"proc.name\":\"x\"}"),
+                     0);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"fd.name\":\"/proc/12/status\","
+                                    "\"evt.arg.flags\":\"O_RDWR\",\"proc.name\":\"x\"}"),
+                     0);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"fd.name\":\"/tmp/proc/12/mem\","
+                                    "\"evt.arg.flags\":\"O_WRONLY\",\"proc.name\":\"x\"}"),
+                     0);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"fd.name\":\"/proc/12/mem\","
+                                    "\"evt.rawarg.flags\":2097154,\"proc.name\":\"x\"}"),
+                     0);
+  /* Unknown object: the deny applies. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"evt.arg.flags\":\"O_RDWR\",\"proc.name\":\"x\"}"), 1);
+  /* A rule naming open and ptrace sees an openat both ways: as an open
+   * for its proc.name, which matches whatever the file. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"fd.name\":\"/etc/passwd\","
+                                    "\"evt.arg.flags\":\"O_RDONLY\",\"proc.name\":\"evil\"}"),
+                     1);
+  ck_assert_str_eq (f.m.v[0].rule->name, "opens or ptrace");
+  ck_assert (!f.m.v[0].unknown);
+
+  /* The filter notifies opens that write; only they are covered. */
+  const struct evttype_need *o = &f.rs->need[evttype_lookup ("openat")];
+  ck_assert (o->enforce);
+  ck_assert_uint_eq (o->enforce_flags, 0); /* the open rule covers every openat */
+  fixture_free (&f);
+
+  ck_assert_ptr_nonnull (
+      compile_yaml (&f, RULE ("poke", "evt.type=ptrace and evt.arg.request=PTRACE_POKEDATA", "  action: deny\n")));
+  o = &f.rs->need[evttype_lookup ("openat")];
+  ck_assert (o->enforce);
+  ck_assert_uint_eq (o->enforce_flags, 3);
+  ck_assert_uint_eq (o->nconstraints, 1);
+  ck_assert (o->constraints[0].flags_any);
+  ck_assert_uint_eq (o->constraints[0].mask, 3);
+  ck_assert (!f.rs->need[evttype_lookup ("open_by_handle_at")].needed); /* procfs gives no handles */
+  ck_assert (diag_has (&f.d, DIAG_WARNING, "process_vm_writev and opens of /proc/<pid>/mem for writing"));
+  fixture_free (&f);
+}
+END_TEST
+
 START_TEST (test_result_fields_marked)
 {
   struct fixture f;
@@ -525,6 +586,7 @@ main (void)
   tcase_add_test (tc, test_class_sibling_presented_as_named);
   tcase_add_test (tc, test_class_unobtainable_applies_deny);
   tcase_add_test (tc, test_class_guards);
+  tcase_add_test (tc, test_class_proc_mem_is_ptrace);
   tcase_add_test (tc, test_regex_limit_applies_deny);
   tcase_add_test (tc, test_upstream_rules_compile);
   tcase_add_test (tc, test_default_policy_compiles);

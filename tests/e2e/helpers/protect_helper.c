@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <linux/sched.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -19,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,6 +51,52 @@ open_and_mkdir (const char *path, const char *dir)
   report ("open", open (path, O_RDONLY));
   report ("open_again", open (path, O_RDONLY));
   report ("mkdir", mkdir (dir, 0700));
+  return 0;
+}
+
+static volatile int poked = 1;
+
+/* Writes to a process's memory through /proc (the ptrace class): every
+ * way of naming the file for writing, and the reads that must still work.
+ * link: a symlink to /proc/self/mem. */
+static int
+proc_mem (const char *link)
+{
+  char path[64];
+  int fd;
+
+  fd = open ("/proc/self/mem", O_RDWR);
+  report ("self_mem_rdwr", fd);
+  if (fd >= 0)
+    {
+      int two = 2;
+      pwrite (fd, &two, sizeof two, (off_t) (uintptr_t) &poked);
+      printf ("poked %d\n", poked);
+    }
+  report ("self_mem_rdonly", open ("/proc/self/mem", O_RDONLY));
+  report ("self_status_rdonly", open ("/proc/self/status", O_RDONLY));
+  snprintf (path, sizeof path, "/proc/self/task/%d/mem", (int) gettid ());
+  report ("task_mem_rdwr", open (path, O_RDWR));
+  report ("link_mem_rdwr", open (link, O_RDWR));
+  int dir = open ("/proc/self", O_PATH | O_DIRECTORY);
+  report ("dirfd_mem_wronly", openat (dir, "mem", O_WRONLY));
+  struct open_how how = { .flags = O_RDWR };
+  report ("openat2_mem_rdwr", syscall (SYS_openat2, AT_FDCWD, "/proc/self/mem", &how, sizeof how));
+  report ("creat_mem", creat ("/proc/self/mem", 0600));
+  pid_t child = fork ();
+  if (child == 0)
+    {
+      pause ();
+      _exit (0);
+    }
+  snprintf (path, sizeof path, "/proc/%d/mem", (int) child);
+  report ("child_mem_wronly", open (path, O_WRONLY));
+  kill (child, SIGKILL);
+  waitpid (child, NULL, 0);
+  int one = 1;
+  struct iovec local = { &one, sizeof one }, remote = { (void *) &poked, sizeof one };
+  report ("process_vm_writev", process_vm_writev (getpid (), &local, 1, &remote, 1, 0));
+  report ("file_write", open ("written", O_WRONLY | O_CREAT, 0600));
   return 0;
 }
 
@@ -147,6 +195,8 @@ main (int argc, char **argv)
       /* Still here, and vigil still answers: the next open is notified. */
       report ("after", open ("/dev/null", O_RDONLY));
     }
+  else if (strcmp (mode, "proc_mem") == 0)
+    return proc_mem (a1);
   else if (strcmp (mode, "nodump") == 0)
     {
       prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
