@@ -259,14 +259,15 @@ kill_held (pid_t pid)
   close (pidfd);
 }
 
-/* The new program of process pid, as /proc shows it, re-read now: the
- * entry may hold the old program, or one inherited from the parent. */
+/* The new program of process pid, as /proc shows it: an entry holding the
+ * old program (or one inherited from the parent) is marked, so that the
+ * lookup re-reads it, and an unknown process is read once, whole. */
 static void
 refresh_process (struct exec_verify *v, pid_t pid)
 {
   struct proc_entry *e;
-  if (proctable_lookup (v->o.src->procs, pid, &e) == 0)
-    proctable_refresh (v->o.src->procs, e);
+  proctable_note_exec (v->o.src->procs, pid);
+  proctable_lookup_leader (v->o.src->procs, pid, &e);
 }
 
 static void

@@ -231,9 +231,7 @@ open_pidfd (struct proctable *t, pid_t pid)
     t->no_pidfd = true;
   if (fd < 0)
     return errno == ENOSYS ? -1 : -ESRCH;
-  /* pidfd_open gives O_CLOEXEC fds already; keep it explicit. */
-  fcntl ((int) fd, F_SETFD, FD_CLOEXEC);
-  return (int) fd;
+  return (int) fd; /* close-on-exec: pidfd_open always sets it */
 }
 
 /* ---- identity: name, exe, args ---- */
@@ -652,6 +650,20 @@ live_entry (struct proctable *t, pid_t pid)
   return e;
 }
 
+/* The start of every lookup: the entry tid already has, or NULL. */
+static struct proc_entry *
+lookup_begin (struct proctable *t, pid_t tid)
+{
+  struct proc_entry *e;
+
+  t->tick++;
+  free_graveyard (t);
+  t->last_lookup_cached = false;
+  if ((e = live_entry (t, tid)) != NULL || (e = lookup_linked_thread (t, tid)) != NULL)
+    t->last_lookup_cached = !e->exec_pending;
+  return e;
+}
+
 int
 proctable_lookup (struct proctable *t, pid_t tid, struct proc_entry **out)
 {
@@ -660,16 +672,10 @@ proctable_lookup (struct proctable *t, pid_t tid, struct proc_entry **out)
   int rc;
 
   *out = NULL;
-  t->tick++;
-  free_graveyard (t);
-  t->last_lookup_cached = false;
   if (tid <= 0)
     return -ESRCH;
-  if ((e = live_entry (t, tid)) != NULL || (e = lookup_linked_thread (t, tid)) != NULL)
-    {
-      t->last_lookup_cached = !e->exec_pending;
-      return finish_lookup (t, e, out);
-    }
+  if ((e = lookup_begin (t, tid)) != NULL)
+    return finish_lookup (t, e, out);
 
   rc = read_proc (t, tid, PI_STATUS);
   if (rc < 0)
@@ -689,6 +695,26 @@ proctable_lookup (struct proctable *t, pid_t tid, struct proc_entry **out)
       return finish_lookup (t, e, out);
     }
   link_thread (t, tid, e);
+  return finish_lookup (t, e, out);
+}
+
+int
+proctable_lookup_leader (struct proctable *t, pid_t pid, struct proc_entry **out)
+{
+  struct proc_entry *e;
+
+  *out = NULL;
+  if (pid <= 0)
+    return -ESRCH;
+  if ((e = lookup_begin (t, pid)) != NULL)
+    return finish_lookup (t, e, out);
+  /* No status read to learn the thread group: the entry's own read checks
+   * pid leads one, and a pid that does not is looked up as any tid. */
+  int rc = resolve_process (t, pid, &e);
+  if (rc == -ESRCH)
+    return proctable_lookup (t, pid, out);
+  if (rc < 0)
+    return rc;
   return finish_lookup (t, e, out);
 }
 

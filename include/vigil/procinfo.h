@@ -201,6 +201,11 @@ void proctable_free (struct proctable *t);
  *  Returns 0 with *out set, or a negative errno (-ESRCH gone, -EACCES). */
 int proctable_lookup (struct proctable *t, pid_t tid, struct proc_entry **out);
 
+/** proctable_lookup() for a pid known to lead its thread group (a thread
+ *  held at its exec stop): an unknown one is built with one read of its
+ *  status, not two. */
+int proctable_lookup_leader (struct proctable *t, pid_t pid, struct proc_entry **out);
+
 /** Whether the last proctable_lookup() answered from the table alone: an
  *  entry known alive (pidfd, or start time) and its thread link checked,
  *  nothing read from /proc about the thread.  Such an answer needs no
