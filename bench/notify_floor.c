@@ -1,15 +1,22 @@
 /* Benchmark floor: the cheapest possible seccomp-notify supervisor.
  *
- *   notify_floor COMMAND [ARG]...
+ *   notify_floor [--emulate] COMMAND [ARG]...
  *
  * Runs COMMAND under a filter that notifies the syscalls vigil's default
  * policy notifies for opens and execs, and answers every notification
  * CONTINUE from a thread blocked in SECCOMP_IOCTL_NOTIF_RECV, with
  * SYNC_WAKE_UP, reading and deciding nothing.  What vigil costs above this
  * row is its own work; what this row costs above native is the kernel's
- * round trip, which no supervisor of these syscalls avoids. */
+ * round trip, which no supervisor of these syscalls avoids.
+ *
+ * --emulate performs each openat(AT_FDCWD, ...) itself, with the least a
+ * race-free supervisor must do: read the path once, check the
+ * notification is still valid, open it, hand the fd over with ADDFD and
+ * SECCOMP_ADDFD_FLAG_SEND (a second round trip: the target installs the
+ * fd), close its copy.  No walk as the target, no decision. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -21,6 +28,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -90,6 +98,44 @@ child (int sock, char **argv)
   _exit (127);
 }
 
+static int emulate;
+
+#ifndef SECCOMP_ADDFD_FLAG_SEND
+#define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
+#endif
+
+/* Open what an openat(AT_FDCWD, path, flags) names and hand it over;
+ * false when it is not one (answered CONTINUE then). */
+static int
+answer_open (int fd, const struct seccomp_notif *req)
+{
+  char path[4096];
+  struct iovec local = { path, sizeof path }, remote = { (void *) req->data.args[1], sizeof path };
+
+  if (req->data.nr != SYS_openat || (int) req->data.args[0] != AT_FDCWD)
+    return 0;
+  /* One read of the whole buffer may cross into an unmapped page: a
+   * supervisor reads page by page; the bench's path is in one. */
+  remote.iov_len = 4096 - (req->data.args[1] & 4095);
+  local.iov_len = remote.iov_len;
+  if (process_vm_readv (req->pid, &local, 1, &remote, 1, 0) <= 0 || memchr (path, 0, local.iov_len) == NULL)
+    return 0;
+  __u64 id = req->id;
+  if (ioctl (fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0)
+    return 1;
+  int file = openat (AT_FDCWD, path, (int) req->data.args[2] | O_CLOEXEC, (mode_t) req->data.args[3]);
+  if (file < 0)
+    {
+      struct seccomp_notif_resp resp = { .id = req->id, .error = -errno };
+      ioctl (fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+      return 1;
+    }
+  struct seccomp_notif_addfd add = { .id = req->id, .flags = SECCOMP_ADDFD_FLAG_SEND, .srcfd = (__u32) file };
+  ioctl (fd, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+  close (file);
+  return 1;
+}
+
 static void *
 answer_all (void *arg)
 {
@@ -106,6 +152,8 @@ answer_all (void *arg)
             return NULL; /* no filtered process left */
           continue;
         }
+      if (emulate && answer_open (fd, &req))
+        continue;
       struct seccomp_notif_resp resp = { .id = req.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
       ioctl (fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
     }
@@ -117,9 +165,15 @@ main (int argc, char **argv)
   int sv[2], status;
   pthread_t t;
 
+  if (argc > 1 && strcmp (argv[1], "--emulate") == 0)
+    {
+      emulate = 1;
+      argv++;
+      argc--;
+    }
   if (argc < 2)
     {
-      fprintf (stderr, "usage: notify_floor COMMAND [ARG]...\n");
+      fprintf (stderr, "usage: notify_floor [--emulate] COMMAND [ARG]...\n");
       return 2;
     }
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
