@@ -1,6 +1,6 @@
 /* Benchmark floor: the cheapest possible seccomp-notify supervisor.
  *
- *   notify_floor [--emulate] COMMAND [ARG]...
+ *   notify_floor [--emulate] [--seize] COMMAND [ARG]...
  *
  * Runs COMMAND under a filter that notifies the syscalls vigil's default
  * policy notifies for opens and execs, and answers every notification
@@ -13,7 +13,14 @@
  * race-free supervisor must do: read the path once, check the
  * notification is still valid, open it, hand the fd over with ADDFD and
  * SECCOMP_ADDFD_FLAG_SEND (a second round trip: the target installs the
- * fd), close its copy.  No walk as the target, no decision. */
+ * fd), close its copy.  No walk as the target, no decision.
+ *
+ * --seize follows each execve to its end as exec verification must:
+ * PTRACE_SEIZE at the notification (exec events only), CONTINUE,
+ * PTRACE_INTERRUPT (a failed exec stops on its way back), wait for the one
+ * stop, detach; only execve and execveat are notified.  Nothing is read
+ * at the stop.  (The receiving thread waits
+ * for the stop itself: a floor for a single-threaded exec loop.) */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +33,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -38,6 +46,8 @@
 #ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
+
+static int emulate, seize; /* --emulate, --seize */
 
 #ifndef SYS_open /* arm64 has only openat */
 #define SYS_open SYS_openat
@@ -83,12 +93,22 @@ child (int sock, char **argv)
     BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
   };
+  /* --seize stands for vigil under an exec rule alone: execs only. */
+  struct sock_filter execs_only[] = {
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, SYS_execve, 2, 0),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, SYS_execveat, 1, 0),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+  };
   struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+  struct sock_fprog execs_prog = { sizeof execs_only / sizeof execs_only[0], execs_only };
   char go;
 
   if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     _exit (126);
-  int fd = (int) syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+  int fd = (int) syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+                          seize ? &execs_prog : &prog);
   /* sendmsg and read are not notified: no answer is needed yet. */
   if (fd < 0 || send_fd (sock, fd) < 0 || read (sock, &go, 1) != 1)
     _exit (126);
@@ -98,7 +118,24 @@ child (int sock, char **argv)
   _exit (127);
 }
 
-static int emulate;
+/* Follow an execve notification to its exec stop; false when it is none. */
+static int
+answer_exec (int fd, const struct seccomp_notif *req)
+{
+  struct seccomp_notif_resp resp = { .id = req->id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
+  pid_t tid = (pid_t) req->pid;
+  int status;
+
+  if (req->data.nr != SYS_execve && req->data.nr != SYS_execveat)
+    return 0;
+  if (ptrace (PTRACE_SEIZE, tid, NULL, (void *) (long) (PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)) < 0)
+    return 0;
+  ioctl (fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+  ptrace (PTRACE_INTERRUPT, tid, NULL, NULL);
+  if (waitpid (tid, &status, __WALL) == tid && WIFSTOPPED (status))
+    ptrace (PTRACE_DETACH, tid, NULL, (void *) (long) ((status >> 16) == 0 ? WSTOPSIG (status) : 0));
+  return 1;
+}
 
 #ifndef SECCOMP_ADDFD_FLAG_SEND
 #define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
@@ -154,6 +191,8 @@ answer_all (void *arg)
         }
       if (emulate && answer_open (fd, &req))
         continue;
+      if (seize && answer_exec (fd, &req))
+        continue;
       struct seccomp_notif_resp resp = { .id = req.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
       ioctl (fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
     }
@@ -165,15 +204,18 @@ main (int argc, char **argv)
   int sv[2], status;
   pthread_t t;
 
-  if (argc > 1 && strcmp (argv[1], "--emulate") == 0)
+  for (; argc > 1 && argv[1][0] == '-' && argv[1][1] == '-'; argv++, argc--)
     {
-      emulate = 1;
-      argv++;
-      argc--;
+      if (strcmp (argv[1], "--emulate") == 0)
+        emulate = 1;
+      else if (strcmp (argv[1], "--seize") == 0)
+        seize = 1;
+      else
+        break;
     }
   if (argc < 2)
     {
-      fprintf (stderr, "usage: notify_floor [--emulate] COMMAND [ARG]...\n");
+      fprintf (stderr, "usage: notify_floor [--emulate] [--seize] COMMAND [ARG]...\n");
       return 2;
     }
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
@@ -189,7 +231,9 @@ main (int argc, char **argv)
   ioctl (fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 0);
   if (pthread_create (&t, NULL, answer_all, &fd) != 0 || write (sv[0], "g", 1) != 1)
     return fprintf (stderr, "notify_floor: cannot start\n"), 1;
-  if (waitpid (pid, &status, 0) < 0)
+  /* __WNOTHREAD: the stops of the tracees (--seize) are the receiving
+   * thread's to wait for. */
+  if (waitpid (pid, &status, __WNOTHREAD) < 0)
     return perror ("waitpid"), 1;
   return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
 }

@@ -82,11 +82,13 @@ cat > "$build/kill-exec.yaml" <<'YAML'
   priority: CRITICAL
   action: kill
 YAML
-n_exec2=() k_exec=()
+n_exec2=() k_exec=() z_exec=()
 for _ in $(seq $runs); do
   time_cmd n_exec2 sh -c "$loop"
+  time_cmd z_exec "$floor" --seize sh -c "$loop"
   time_cmd k_exec "$vigil" run -o log_level=warning -r "$build/kill-exec.yaml" -- sh -c "$loop"
 done
+report "1000 x /bin/true, seizing floor: seize at each exec, one stop, detach, nothing else" n_exec2 z_exec
 report "1000 x /bin/true, an exec kill rule (each exec verified)" n_exec2 k_exec
 
 # Compiling vigil itself: a copy of the sources in a temp dir, built from
