@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
@@ -86,9 +87,76 @@ note_failure (struct live_event *ev, int e)
     ev->uninspectable = true;
 }
 
+/* ---- the syscalls this file tells apart ----
+ *
+ * By event type id, looked up once: every field read asks, and a string
+ * comparison per question was a measurable part of each event. */
+enum {
+  LT_OPEN = 1u << 0,      /* open, creat: the path is argument 0 */
+  LT_OPENAT = 1u << 1,    /* openat, openat2: the path is argument 1 */
+  LT_CREAT = 1u << 2,
+  LT_OPENAT2 = 1u << 3,
+  LT_BY_HANDLE = 1u << 4, /* open_by_handle_at */
+  LT_EXECVE = 1u << 5,
+  LT_EXECVEAT = 1u << 6,
+  LT_CONNECT = 1u << 7,
+  LT_SENDTO = 1u << 8,
+  LT_SENDMSG = 1u << 9,
+  LT_SENDMMSG = 1u << 10,
+  LT_ACCEPT = 1u << 11,   /* accept, accept4 */
+  LT_FD_FIRST = 1u << 12, /* argument 0 is an fd the fields describe */
+  LT_DUP_TO = 1u << 13,   /* dup2, dup3: the result is argument 1 */
+};
+
+static uint16_t live_types[EVTTYPE_MAX];
+static pthread_once_t live_types_once = PTHREAD_ONCE_INIT;
+
+static void
+live_types_init (void)
+{
+  static const struct {
+    const char *name;
+    uint16_t bits;
+  } kinds[] = {
+    { "open", LT_OPEN },
+    { "creat", LT_OPEN | LT_CREAT },
+    { "openat", LT_OPENAT },
+    { "openat2", LT_OPENAT | LT_OPENAT2 },
+    { "open_by_handle_at", LT_BY_HANDLE },
+    { "execve", LT_EXECVE },
+    { "execveat", LT_EXECVEAT },
+    { "connect", LT_CONNECT },
+    { "sendto", LT_SENDTO },
+    { "sendmsg", LT_SENDMSG },
+    { "sendmmsg", LT_SENDMMSG },
+    { "accept", LT_ACCEPT | LT_FD_FIRST },
+    { "accept4", LT_ACCEPT | LT_FD_FIRST },
+    { "dup", LT_FD_FIRST },
+    { "dup2", LT_FD_FIRST | LT_DUP_TO },
+    { "dup3", LT_FD_FIRST | LT_DUP_TO },
+    { "listen", LT_FD_FIRST },
+    { "fchmod", LT_FD_FIRST },
+    { "fcntl", LT_FD_FIRST },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (kinds); i++)
+    {
+      int t = evttype_lookup (kinds[i].name);
+      if (t >= 0 && t < EVTTYPE_MAX)
+        live_types[t] = kinds[i].bits;
+    }
+}
+
+/* Which of the LT_ kinds event type `type` is (the table is filled when
+ * the first live source is made: every live event has one). */
+static unsigned
+live_type (int type)
+{
+  return type >= 0 && type < EVTTYPE_MAX ? live_types[type] : 0;
+}
+
 /* A string argument of the syscall, read from the target's memory and
  * checked to belong to the notifying process. */
-static int path_arg (const char *type);
+static int path_arg (int type);
 
 static enum value_state
 read_arg_string (struct live_event *ev, int arg, const char **s, size_t *len)
@@ -99,7 +167,7 @@ read_arg_string (struct live_event *ev, int arg, const char **s, size_t *len)
       *len = strlen (*s);
       return VAL_PRESENT;
     }
-  if (ev->open_call && arg == path_arg (evttype_name (ev->base.type)))
+  if (ev->open_call && arg == path_arg (ev->base.type))
     {
       *s = ev->open_call->path;
       *len = strlen (ev->open_call->path);
@@ -168,13 +236,10 @@ path_normalize (char *p)
 
 /* Index of the path argument of the open family, -1 for others. */
 static int
-path_arg (const char *type)
+path_arg (int type)
 {
-  if (strcmp (type, "open") == 0 || strcmp (type, "creat") == 0)
-    return 0;
-  if (strcmp (type, "openat") == 0 || strcmp (type, "openat2") == 0)
-    return 1;
-  return -1;
+  unsigned k = live_type (type);
+  return k & LT_OPEN ? 0 : k & LT_OPENAT ? 1 : -1;
 }
 
 /* p made absolute against the target's cwd (AT_FDCWD) or dirfd, and
@@ -209,15 +274,14 @@ absolute_path (struct live_event *ev, const char *p, size_t len, int dirfd, stru
 static enum value_state
 open_path (struct live_event *ev, bool raw, struct value *out)
 {
-  const char *type = evttype_name (ev->base.type);
-  int arg = type ? path_arg (type) : -1;
+  int arg = path_arg (ev->base.type);
   const char *p;
   size_t len;
 
   if (arg < 0)
     /* open_by_handle_at opens a file handle, not a path: what it opens
      * cannot be known before it happens. */
-    return type && strcmp (type, "open_by_handle_at") == 0 ? VAL_UNREADABLE : VAL_ABSENT;
+    return live_type (ev->base.type) & LT_BY_HANDLE ? VAL_UNREADABLE : VAL_ABSENT;
   if (read_arg_string (ev, arg, &p, &len) != VAL_PRESENT)
     return VAL_UNREADABLE;
   if (raw)
@@ -242,8 +306,7 @@ open_path (struct live_event *ev, bool raw, struct value *out)
 static bool
 is_exec (const struct live_event *ev)
 {
-  const char *t = evttype_name (ev->base.type);
-  return !ev->held && t && (strcmp (t, "execve") == 0 || strcmp (t, "execveat") == 0);
+  return !ev->held && (live_type (ev->base.type) & (LT_EXECVE | LT_EXECVEAT));
 }
 
 /* argv of an execve, joined with spaces from argv[first] on, at most
@@ -251,7 +314,7 @@ is_exec (const struct live_event *ev)
 static enum value_state
 exec_argv_joined (struct live_event *ev, int first, struct value *out)
 {
-  int argv_arg = strcmp (evttype_name (ev->base.type), "execve") == 0 ? 1 : 2;
+  int argv_arg = live_type (ev->base.type) & LT_EXECVE ? 1 : 2;
   uint64_t argv = ev->req->data.args[argv_arg];
   char *buf = arena_alloc (ev->arena, LIVE_STRING_MAX + 1);
   size_t len = 0;
@@ -286,7 +349,7 @@ exec_argv_joined (struct live_event *ev, int first, struct value *out)
 static enum value_state
 exec_argv0 (struct live_event *ev, struct value *out)
 {
-  int argv_arg = strcmp (evttype_name (ev->base.type), "execve") == 0 ? 1 : 2;
+  int argv_arg = live_type (ev->base.type) & LT_EXECVE ? 1 : 2;
   char *buf = arena_alloc (ev->arena, LIVE_STRING_MAX);
   uint64_t p;
   bool truncated;
@@ -344,7 +407,7 @@ exec_path (struct live_event *ev, struct value *out)
 static enum value_state
 exec_path_raw (struct live_event *ev, struct value *out)
 {
-  int arg = strcmp (evttype_name (ev->base.type), "execve") == 0 ? 0 : 1;
+  int arg = live_type (ev->base.type) & LT_EXECVE ? 0 : 1;
   const char *p;
   size_t len;
 
@@ -763,10 +826,10 @@ sendmmsg_sockaddr (struct live_event *ev, uint64_t *addr, uint64_t *len)
 static int
 sockaddr_arg (struct live_event *ev, uint64_t *addr, uint64_t *len)
 {
-  const char *t = evttype_name (ev->base.type);
+  unsigned k = live_type (ev->base.type);
   const __u64 *a = ev->req->data.args;
 
-  if (t == NULL || ev->no_sockaddr)
+  if (ev->no_sockaddr || !(k & (LT_CONNECT | LT_SENDTO | LT_SENDMSG | LT_SENDMMSG)))
     return 0;
   if (ev->sockaddr)
     {
@@ -774,19 +837,19 @@ sockaddr_arg (struct live_event *ev, uint64_t *addr, uint64_t *len)
       *len = sizeof *ev->sockaddr;
       return 1;
     }
-  if (strcmp (t, "connect") == 0)
+  if (k & LT_CONNECT)
     {
       *addr = a[1];
       *len = a[2];
       return 1;
     }
-  if (strcmp (t, "sendto") == 0)
+  if (k & LT_SENDTO)
     {
       *addr = a[4];
       *len = a[5];
       return *addr != 0;
     }
-  if (strcmp (t, "sendmsg") == 0)
+  if (k & LT_SENDMSG)
     {
       struct msg_name_head hdr;
       if (target_read (ev->req->pid, a[1], &hdr, sizeof hdr) < 0)
@@ -795,7 +858,7 @@ sockaddr_arg (struct live_event *ev, uint64_t *addr, uint64_t *len)
       *len = hdr.namelen;
       return *addr != 0;
     }
-  if (strcmp (t, "sendmmsg") == 0)
+  if (k & LT_SENDMMSG)
     return sendmmsg_sockaddr (ev, addr, len);
   return 0;
 }
@@ -886,13 +949,9 @@ net_field (struct live_event *ev, const char *f, struct value *out)
 
 /* Which argument is an existing fd of the target, -1 for none. */
 static int
-fd_arg (const char *type)
+fd_arg (int type)
 {
-  static const char *const first_is_fd[] = { "dup", "dup2", "dup3", "listen", "accept", "accept4", "fchmod", "fcntl" };
-  for (size_t i = 0; i < ARRAY_SIZE (first_is_fd); i++)
-    if (strcmp (type, first_is_fd[i]) == 0)
-      return 0;
-  return -1;
+  return live_type (type) & LT_FD_FIRST ? 0 : -1;
 }
 
 /* Eight hex digits, as /proc/net/tcp prints each 32-bit word. */
@@ -1050,12 +1109,11 @@ fd_field (struct live_event *ev, const char *f, struct value *out)
 {
   struct value path;
   uint64_t a, l;
-  const char *type = evttype_name (ev->base.type);
-  int fdarg = type ? fd_arg (type) : -1;
+  int fdarg = fd_arg (ev->base.type);
 
   if (sockaddr_arg (ev, &a, &l) != 0)
     return net_field (ev, f, out);
-  if (type && (strcmp (type, "accept") == 0 || strcmp (type, "accept4") == 0))
+  if (live_type (ev->base.type) & LT_ACCEPT)
     return accept_field (ev, f, out);
   if (fdarg >= 0)
     return fd_table_field (ev, fdarg, f, out);
@@ -1098,18 +1156,17 @@ fd_field (struct live_event *ev, const char *f, struct value *out)
 static enum value_state
 open_flags_of (struct live_event *ev, int64_t *flags)
 {
-  const char *t = evttype_name (ev->base.type);
+  unsigned k = live_type (ev->base.type);
 
-  bool by_handle = t && strcmp (t, "open_by_handle_at") == 0;
-  if (t == NULL || (path_arg (t) < 0 && !by_handle))
+  if (!(k & (LT_OPEN | LT_OPENAT | LT_BY_HANDLE)))
     return VAL_ABSENT;
   if (ev->open_call)
     *flags = (int64_t) ev->open_call->flags;
-  else if (by_handle)
+  else if (k & LT_BY_HANDLE)
     *flags = (int64_t) (uint32_t) ev->req->data.args[2];
-  else if (strcmp (t, "creat") == 0)
+  else if (k & LT_CREAT)
     *flags = O_CREAT | O_WRONLY | O_TRUNC;
-  else if (strcmp (t, "openat2") == 0)
+  else if (k & LT_OPENAT2)
     {
       uint64_t how[3];
       if (target_read (ev->req->pid, ev->req->data.args[2], how, sizeof how) < 0
@@ -1118,7 +1175,7 @@ open_flags_of (struct live_event *ev, int64_t *flags)
       *flags = (int64_t) how[0];
     }
   else
-    *flags = (int64_t) (uint32_t) ev->req->data.args[strcmp (t, "open") == 0 ? 1 : 2];
+    *flags = (int64_t) (uint32_t) ev->req->data.args[k & LT_OPEN ? 1 : 2];
   return VAL_PRESENT;
 }
 
@@ -1509,8 +1566,7 @@ result_field (struct live_event *ev, const char *f, struct value *out)
       out->u.b = false;
       return VAL_PRESENT;
     }
-  const char *t = evttype_name (ev->base.type);
-  if (t && (strcmp (t, "dup2") == 0 || strcmp (t, "dup3") == 0))
+  if (live_type (ev->base.type) & LT_DUP_TO)
     return set_int (out, (int64_t) (int) ev->req->data.args[1]);
   /* A non-negative number: success, with the real value unknown yet. */
   return set_int (out, 0);
@@ -1668,6 +1724,7 @@ struct live_source *
 live_source_new (const struct container_identity *ci)
 {
   struct live_source *src = xcalloc (1, sizeof *src);
+  pthread_once (&live_types_once, live_types_init);
   src->procs = proctable_new (-1, 0, 0);
   src->users = userdb_new (0);
   src->container = *ci;

@@ -360,6 +360,21 @@ target_read (pid_t pid, uint64_t addr, void *buf, size_t len)
   return -1;
 }
 
+/* The page size, asked of the system once (sysconf on every string read
+ * showed in profiles). */
+static size_t
+page_size (void)
+{
+  static size_t page;
+  size_t p = __atomic_load_n (&page, __ATOMIC_RELAXED);
+  if (p == 0)
+    {
+      p = (size_t) sysconf (_SC_PAGESIZE);
+      __atomic_store_n (&page, p, __ATOMIC_RELAXED);
+    }
+  return p;
+}
+
 ssize_t
 target_read_string (pid_t pid, uint64_t addr, char *buf, size_t size, bool *truncated)
 {
@@ -368,7 +383,7 @@ target_read_string (pid_t pid, uint64_t addr, char *buf, size_t size, bool *trun
       errno = ENODATA;
       return -1;
     }
-  size_t page = (size_t) sysconf (_SC_PAGESIZE), got = 0;
+  size_t page = page_size (), got = 0;
 
   *truncated = false;
   if (size == 0)
