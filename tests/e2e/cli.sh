@@ -604,11 +604,18 @@ test_syscall_classes () {
   output: "o %evt.type"
   priority: WARNING
   action: kill
+- rule: Deny poking
+  desc: d
+  condition: evt.type = ptrace and evt.arg.request = PTRACE_POKEDATA
+  output: "o %evt.type"
+  priority: WARNING
+  action: deny
 YAML
   run "$vigil" validate "$T/classes.yaml"
   expect_status "validate: a widened deny rule only warns" 0
   if [ "$(cat "$T/err")" = "$T/classes.yaml:1:3: warning: rule 'Deny secret opens' is also enforced on creat, open, open_by_handle_at, openat2, which do what the syscalls it names do
-$T/classes.yaml:12:3: warning: rule 'Kill namespaces' is also enforced on clone, clone3, setns, which do what the syscalls it names do" ]; then
+$T/classes.yaml:12:3: warning: rule 'Kill namespaces' is also enforced on clone, clone3, setns, which do what the syscalls it names do
+$T/classes.yaml:18:3: warning: rule 'Deny poking' is also enforced on process_vm_writev and opens of /proc/<pid>/mem for writing, which do what the syscalls it names do" ]; then
     pass "validate: warns once per deny/kill rule, naming the syscalls added, not for the log rule"
   else
     fail "validate: widening warnings"
@@ -617,10 +624,22 @@ $T/classes.yaml:12:3: warning: rule 'Kill namespaces' is also enforced on clone,
   run "$vigil" list -r "$T/classes.yaml"
   if grep -q '^Deny secret opens .*openat .*\[also enforced on: creat,open,open_by_handle_at,openat2\]$' "$T/out" \
      && grep -q '^Kill namespaces .*unshare .*\[also enforced on: clone,clone3,setns\]$' "$T/out" \
+     && grep -q '^Deny poking .*ptrace .*\[also enforced on: process_vm_writev,writes to /proc/<pid>/mem\]$' "$T/out" \
      && ! grep '^Log secret opens' "$T/out" | grep -q 'also enforced'; then
     pass "list: shows the syscalls each deny/kill rule is also enforced on"
   else
     fail "list: enforced set"
+    show_output
+  fi
+  # A rule on ptrace alone brings only the opens that write to vigil, and
+  # execs are watched for the process table.
+  sed -n '/^- rule: Deny poking/,$p' "$T/classes.yaml" > "$T/poke.yaml"
+  run "$vigil" run --explain -r "$T/poke.yaml"
+  if grep -q '^  openat  .*emulated' "$T/out" && grep -q 'only opens for writing: they may reach /proc/<pid>/mem' "$T/out" \
+     && grep -q "^  execve, execveat   watched" "$T/out" && ! grep -q '^  open_by_handle_at' "$T/out"; then
+    pass "run --explain: a ptrace rule emulates only opens that write, execs watched"
+  else
+    fail "run --explain: ptrace class"
     show_output
   fi
   run "$vigil" list -o json_output=true -r "$T/classes.yaml"
