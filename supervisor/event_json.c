@@ -881,10 +881,7 @@ replay_opens_proc_mem (struct event *ev)
   if (cJSON_IsBool (w))
     writes = cJSON_IsTrue (w);
   else if (cJSON_IsNumber (raw))
-    {
-      int64_t f = (int64_t) raw->valuedouble;
-      writes = ((f & 3) == 1 || (f & 3) == 2) && !(f & 010000000 /* O_PATH */);
-    }
+    writes = evtclass_open_writes ((int64_t) raw->valuedouble);
   else if (cJSON_IsString (flags))
     writes = (strstr (flags->valuestring, "O_WRONLY") || strstr (flags->valuestring, "O_RDWR"))
              && !strstr (flags->valuestring, "O_PATH");

@@ -1703,8 +1703,7 @@ live_opens_proc_mem (struct event *base)
 
   if (s != VAL_PRESENT)
     return s == VAL_ABSENT ? 0 : -1;
-  int acc = (int) (flags & O_ACCMODE);
-  if ((acc != O_WRONLY && acc != O_RDWR) || (flags & O_PATH))
+  if (!evtclass_open_writes (flags))
     return 0;
   if (ev->resolved)
     {

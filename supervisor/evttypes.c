@@ -433,6 +433,13 @@ skip_component (const char *s)
 }
 
 bool
+evtclass_open_writes (int64_t flags)
+{
+  int acc = (int) (flags & 3 /* O_ACCMODE */);
+  return (acc == 1 /* O_WRONLY */ || acc == 2 /* O_RDWR */) && !(flags & 010000000 /* O_PATH */);
+}
+
+bool
 evtclass_proc_mem_path (const char *path)
 {
   const char *p = strncmp (path, "/proc/", 6) == 0 ? skip_component (path + 6) : NULL;

@@ -85,6 +85,9 @@ struct supervisor {
   bool child_exited;
   int child_status;
   uint64_t nevents;
+  /* Per type whose deny/kill rules need its flags (enforce_flags): the
+   * index of that argument, or -1 (see enforced). */
+  int8_t flags_arg[EVTTYPE_MAX];
   bool receiving_thread; /* notifications are received off the main loop */
   struct evttype_set decided_without_memory; /* see find_decided_without_memory */
 };
@@ -352,6 +355,18 @@ evaluate_emulated (struct supervisor *s, struct live_event *ev, int walk_res)
     prefetch_outputs (s, ev);
 }
 
+/* Where each type's flags argument is, for enforced() to read on every
+ * notification without a name lookup. */
+static void
+find_flags_args (struct supervisor *s)
+{
+  for (int t = 0; t < EVTTYPE_MAX; t++)
+    s->flags_arg[t] = -1;
+  for (int t = 0; t < (int) evttype_count () && t < EVTTYPE_MAX; t++)
+    if (s->rs->need[t].enforce_flags)
+      s->flags_arg[t] = (int8_t) seccomp_arg_index (evttype_name (t), "flags");
+}
+
 /* Whether a deny/kill rule covers this call: its type is enforced, and
  * where only class members admitted by their flags are (an open that
  * writes may be a ptrace), the flags admit it.  Flags the filter cannot
@@ -363,9 +378,8 @@ enforced (const struct supervisor *s, const struct live_event *ev)
 
   if (t < 0 || !s->rs->need[t].enforce)
     return false;
-  uint64_t mask = s->rs->need[t].enforce_flags;
-  int idx = mask ? seccomp_arg_index (evttype_name (t), "flags") : -1;
-  return idx < 0 || ((uint32_t) ev->req->data.args[idx] & mask) != 0;
+  int idx = s->flags_arg[t];
+  return idx < 0 || ((uint32_t) ev->req->data.args[idx] & s->rs->need[t].enforce_flags) != 0;
 }
 
 /* ---- emulated opens ---- */
@@ -1109,6 +1123,7 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   s.roots = root_cache_new ();
   watch_creds_syscalls (&s);
   find_decided_without_memory (&s);
+  find_flags_args (&s);
   s.native_arch = seccomp_arch_native ();
   s.st = eval_state_new (s.rs);
   s.fc = failclosed_new ();
@@ -1195,7 +1210,8 @@ supervise_explain (const struct ruleset *rs, enum vigil_mode mode, FILE *out)
       fprintf (out, "  %-18s %s\n", evttype_name ((int) t), handling_of (rs, mode, (int) t));
       if (!rs->need[t].enforce)
         continue;
-      if (rs->need[t].enforce_flags == 3 /* O_ACCMODE */)
+      int nr = seccomp_syscall_resolve_name (evttype_name ((int) t));
+      if (rs->need[t].enforce_flags && nr >= 0 && open_call_supported (nr))
         fprintf (out, "  %-18s   only opens for writing: they may reach /proc/<pid>/mem (the ptrace class); "
                       "the rest are continued\n", "");
       fprintf (out, "  %-18s   enforced by:", "");

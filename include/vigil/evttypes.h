@@ -85,6 +85,10 @@ struct evtclass_guard {
                           only narrow the filter */
 };
 
+/** Whether an open with these flags can write (O_WRONLY or O_RDWR, not
+ *  O_PATH): only such an open of /proc/<pid>/mem is a ptrace. */
+bool evtclass_open_writes (int64_t flags);
+
 /** Whether path names a process's memory where procfs is mounted at
  *  /proc: /proc/<pid>/mem or /proc/<pid>/task/<tid>/mem (what a recorded
  *  event or an unresolved path can tell). */
