@@ -69,13 +69,26 @@ set_int (struct value *out, int64_t v)
   return VAL_PRESENT;
 }
 
-/* Does req->pid still name the thread the event is about?  A pending
- * notification proves it; so does a ptrace stop vigil holds, since a
- * tracee cannot be reaped (nor its pid reused) before its tracer waits. */
+/* Does req->pid still name the thread the event is about, now?  A
+ * pending notification proves it; so does a ptrace stop vigil holds, since
+ * a tracee cannot be reaped (nor its pid reused) before its tracer waits. */
 static bool
-target_unchanged (const struct live_event *ev)
+target_unchanged_now (const struct live_event *ev)
 {
   return ev->held || seccomp_notif_valid (ev->listener, ev->req->id);
+}
+
+/* The same for a read used by this event alone: the answer may prove it
+ * (live_event_check_at_answer), which saves an ioctl per event. */
+static bool
+target_unchanged (struct live_event *ev)
+{
+  if (ev->check_at_answer && !ev->held)
+    {
+      ev->unconfirmed = true;
+      return true;
+    }
+  return target_unchanged_now (ev);
 }
 
 /* A read of the target failed: when for want of permission, the answer
@@ -465,7 +478,7 @@ live_proc (struct live_event *ev)
       ev->proc_rc = proctable_lookup (ev->src->procs, (pid_t) ev->req->pid, &ev->proc);
       /* What was read from /proc must be the notifier's; a cached entry,
        * known alive, is its process whatever happened to the thread. */
-      if (ev->proc_rc < 0 || (!proctable_last_lookup_cached (ev->src->procs) && !target_unchanged (ev)))
+      if (ev->proc_rc < 0 || (!proctable_last_lookup_cached (ev->src->procs) && !target_unchanged_now (ev)))
         ev->proc = NULL;
     }
   return ev->proc;
@@ -1323,7 +1336,7 @@ clone3_flags (struct live_event *ev, int64_t *v)
       note_failure (ev, errno);
       return VAL_UNREADABLE;
     }
-  if (!seccomp_notif_valid (ev->listener, ev->req->id))
+  if (!target_unchanged (ev))
     return VAL_UNREADABLE;
   *v = (int64_t) flags;
   return VAL_PRESENT;
@@ -1766,6 +1779,19 @@ live_event_init_held (struct live_event *ev, struct live_source *src, const stru
   live_event_init (ev, src, req, -1, num, hostname, arena);
   ev->base.type = evttype;
   ev->held = true;
+}
+
+void
+live_event_check_at_answer (struct live_event *ev)
+{
+  ev->check_at_answer = true;
+}
+
+bool
+live_event_answered (struct live_event *ev, bool landed)
+{
+  ev->check_at_answer = false;
+  return landed || !ev->unconfirmed;
 }
 
 void

@@ -178,7 +178,7 @@ alert_not_seized (struct exec_verify *v, pid_t tid, int e)
 
 bool
 exec_verify_answer (struct exec_verify *v, int listener, const struct seccomp_notif *req, int evttype,
-                    enum action action)
+                    enum action action, bool *landed)
 {
   if (v == NULL || action != ACTION_LOG || evttype < 0 || !evttype_set_has (&v->covered, evttype))
     return false;
@@ -193,7 +193,7 @@ exec_verify_answer (struct exec_verify *v, int listener, const struct seccomp_no
       if (ptrace_req (PTRACE_SEIZE, tid, PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL) < 0)
         {
           int e = errno;
-          seccomp_notif_fail (listener, req->id, EPERM);
+          *landed = seccomp_notif_fail (listener, req->id, EPERM) == 0;
           if (e != ESRCH) /* ESRCH: the thread is gone already */
             alert_not_seized (v, tid, e);
           return true;
@@ -205,6 +205,7 @@ exec_verify_answer (struct exec_verify *v, int listener, const struct seccomp_no
    * notification is gone (the notifier died), the tid seized may already
    * name another thread: it is let go at its first stop, unjudged. */
   h->stale = seccomp_notif_continue (listener, req->id) < 0;
+  *landed = !h->stale;
   ptrace_req (PTRACE_INTERRUPT, tid, 0);
   return true;
 }

@@ -214,31 +214,34 @@ start_workload (struct supervisor *s, const struct seccomp_program *prog, const 
 /* Kill the thread group of the notifying thread through a pidfd, so a
  * recycled pid can never be hit: the pidfd is checked to still name the
  * notifier (the notification id is still valid) before the signal. */
-static void
+static bool
 kill_target (struct supervisor *s, const struct seccomp_notif *req)
 {
   int pidfd = (int) syscall (SYS_pidfd_open, req->pid, 0);
   if (pidfd < 0)
-    return; /* gone already */
-  if (seccomp_notif_valid (s->listener, req->id))
+    return false; /* gone already */
+  bool valid = seccomp_notif_valid (s->listener, req->id);
+  if (valid)
     syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
   close (pidfd);
+  return valid;
 }
 
-static void
+/* Answer as the action says.  Returns whether the notification was still
+ * pending when answered (for a kill: when the signal was sent), which
+ * proves that the reads before it were the notifier's. */
+static bool
 answer (struct supervisor *s, const struct seccomp_notif *req, enum action action)
 {
   bool monitor = s->o->engine->cfg.mode == MODE_MONITOR;
 
   if (monitor || action == ACTION_LOG)
-    seccomp_notif_continue (s->listener, req->id);
-  else if (action == ACTION_DENY)
-    seccomp_notif_fail (s->listener, req->id, s->m.enforcing->errno_value);
-  else
-    {
-      kill_target (s, req);
-      seccomp_notif_fail (s->listener, req->id, EPERM);
-    }
+    return seccomp_notif_continue (s->listener, req->id) == 0;
+  if (action == ACTION_DENY)
+    return seccomp_notif_fail (s->listener, req->id, s->m.enforcing->errno_value) == 0;
+  bool killed = kill_target (s, req);
+  seccomp_notif_fail (s->listener, req->id, EPERM);
+  return killed;
 }
 
 static void
@@ -873,17 +876,25 @@ handle_notification (struct supervisor *s, const struct seccomp_notif *req)
     }
   if (answer_uninspectable (s, req, &ev, false))
     return;
+  /* Nothing below acts on what it reads before answering: one check, the
+   * answer, covers every read. */
+  live_event_check_at_answer (&ev);
   evaluate (s, &ev);
   if (answer_uninspectable (s, req, &ev, true))
     return;
   if (s->m.n)
     prefetch_outputs (s, &ev);
   /* A verified exec's process is re-read at its exec stop instead. */
-  bool verified = exec_verify_answer (s->verify, s->listener, req, ev.base.type, s->m.action);
+  bool landed;
+  bool verified = exec_verify_answer (s->verify, s->listener, req, ev.base.type, s->m.action, &landed);
   if (!verified)
-    answer (s, req, s->m.action);
+    landed = answer (s, req, s->m.action);
+  bool reportable = live_event_answered (&ev, landed);
   live_event_after (&ev, !verified && (s->o->engine->cfg.mode == MODE_MONITOR || s->m.action == ACTION_LOG));
-  if (s->m.n)
+  /* Not reportable: the notifier vanished (killed or interrupted; an
+   * interrupted syscall is notified again) and its pid may have been
+   * reused under the reads: they could describe another process. */
+  if (s->m.n && reportable)
     emit_alerts (s, &ev.base);
 }
 

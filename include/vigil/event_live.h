@@ -46,6 +46,10 @@ struct live_event {
   bool uninspectable;      /* a read of the target was refused (EPERM, EACCES, ESRCH):
                               vigil lost sight of it (failclosed.h) */
   bool held;               /* after an exec, the thread held in its ptrace exec stop */
+  /* Reads of the target are checked by the answer, not one by one
+   * (live_event_check_at_answer); unconfirmed: some read relies on it. */
+  bool check_at_answer;
+  bool unconfirmed;
   const struct seccomp_notif *req;
   int listener;        /* to check the notification is still valid after reads */
   uint64_t num;        /* evt.num */
@@ -76,6 +80,22 @@ struct live_event {
 /** Prepare ev for the notification req. */
 void live_event_init (struct live_event *ev, struct live_source *src, const struct seccomp_notif *req, int listener,
                       uint64_t num, const char *hostname, struct arena *arena);
+
+/** Let the notification's answer, not an ID_VALID per read, prove that
+ *  what ev read of the target was the notifier's: NOTIF_SEND fails once
+ *  the notification is gone, and while it is pending the notifier's pid
+ *  cannot be reused.  Only for a caller that acts on nothing it read
+ *  before answering (it continues or fails the syscall; a kill checks for
+ *  itself), and that passes the answer's outcome to
+ *  live_event_answered.  Reads whose results outlive the event (the
+ *  process table) are still checked at once. */
+void live_event_check_at_answer (struct live_event *ev);
+
+/** The answer to ev's notification was sent (landed: it was still
+ *  pending).  Returns whether what ev read may be reported: false when a
+ *  read waited for the answer's check and the answer did not land.  Later
+ *  reads are checked one by one again. */
+bool live_event_answered (struct live_event *ev, bool landed);
 
 /** The notifier's thread group id and process instance (the process
  *  table's generation, never reused).  Returns 0, or -1 when it is gone. */

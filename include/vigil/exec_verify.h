@@ -49,9 +49,10 @@ void exec_verify_free (struct exec_verify *v);
  *  thread cannot be seized (Yama, traced already, no permission), the exec
  *  fails with EPERM and an internal alert is raised.  Returns false, with
  *  nothing answered, when v does not apply (v NULL, another event type,
- *  another action): the caller answers as usual. */
+ *  another action): the caller answers as usual.  Otherwise *landed says
+ *  whether the notification was still pending when answered. */
 bool exec_verify_answer (struct exec_verify *v, int listener, const struct seccomp_notif *req, int evttype,
-                         enum action action);
+                         enum action action, bool *landed);
 
 /** Dispatch one waitpid(-1) result (tracees are waited for as with __WALL).  A stop (of a thread v holds)
  *  is handled here and true returned; for an exit, v forgets the thread and

@@ -93,13 +93,14 @@ START_TEST (test_answer_declines)
   struct live_source *src;
   struct exec_verify *v = verifier (kill_sleep, MODE_ENFORCE, &e, &src);
   struct seccomp_notif req = { .pid = (__u32) getpid () };
+  bool landed;
 
   ck_assert_ptr_nonnull (v);
-  ck_assert (!exec_verify_answer (v, -1, &req, evttype_lookup ("execve"), ACTION_DENY));
-  ck_assert (!exec_verify_answer (v, -1, &req, evttype_lookup ("execve"), ACTION_KILL));
-  ck_assert (!exec_verify_answer (v, -1, &req, evttype_lookup ("openat"), ACTION_LOG));
-  ck_assert (!exec_verify_answer (v, -1, &req, evttype_lookup ("execveat"), ACTION_LOG)); /* no rule on it */
-  ck_assert (!exec_verify_answer (NULL, -1, &req, evttype_lookup ("execve"), ACTION_LOG));
+  ck_assert (!exec_verify_answer (v, -1, &req, evttype_lookup ("execve"), ACTION_DENY, &landed));
+  ck_assert (!exec_verify_answer (v, -1, &req, evttype_lookup ("execve"), ACTION_KILL, &landed));
+  ck_assert (!exec_verify_answer (v, -1, &req, evttype_lookup ("openat"), ACTION_LOG, &landed));
+  ck_assert (!exec_verify_answer (v, -1, &req, evttype_lookup ("execveat"), ACTION_LOG, &landed)); /* no rule on it */
+  ck_assert (!exec_verify_answer (NULL, -1, &req, evttype_lookup ("execve"), ACTION_LOG, &landed));
   /* Exits are the reaper's; stops without a verifier are not exits. */
   ck_assert (!exec_verify_wait_status (v, 12345, 0));
   ck_assert (exec_verify_wait_status (NULL, 12345, 0x137f));

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "vigil/event_live.h"
 #include "vigil/ruleset_defs.h"
 #include "vigil/source_seccomp.h"
 
@@ -247,6 +248,103 @@ START_TEST (test_io_uring_always_fails)
 }
 END_TEST
 
+static int
+open_hostname (void)
+{
+  return open ("/etc/hostname", O_RDONLY) >= 0 ? 0 : 2;
+}
+
+/* Start open_hostname under p and take its one notification: *pid is the
+ * child, the listener is returned. */
+static int
+first_notification (const struct seccomp_program *p, pid_t *pid, struct seccomp_notif *req)
+{
+  int sp[2];
+  ck_assert_int_eq (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
+  *pid = fork ();
+  ck_assert_int_ge (*pid, 0);
+  if (*pid == 0)
+    {
+      vigil_error_t err = NULL;
+      alarm (20);
+      int fd = seccomp_program_install (p, &err);
+      if (fd < 0)
+        _exit (101);
+      send_fd (sp[1], fd);
+      close (fd);
+      _exit (open_hostname ());
+    }
+  close (sp[1]);
+  int fd = recv_fd (sp[0]);
+  close (sp[0]);
+  ck_assert_int_ge (fd, 0);
+  vigil_error_t err = NULL;
+  ck_assert_int_eq (seccomp_notif_receive (fd, req, &err), 0);
+  return fd;
+}
+
+/* Reads checked by the answer (live_event_check_at_answer): what they
+ * found may be reported when the answer landed, and not when the
+ * notifier was gone by then (its pid could have been reused under the
+ * reads), unless nothing was read of it. */
+START_TEST (test_reads_checked_by_answer)
+{
+  static const struct {
+    const char *condition;
+    bool kill_first, reportable;
+  } cases[] = {
+    { "evt.type=openat and fd.name=/etc/hostname", false, true },
+    { "evt.type=openat and fd.name=/etc/hostname", true, false },
+    { "evt.type=openat", true, true }, /* nothing read of the target */
+  };
+  static const struct container_identity ci = { 0 };
+
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      char yaml[256];
+      snprintf (yaml, sizeof yaml, "- rule: r\n  desc: d\n  condition: %s\n  output: o\n  priority: INFO\n",
+                cases[i].condition);
+      struct ruleset *rs = compile (yaml);
+      struct seccomp_program p;
+      vigil_error_t err = NULL;
+      ck_assert_int_eq (seccomp_program_build (rs, &p, &err), 0);
+      struct live_source *src = live_source_new (&ci);
+      struct eval_state *st = eval_state_new (rs);
+      struct arena arena = { 0 };
+      struct match_set m = { 0 };
+      struct seccomp_notif req;
+      struct live_event ev;
+      pid_t pid;
+      int status, fd = first_notification (&p, &pid, &req);
+
+      live_event_init (&ev, src, &req, fd, 1, "h", &arena);
+      live_event_check_at_answer (&ev);
+      eval_state_reset (st);
+      ck_assert_uint_eq (rules_evaluate (rs, st, &ev.base, &m), 1);
+      if (cases[i].kill_first)
+        {
+          kill (pid, SIGKILL);
+          ck_assert_int_eq (waitpid (pid, &status, 0), pid);
+        }
+      bool landed = seccomp_notif_continue (fd, req.id) == 0;
+      ck_assert_msg (landed == !cases[i].kill_first, "case %zu", i);
+      ck_assert_msg (live_event_answered (&ev, landed) == cases[i].reportable, "case %zu", i);
+      if (!cases[i].kill_first)
+        {
+          ck_assert_int_eq (waitpid (pid, &status, 0), pid);
+          ck_assert (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+        }
+      close (fd);
+      match_set_free (&m);
+      arena_free (&arena);
+      eval_state_free (st);
+      live_source_free (src);
+      seccomp_program_free (&p);
+      ruleset_free (rs);
+    }
+}
+END_TEST
+
 START_TEST (test_read_string_bounds)
 {
   char buf[16];
@@ -271,6 +369,7 @@ main (void)
   tcase_add_test (tc, test_socket_narrowed_by_domain);
   tcase_add_test (tc, test_io_uring_always_fails);
   tcase_add_test (tc, test_read_string_bounds);
+  tcase_add_test (tc, test_reads_checked_by_answer);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
