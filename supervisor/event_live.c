@@ -411,9 +411,10 @@ exec_path (struct live_event *ev, struct value *out)
   enum value_state st = exec_path_raw (ev, out);
   if (st != VAL_PRESENT || out->u.s.p[0] != '/')
     return st;
-  if (ev->exec_missing == 0)
-    ev->exec_missing = exec_target_exists (ev, out->u.s.p) ? 1 : 2;
-  return ev->exec_missing == 2 ? VAL_ABSENT : VAL_PRESENT;
+  if (ev->exec_file == EXEC_FILE_UNKNOWN)
+    ev->exec_file = exec_target_exists (ev, out->u.s.p) ? EXEC_FILE_EXISTS : EXEC_FILE_MISSING;
+  ev->exec_file_asked = true;
+  return ev->exec_file == EXEC_FILE_MISSING ? VAL_ABSENT : VAL_PRESENT;
 }
 
 /* The path being executed (execveat with a dirfd is resolved as opens are). */
@@ -1779,6 +1780,19 @@ live_event_init_held (struct live_event *ev, struct live_source *src, const stru
   live_event_init (ev, src, req, -1, num, hostname, arena);
   ev->base.type = evttype;
   ev->held = true;
+}
+
+void
+live_event_assume_exec_file (struct live_event *ev, enum exec_file f)
+{
+  ev->exec_file = f;
+  ev->exec_file_asked = false;
+}
+
+bool
+live_event_exec_file_asked (const struct live_event *ev)
+{
+  return ev->exec_file_asked;
 }
 
 void

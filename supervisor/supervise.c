@@ -748,7 +748,7 @@ decided_without_memory (const struct supervisor *s, const struct live_event *ev)
 }
 
 static void
-evaluate (struct supervisor *s, struct live_event *ev)
+evaluate_once (struct supervisor *s, struct live_event *ev)
 {
   bool blind = decided_without_memory (s, ev);
 
@@ -762,6 +762,31 @@ evaluate (struct supervisor *s, struct live_event *ev)
       eval_state_reset (s->st);
       rules_evaluate (s->rs, s->st, &ev->base, &s->m);
     }
+}
+
+/* Checking that an exec's file exists costs more than the rules (a first
+ * lookup in a new process's /proc): evaluate assuming it exists, then
+ * missing, and check only when a rule matches either way. */
+static void
+evaluate (struct supervisor *s, struct live_event *ev)
+{
+  live_event_assume_exec_file (ev, EXEC_FILE_EXISTS);
+  evaluate_once (s, ev);
+  if (!live_event_exec_file_asked (ev))
+    {
+      live_event_assume_exec_file (ev, EXEC_FILE_UNKNOWN);
+      return;
+    }
+  if (s->m.n == 0)
+    {
+      live_event_assume_exec_file (ev, EXEC_FILE_MISSING);
+      evaluate_once (s, ev);
+      live_event_assume_exec_file (ev, EXEC_FILE_UNKNOWN);
+      if (s->m.n == 0)
+        return;
+    }
+  live_event_assume_exec_file (ev, EXEC_FILE_UNKNOWN);
+  evaluate_once (s, ev);
 }
 
 /* ---- emulated sends ---- */

@@ -34,6 +34,14 @@ struct live_arg_string {
   size_t len;
 };
 
+/* Whether the file an exec names exists: a missing one fails the exec,
+ * so the event describes no new program. */
+enum exec_file {
+  EXEC_FILE_UNKNOWN, /* checked when a field needs it */
+  EXEC_FILE_EXISTS,
+  EXEC_FILE_MISSING,
+};
+
 struct live_event {
   struct event base;
   struct live_source *src;
@@ -42,7 +50,8 @@ struct live_event {
   int proc_rc;
   unsigned pi_have;        /* PI_* parts of src->pi read for this event */
   bool formatting;         /* building alerts: assumed results show as <NA> */
-  int exec_missing;        /* 0 not checked, 1 the exec's file exists, 2 it does not */
+  enum exec_file exec_file; /* does the file an exec names exist (checked or assumed) */
+  bool exec_file_asked;     /* a field depended on it */
   bool uninspectable;      /* a read of the target was refused (EPERM, EACCES, ESRCH):
                               vigil lost sight of it (failclosed.h) */
   bool held;               /* after an exec, the thread held in its ptrace exec stop */
@@ -96,6 +105,17 @@ void live_event_check_at_answer (struct live_event *ev);
  *  read waited for the answer's check and the answer did not land.  Later
  *  reads are checked one by one again. */
 bool live_event_answered (struct live_event *ev, bool landed);
+
+/** Make ev's fields take `f` for whether the file its exec names exists
+ *  (EXEC_FILE_UNKNOWN: check when asked, a walk in the target's root that
+ *  costs more than evaluating the rules for a new process), and forget
+ *  whether a field asked.  An evaluation under each assumption that
+ *  matches no rule either way needs no check. */
+void live_event_assume_exec_file (struct live_event *ev, enum exec_file f);
+
+/** Whether a field depended on the exec's file since the last
+ *  live_event_assume_exec_file. */
+bool live_event_exec_file_asked (const struct live_event *ev);
 
 /** The notifier's thread group id and process instance (the process
  *  table's generation, never reused).  Returns 0, or -1 when it is gone. */

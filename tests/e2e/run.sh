@@ -126,6 +126,32 @@ else
   echo "SKIP: script(1) not installed (tty test)"
 fi
 
+# Whether an exec's file exists is checked only when a rule could match
+# (vigil evaluates assuming it exists, then missing): execvp's misses
+# along PATH are still no new program, and a rule that only a missing
+# file satisfies still fires.
+cat > "$tmp/exec-file.yaml" <<'YAML'
+- rule: Ran vtrue
+  desc: the program ran
+  condition: evt.type = execve and proc.name = vtrue
+  output: "ran vtrue (exepath=%proc.exepath)"
+  priority: INFO
+- rule: Exec of a missing file
+  desc: only a missing file has no exepath
+  condition: evt.type = execve and not proc.exepath exists
+  output: "exec of a missing file"
+  priority: INFO
+YAML
+mkdir -p "$tmp/bin" && cp /bin/true "$tmp/bin/vtrue"
+out=$(timeout 20 env PATH="$tmp/none-a:$tmp/none-b:$tmp/bin" "$vigil" run -o log_level=warning -r "$tmp/exec-file.yaml" -- vtrue 2>&1)
+ran=$(printf '%s\n' "$out" | grep -c "ran vtrue (exepath=$tmp/bin/vtrue)")
+missing=$(printf '%s\n' "$out" | grep -c "exec of a missing file")
+if [ "$ran" = 1 ] && [ "$missing" = 2 ] && ! printf '%s\n' "$out" | grep -q "none-./vtrue"; then
+  ok "exec of a missing file: execvp's PATH misses are no new program; a rule on the miss fires for each"
+else
+  ko "exec of a missing file" "ran: $ran (want 1), missing: $missing (want 2)" "out: $out"
+fi
+
 # A kill rule on exec kills the process before the new program runs.
 cat > "$tmp/kill.yaml" <<'YAML'
 - rule: Miner
