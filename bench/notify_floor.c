@@ -1,6 +1,6 @@
 /* Benchmark floor: the cheapest possible seccomp-notify supervisor.
  *
- *   notify_floor [--emulate] [--seize] COMMAND [ARG]...
+ *   notify_floor [--read] [--emulate] [--seize] COMMAND [ARG]...
  *
  * Runs COMMAND under a filter that notifies the syscalls vigil's default
  * policy notifies for opens and execs, and answers every notification
@@ -8,6 +8,10 @@
  * SYNC_WAKE_UP, reading and deciding nothing.  What vigil costs above this
  * row is its own work; what this row costs above native is the kernel's
  * round trip, which no supervisor of these syscalls avoids.
+ *
+ * --read reads the path of each open (one process_vm_readv of at most
+ * 256 bytes, not past its page) before answering CONTINUE: the least a
+ * supervisor does that decides on file names.  No check, no decision.
  *
  * --emulate performs each openat(AT_FDCWD, ...) itself, with the least a
  * race-free supervisor must do: read the path once, check the
@@ -47,7 +51,7 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
 
-static int emulate, seize; /* --emulate, --seize */
+static int readpath, emulate, seize; /* --read, --emulate, --seize */
 
 #ifndef SYS_open /* arm64 has only openat */
 #define SYS_open SYS_openat
@@ -173,6 +177,21 @@ answer_open (int fd, const struct seccomp_notif *req)
   return 1;
 }
 
+/* Read the path an open names, as a supervisor deciding on it must. */
+static void
+read_path (const struct seccomp_notif *req)
+{
+  char path[256];
+  int arg = req->data.nr == SYS_open ? 0 : req->data.nr == SYS_openat || req->data.nr == SYS_openat2 ? 1 : -1;
+
+  if (arg < 0)
+    return;
+  __u64 at = req->data.args[arg];
+  size_t len = 4096 - (at & 4095);
+  struct iovec local = { path, len < sizeof path ? len : sizeof path }, remote = { (void *) at, local.iov_len };
+  process_vm_readv (req->pid, &local, 1, &remote, 1, 0);
+}
+
 static void *
 answer_all (void *arg)
 {
@@ -193,6 +212,8 @@ answer_all (void *arg)
         continue;
       if (seize && answer_exec (fd, &req))
         continue;
+      if (readpath)
+        read_path (&req);
       struct seccomp_notif_resp resp = { .id = req.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
       ioctl (fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
     }
@@ -206,7 +227,9 @@ main (int argc, char **argv)
 
   for (; argc > 1 && argv[1][0] == '-' && argv[1][1] == '-'; argv++, argc--)
     {
-      if (strcmp (argv[1], "--emulate") == 0)
+      if (strcmp (argv[1], "--read") == 0)
+        readpath = 1;
+      else if (strcmp (argv[1], "--emulate") == 0)
         emulate = 1;
       else if (strcmp (argv[1], "--seize") == 0)
         seize = 1;
@@ -215,7 +238,7 @@ main (int argc, char **argv)
     }
   if (argc < 2)
     {
-      fprintf (stderr, "usage: notify_floor [--emulate] [--seize] COMMAND [ARG]...\n");
+      fprintf (stderr, "usage: notify_floor [--read] [--emulate] [--seize] COMMAND [ARG]...\n");
       return 2;
     }
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)

@@ -39,7 +39,7 @@ echo "== vigil run against native ($(uname -r), $runs alternating runs, wall ms:
 echo "| kernel | workload | native | supervised | ratio |"
 echo "|---|---|---|---|---|"
 
-n_open=() v_open=() s_open=() d_open=() f_open=() e_open=()
+n_open=() v_open=() s_open=() d_open=() f_open=() e_open=() r_open=()
 cat > "$build/deny-open.yaml" <<'YAML'
 - rule: Deny a file nobody opens
   desc: makes every open reach vigil
@@ -51,12 +51,14 @@ YAML
 for _ in $(seq $runs); do
   time_cmd n_open "$build/openloop" 100000
   time_cmd f_open "$floor" "$build/openloop" 100000
+  time_cmd r_open "$floor" --read "$build/openloop" 100000
   time_cmd v_open "$vigil" run -o log_level=warning -- "$build/openloop" 100000
   time_cmd s_open strace -f -qq --seccomp-bpf -e trace=open,openat,openat2 -o /dev/null "$build/openloop" 100000
   time_cmd d_open "$vigil" run -o log_level=warning -r "$build/deny-open.yaml" -- "$build/openloop" 100000
   time_cmd e_open "$floor" --emulate "$build/openloop" 100000
 done
 report "open/close x100000, floor: a receiver that answers CONTINUE and does nothing else" n_open f_open
+report "open/close x100000, reading floor: the same, reading each path first" n_open r_open
 report "open/close x100000, default policy" n_open v_open
 report "open/close x100000, strace -f --seccomp-bpf" n_open s_open
 report "open/close x100000, a deny rule on opens (every open emulated)" n_open d_open
