@@ -9,9 +9,10 @@
  * row is its own work; what this row costs above native is the kernel's
  * round trip, which no supervisor of these syscalls avoids.
  *
- * --read reads the path of each open (one process_vm_readv of at most
- * 256 bytes, not past its page) before answering CONTINUE: the least a
- * supervisor does that decides on file names.  No check, no decision.
+ * --read reads the path of each open and exec (one process_vm_readv of
+ * at most 256 bytes, not past its page) before answering CONTINUE: the
+ * least a supervisor does that decides on file names.  No check, no
+ * decision.
  *
  * --emulate performs each openat(AT_FDCWD, ...) itself, with the least a
  * race-free supervisor must do: read the path once, check the
@@ -177,12 +178,15 @@ answer_open (int fd, const struct seccomp_notif *req)
   return 1;
 }
 
-/* Read the path an open names, as a supervisor deciding on it must. */
+/* Read the path an open or exec names, as a supervisor deciding on it
+ * must. */
 static void
 read_path (const struct seccomp_notif *req)
 {
   char path[256];
-  int arg = req->data.nr == SYS_open ? 0 : req->data.nr == SYS_openat || req->data.nr == SYS_openat2 ? 1 : -1;
+  int nr = req->data.nr;
+  /* openat first: SYS_open stands for it where there is no open. */
+  int arg = nr == SYS_openat || nr == SYS_openat2 || nr == SYS_execveat ? 1 : nr == SYS_open || nr == SYS_execve ? 0 : -1;
 
   if (arg < 0)
     return;

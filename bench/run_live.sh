@@ -64,14 +64,16 @@ report "open/close x100000, strace -f --seccomp-bpf" n_open s_open
 report "open/close x100000, a deny rule on opens (every open emulated)" n_open d_open
 report "open/close x100000, emulating floor: read, check, open, ADDFD+SEND, nothing else" n_open e_open
 
-n_exec=() v_exec=() f_exec=()
+n_exec=() v_exec=() f_exec=() r_exec=()
 loop='i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done'
 for _ in $(seq $runs); do
   time_cmd n_exec sh -c "$loop"
   time_cmd f_exec "$floor" sh -c "$loop"
+  time_cmd r_exec "$floor" --read sh -c "$loop"
   time_cmd v_exec "$vigil" run -o log_level=warning -- sh -c "$loop"
 done
 report "1000 x /bin/true, floor: a receiver that answers CONTINUE and does nothing else" n_exec f_exec
+report "1000 x /bin/true, reading floor: the same, reading each path first" n_exec r_exec
 report "1000 x /bin/true, default policy" n_exec v_exec
 
 # Every exec seized and checked at its exec stop (a kill rule that never
