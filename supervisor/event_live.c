@@ -267,6 +267,7 @@ absolute_path (struct live_event *ev, const char *p, size_t len, int dirfd, stru
       char *copy = arena_strndup (ev->arena, p, len);
       return set_str (out, copy, path_normalize (copy));
     }
+  ev->impure = true; /* the cwd or dirfd decides */
   if (dirfd == AT_FDCWD)
     snprintf (link, sizeof link, "/proc/%u/cwd", ev->req->pid);
   else
@@ -1633,31 +1634,76 @@ live_family_of (const struct field_def *def)
   return LF_UNREADABLE;
 }
 
-/* Every catalogue field's family, by its index in the catalogue, worked
- * out at the first extraction: the hot path compares no names to find
- * where a field comes from. */
-static uint8_t *live_families;
+/* Whether a field's value follows from the syscall's registers, the path
+ * it names (absolute_path marks a relative one) and the run's constants,
+ * on the events decision_cache.h takes: opens with their flags in
+ * registers.  The process, its user and capabilities, the file's type,
+ * time and numbering can all change from one same call to the next. */
+static bool
+live_family_pure (enum live_family f, const char *name)
+{
+  switch (f)
+    {
+    case LF_UNREADABLE:
+    case LF_TYPE:
+    case LF_HOSTNAME:
+    case LF_DIR:
+    case LF_RESULT: /* assumed for a call that continues */
+    case LF_OPEN_FLAGS:
+    case LF_ARG:
+    case LF_RAWARG:
+    case LF_CONTAINER:
+      return true;
+    case LF_FD:
+      return strcmp (name, "fd.name") == 0 || strcmp (name, "fd.nameraw") == 0 || strcmp (name, "fd.directory") == 0
+             || strcmp (name, "fd.filename") == 0;
+    default:
+      return false;
+    }
+}
+
+/* What the hot path needs to know of a field, by its index in the
+ * catalogue, worked out at the first extraction: no names are compared
+ * to find where a field comes from. */
+struct live_field {
+  uint8_t family; /* enum live_family */
+  bool pure;      /* live_family_pure */
+};
+
+static struct live_field *live_fields;
 static const struct field_def *live_catalog;
 static size_t live_catalog_n;
+
+static struct live_field
+live_field_of (const struct field_def *def)
+{
+  if (live_fields == NULL)
+    {
+      const struct field_def *all = fields_all (&live_catalog_n);
+      struct live_field *v = xcalloc (live_catalog_n ? live_catalog_n : 1, sizeof *v);
+      for (size_t i = 0; i < live_catalog_n; i++)
+        {
+          v[i].family = (uint8_t) live_family_of (&all[i]);
+          v[i].pure = live_family_pure ((enum live_family) v[i].family, all[i].name);
+        }
+      live_catalog = all;
+      live_fields = v;
+    }
+  size_t i = (size_t) (def - live_catalog);
+  if (def >= live_catalog && i < live_catalog_n)
+    return live_fields[i];
+  enum live_family f = live_family_of (def);
+  return (struct live_field){ (uint8_t) f, live_family_pure (f, def->name) };
+}
 
 static enum live_family
 live_family (const struct field_def *def)
 {
-  if (live_families == NULL)
-    {
-      const struct field_def *all = fields_all (&live_catalog_n);
-      uint8_t *f = xcalloc (live_catalog_n ? live_catalog_n : 1, 1);
-      for (size_t i = 0; i < live_catalog_n; i++)
-        f[i] = (uint8_t) live_family_of (&all[i]);
-      live_catalog = all;
-      live_families = f;
-    }
-  size_t i = (size_t) (def - live_catalog);
-  return def >= live_catalog && i < live_catalog_n ? (enum live_family) live_families[i] : live_family_of (def);
+  return (enum live_family) live_field_of (def).family;
 }
 
 static enum value_state
-live_extract (struct event *base, const struct field_ref *ref, struct value *out)
+live_extract_value (struct event *base, const struct field_ref *ref, struct value *out)
 {
   struct live_event *ev = (struct live_event *) base;
   const char *name = ref->def->name;
@@ -1715,6 +1761,7 @@ live_opens_proc_mem (struct event *base)
   int64_t flags;
   enum value_state s = open_flags_of (ev, &flags);
 
+  ev->impure = true; /* a class guard: no decision is remembered on it */
   if (s != VAL_PRESENT)
     return s == VAL_ABSENT ? 0 : -1;
   if (!evtclass_open_writes (flags))
@@ -1729,6 +1776,18 @@ live_opens_proc_mem (struct event *base)
   char path[PATH_MAX];
   snprintf (path, sizeof path, "%.*s", (int) v.u.s.len, v.u.s.p);
   return evtclass_proc_mem_path (path);
+}
+
+/* Every field a rule reads: its value, and whether a remembered decision
+ * could rest on it. */
+static enum value_state
+live_extract (struct event *base, const struct field_ref *ref, struct value *out)
+{
+  struct live_event *ev = (struct live_event *) base;
+
+  if (base->aliased || !live_field_of (ref->def).pure)
+    ev->impure = true;
+  return live_extract_value (base, ref, out);
 }
 
 static const struct event_ops live_ops = { .extract = live_extract, .opens_proc_mem = live_opens_proc_mem };
@@ -1793,6 +1852,42 @@ bool
 live_event_exec_file_asked (const struct live_event *ev)
 {
   return ev->exec_file_asked;
+}
+
+bool
+live_event_decision_key (struct live_event *ev, bool with_path, struct decision_key *k)
+{
+  unsigned t = live_type (ev->base.type);
+  int arg = path_arg (ev->base.type);
+
+  /* openat2's flags are in memory; open_by_handle_at names no path. */
+  if (!(t & (LT_OPEN | LT_OPENAT)) || (t & LT_OPENAT2) || arg < 0)
+    return false;
+  /* The registers the syscall has (the others hold whatever was left in
+   * them), but the path's address. */
+  int nargs = t & LT_OPENAT ? 4 : t & LT_CREAT ? 2 : 3;
+  memset (k, 0, sizeof *k);
+  k->arch = ev->req->data.arch;
+  k->nr = ev->req->data.nr;
+  memcpy (k->args, ev->req->data.args, (size_t) nargs * sizeof k->args[0]);
+  k->args[arg] = 0;
+  if (!with_path)
+    return true;
+  const char *p;
+  size_t len;
+  if (read_arg_string (ev, arg, &p, &len) != VAL_PRESENT || p[0] != '/')
+    return false;
+  k->path = p;
+  k->path_len = len;
+  return true;
+}
+
+bool
+live_event_pure (const struct live_event *ev, bool *read_path)
+{
+  int arg = path_arg (ev->base.type);
+  *read_path = arg >= 0 && ev->argstr[arg].read;
+  return !ev->impure && !ev->uninspectable;
 }
 
 void

@@ -30,6 +30,7 @@
 #include <linux/capability.h>
 #include <seccomp.h>
 
+#include "vigil/decision_cache.h"
 #include "vigil/emulate_net.h"
 #include "vigil/emulate_open.h"
 #include "vigil/emulate_path.h"
@@ -90,7 +91,12 @@ struct supervisor {
   int8_t flags_arg[EVTTYPE_MAX];
   bool receiving_thread; /* notifications are received off the main loop */
   struct evttype_set decided_without_memory; /* see find_decided_without_memory */
+  struct decision_cache *decisions;          /* see decided_before */
 };
+
+/* Entries of the decision cache: a few hundred bytes each at most, so
+ * its memory stays far below the supervisor's budget. */
+#define DECISIONS_REMEMBERED 1024
 
 /* The lock the receiving thread and the main loop take turns on.  Static,
  * because the receiving thread can outlive supervise_run: it sits in the
@@ -789,6 +795,42 @@ evaluate (struct supervisor *s, struct live_event *ev)
   evaluate_once (s, ev);
 }
 
+/* ---- decisions that cannot change (decision_cache.h) ---- */
+
+/* Only for log-only types: what an enforced type's call reads is checked
+ * differently (emulated, or decided without memory). */
+static bool
+remembers (const struct supervisor *s, const struct live_event *ev)
+{
+  return ev->base.type >= 0 && !s->rs->need[ev->base.type].enforce;
+}
+
+/* The same call matched no rule before and nothing it was decided on can
+ * have changed: there is nothing to evaluate.  Tried without the path
+ * first, so that a decision that never read it costs no read. */
+static bool
+decided_before (struct supervisor *s, struct live_event *ev)
+{
+  struct decision_key k;
+
+  if (!remembers (s, ev) || !live_event_decision_key (ev, false, &k))
+    return false;
+  if (decision_cache_has (s->decisions, &k))
+    return true;
+  return live_event_decision_key (ev, true, &k) && decision_cache_has (s->decisions, &k);
+}
+
+static void
+remember_decision (struct supervisor *s, struct live_event *ev)
+{
+  struct decision_key k;
+  bool read_path;
+
+  if (s->m.n == 0 && remembers (s, ev) && live_event_pure (ev, &read_path)
+      && live_event_decision_key (ev, read_path, &k))
+    decision_cache_add (s->decisions, &k);
+}
+
 /* ---- emulated sends ---- */
 
 static bool
@@ -904,6 +946,11 @@ handle_notification (struct supervisor *s, const struct seccomp_notif *req)
   /* Nothing below acts on what it reads before answering: one check, the
    * answer, covers every read. */
   live_event_check_at_answer (&ev);
+  if (decided_before (s, &ev))
+    {
+      answer (s, req, ACTION_LOG);
+      return;
+    }
   evaluate (s, &ev);
   if (answer_uninspectable (s, req, &ev, true))
     return;
@@ -921,6 +968,7 @@ handle_notification (struct supervisor *s, const struct seccomp_notif *req)
    * reused under the reads: they could describe another process. */
   if (s->m.n && reportable)
     emit_alerts (s, &ev.base);
+  remember_decision (s, &ev);
 }
 
 /* Receive one notification and handle it.  Returns false once no
@@ -1157,6 +1205,7 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   s.emulating_sends = o->engine->cfg.mode != MODE_MONITOR && send_emulation_needed (s.rs);
   s.creds = creds_cache_new ();
   s.roots = root_cache_new ();
+  s.decisions = decision_cache_new (DECISIONS_REMEMBERED);
   watch_creds_syscalls (&s);
   find_decided_without_memory (&s);
   find_flags_args (&s);
@@ -1200,6 +1249,7 @@ out:
   failclosed_free (s.fc);
   creds_cache_free (s.creds);
   root_cache_free (s.roots);
+  decision_cache_free (s.decisions);
   return ret;
 }
 

@@ -8,6 +8,7 @@
 
 #include "vigil/arena.h"
 #include "vigil/container_id.h"
+#include "vigil/decision_cache.h"
 #include "vigil/event.h"
 #include "vigil/procinfo.h"
 
@@ -59,6 +60,9 @@ struct live_event {
    * (live_event_check_at_answer); unconfirmed: some read relies on it. */
   bool check_at_answer;
   bool unconfirmed;
+  /* A field read so far depends on more than the call's registers, its
+   * path and the run's constants (decision_cache.h). */
+  bool impure;
   const struct seccomp_notif *req;
   int listener;        /* to check the notification is still valid after reads */
   uint64_t num;        /* evt.num */
@@ -116,6 +120,18 @@ void live_event_assume_exec_file (struct live_event *ev, enum exec_file f);
 /** Whether a field depended on the exec's file since the last
  *  live_event_assume_exec_file. */
 bool live_event_exec_file_asked (const struct live_event *ev);
+
+/** The call as a decision about it can be remembered (decision_cache.h):
+ *  for an open whose flags are in its registers, its registers and, when
+ *  with_path, the path it names, read once for the event (NUL-terminated,
+ *  valid while ev is).  Returns false for any other event, or when the
+ *  path cannot be read or is relative (its meaning depends on the cwd). */
+bool live_event_decision_key (struct live_event *ev, bool with_path, struct decision_key *k);
+
+/** Whether the evaluation since live_event_init read only what a
+ *  remembered decision may rest on (decision_cache.h), and whether it
+ *  read the path (which then belongs in the key). */
+bool live_event_pure (const struct live_event *ev, bool *read_path);
 
 /** The notifier's thread group id and process instance (the process
  *  table's generation, never reused).  Returns 0, or -1 when it is gone. */

@@ -152,6 +152,48 @@ else
   ko "exec of a missing file" "ran: $ran (want 1), missing: $missing (want 2)" "out: $out"
 fi
 
+# Decisions are remembered only where nothing they rest on can change
+# (decision_cache.h): each second open below is the same call as an
+# earlier one that matched nothing, and must still be evaluated.
+mkdir -p "$tmp/dc/a" "$tmp/dc/b"
+: > "$tmp/dc/file"; : > "$tmp/dc/a/f"; : > "$tmp/dc/b/f"; : > "$tmp/dc/node"
+cat > "$tmp/dc.yaml" <<YAML
+- rule: Cat reads the file
+  desc: depends on the process
+  condition: evt.type in (open, openat) and fd.name = $tmp/dc/file and proc.name = cat
+  output: "dc-proc %proc.name"
+  priority: INFO
+- rule: File written
+  desc: depends on the flags
+  condition: evt.type in (open, openat) and fd.name = $tmp/dc/file and evt.is_open_write = true
+  output: "dc-flags %evt.arg.flags"
+  priority: INFO
+- rule: Relative open in b
+  desc: depends on the cwd
+  condition: evt.type in (open, openat) and fd.name = $tmp/dc/b/f
+  output: "dc-cwd %fd.name"
+  priority: INFO
+- rule: Node is a directory
+  desc: depends on the file's type
+  condition: evt.type in (open, openat) and fd.name = $tmp/dc/node and fd.typechar = d
+  output: "dc-type %fd.typechar"
+  priority: INFO
+YAML
+out=$(cd "$tmp" && timeout 20 "$vigil" run -o log_level=warning -r "$tmp/dc.yaml" -- sh -c '
+  head -c0 dc/file; head -c0 "$PWD/dc/file"; cat "$PWD/dc/file"
+  cat "$PWD/dc/file"; echo x >> "$PWD/dc/file"
+  cd dc/a && cat f; cd ../b && cat f
+  cat "'"$tmp"'/dc/node"; rm "'"$tmp"'/dc/node"; mkdir "'"$tmp"'/dc/node"; cat "'"$tmp"'/dc/node" 2>/dev/null
+  exit 0' 2>&1)
+count () { printf '%s\n' "$out" | grep -c "$1"; }
+if [ "$(count 'dc-proc cat')" = 2 ] && [ "$(count dc-proc)" = 2 ] && [ "$(count dc-flags)" = 1 ] \
+   && [ "$(count "dc-cwd $tmp/dc/b/f")" = 1 ] && [ "$(count 'dc-type d')" = 1 ]; then
+  ok "remembered decisions: another process, other flags, another cwd, another file type are evaluated again"
+else
+  ko "remembered decisions" "proc: $(count dc-proc) (want 2, both cat), flags: $(count dc-flags) (want 1)" \
+     "cwd: $(count dc-cwd) (want 1), type: $(count dc-type) (want 1)" "out: $out"
+fi
+
 # A kill rule on exec kills the process before the new program runs.
 cat > "$tmp/kill.yaml" <<'YAML'
 - rule: Miner

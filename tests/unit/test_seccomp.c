@@ -345,6 +345,67 @@ START_TEST (test_reads_checked_by_answer)
 }
 END_TEST
 
+/* What a decision about an open read (live_event_pure): only fields that
+ * follow from the call's registers, its path and the run's constants
+ * let it be remembered (decision_cache.h). */
+START_TEST (test_pure_decisions)
+{
+  static const struct {
+    const char *condition;
+    bool pure, read_path;
+  } cases[] = {
+    { "evt.type=openat and fd.name=/x", true, true },
+    { "evt.type=openat and fd.directory=/x and evt.arg.flags contains O_RDONLY", true, true },
+    { "evt.type=openat and evt.hostname=elsewhere", true, false },
+    { "evt.type=openat and container.id=x", true, false },
+    { "evt.type=openat and proc.name=nobody", false, false },
+    { "evt.type=openat and user.uid=12345", false, false },
+    { "evt.type=openat and fd.typechar=d", false, true }, /* the file's type can change */
+    { "evt.type=openat and evt.num=0", false, false },
+  };
+  static const struct container_identity ci = { 0 };
+
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      char yaml[256];
+      snprintf (yaml, sizeof yaml, "- rule: r\n  desc: d\n  condition: %s\n  output: o\n  priority: INFO\n",
+                cases[i].condition);
+      struct ruleset *rs = compile (yaml);
+      struct seccomp_program p;
+      vigil_error_t err = NULL;
+      ck_assert_int_eq (seccomp_program_build (rs, &p, &err), 0);
+      struct live_source *src = live_source_new (&ci);
+      struct eval_state *st = eval_state_new (rs);
+      struct arena arena = { 0 };
+      struct match_set m = { 0 };
+      struct seccomp_notif req;
+      struct live_event ev;
+      struct decision_key k;
+      pid_t pid;
+      int status, fd = first_notification (&p, &pid, &req);
+      bool read_path;
+
+      live_event_init (&ev, src, &req, fd, 1, "h", &arena);
+      eval_state_reset (st);
+      ck_assert_uint_eq (rules_evaluate (rs, st, &ev.base, &m), 0);
+      ck_assert_msg (live_event_pure (&ev, &read_path) == cases[i].pure, "case %zu: pure", i);
+      ck_assert_msg (read_path == cases[i].read_path, "case %zu: read the path", i);
+      ck_assert (live_event_decision_key (&ev, true, &k));
+      ck_assert_str_eq (k.path, "/etc/hostname");
+      ck_assert_uint_eq (k.args[1], 0); /* the path's address is no part of the call */
+      ck_assert_int_eq (seccomp_notif_continue (fd, req.id), 0);
+      ck_assert_int_eq (waitpid (pid, &status, 0), pid);
+      close (fd);
+      match_set_free (&m);
+      arena_free (&arena);
+      eval_state_free (st);
+      live_source_free (src);
+      seccomp_program_free (&p);
+      ruleset_free (rs);
+    }
+}
+END_TEST
+
 START_TEST (test_read_string_bounds)
 {
   char buf[16];
@@ -370,6 +431,7 @@ main (void)
   tcase_add_test (tc, test_io_uring_always_fails);
   tcase_add_test (tc, test_read_string_bounds);
   tcase_add_test (tc, test_reads_checked_by_answer);
+  tcase_add_test (tc, test_pure_decisions);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
