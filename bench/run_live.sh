@@ -64,6 +64,19 @@ report "open/close x100000, strace -f --seccomp-bpf" n_open s_open
 report "open/close x100000, a deny rule on opens (every open emulated)" n_open d_open
 report "open/close x100000, emulating floor: read, check, open, ADDFD+SEND, nothing else" n_open e_open
 
+# The same loop over 4096 files in turn: more calls than vigil's decision
+# cache holds, so every open is evaluated.
+mkdir -p "$build/paths"
+for i in $(seq 0 4095); do : > "$build/paths/f.$i"; done
+n_many=() r_many=() v_many=()
+for _ in $(seq $runs); do
+  time_cmd n_many "$build/openloop" 100000 "$build/paths/f" 4096
+  time_cmd r_many "$floor" --read "$build/openloop" 100000 "$build/paths/f" 4096
+  time_cmd v_many "$vigil" run -o log_level=warning -- "$build/openloop" 100000 "$build/paths/f" 4096
+done
+report "open/close x100000 over 4096 files, reading floor" n_many r_many
+report "open/close x100000 over 4096 files, default policy (no decision remembered)" n_many v_many
+
 n_exec=() v_exec=() f_exec=() r_exec=()
 loop='i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done'
 for _ in $(seq $runs); do
