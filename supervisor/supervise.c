@@ -1255,6 +1255,21 @@ out:
 
 /* ---- what vigil does with each syscall ---- */
 
+/* Whether an open type whose decisions decided_before may remember
+ * reaches vigil. */
+static bool
+decisions_remembered (const struct ruleset *rs)
+{
+  static const char *const opens[] = { "open", "openat", "creat" };
+  for (size_t i = 0; i < ARRAY_SIZE (opens); i++)
+    {
+      int t = evttype_lookup (opens[i]);
+      if (t >= 0 && rs->need[t].needed && !rs->need[t].enforce)
+        return true;
+    }
+  return false;
+}
+
 static const char *
 handling_of (const struct ruleset *rs, enum vigil_mode mode, int t)
 {
@@ -1318,6 +1333,10 @@ supervise_explain (const struct ruleset *rs, enum vigil_mode mode, FILE *out)
   if (seccomp_execs_watched (rs))
     fprintf (out, "  %-18s watched: each one tells vigil's process table that the program changed\n",
              "execve, execveat");
+  if (decisions_remembered (rs))
+    fprintf (out, "  %-18s log-only: a call that matched nothing is answered from memory when it comes again,\n"
+                  "  %-18s if the rules read only its flags, absolute path and the run's constants\n",
+             "open, openat, creat", "");
   fprintf (out, "  %-18s ENOSYS always: io_uring would bypass the filter\n", "io_uring_*");
   fprintf (out, "Every other syscall stays in the kernel.\n");
 }

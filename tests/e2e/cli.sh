@@ -642,6 +642,22 @@ $T/classes.yaml:18:3: warning: rule 'Deny poking' is also enforced on process_vm
     fail "run --explain: ptrace class"
     show_output
   fi
+  # Log-only opens may be answered from memory; opens a deny rule covers
+  # never are.
+  run "$vigil" run --explain
+  if grep -q '^  open, openat, creat log-only: a call that matched nothing is answered from memory' "$T/out"; then
+    pass "run --explain: the default policy's opens may be answered from memory"
+  else
+    fail "run --explain: decision cache"
+    show_output
+  fi
+  run "$vigil" run --explain -r "$T/classes.yaml"
+  if ! grep -q 'answered from memory' "$T/out"; then
+    pass "run --explain: no opens answered from memory where a deny rule covers them"
+  else
+    fail "run --explain: decision cache under a deny rule"
+    show_output
+  fi
   run "$vigil" list -o json_output=true -r "$T/classes.yaml"
   if grep -q '"event_types":\["openat"\],"enforced_types":\["creat","open","open_by_handle_at","openat","openat2"\]' "$T/out"; then
     pass "list: JSON has enforced_types for a deny rule"
