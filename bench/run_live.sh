@@ -114,12 +114,16 @@ src=$(mktemp -d "${TMPDIR:-/tmp}/vigil-bench-src.XXXXXX")
 cp -r "$here/../Makefile" "$here/../include" "$here/../supervisor" "$here/../policies" "$src/"
 mkdir -p "$src/b" && touch "$src/b/.deps"
 build_vigil () { rm -rf "$src/b"/*.o "$src/vigil"; "$@" make -C "$src" -j2 BUILD=b vigil-bin; }
-n_make=() v_make=()
+n_make=() f_make=() r_make=() v_make=()
 for _ in $(seq $runs); do
   time_cmd n_make build_vigil
+  time_cmd f_make build_vigil "$floor"
+  time_cmd r_make build_vigil "$floor" --read
   time_cmd v_make build_vigil "$vigil" run -o log_level=warning --
 done
 rm -rf "$src"
+report "make -j2 of vigil, floor" n_make f_make
+report "make -j2 of vigil, reading floor" n_make r_make
 report "make -j2 of vigil, default policy" n_make v_make
 
 if [ -r "$upstream/falco_rules.yaml" ]; then
