@@ -76,15 +76,16 @@ struct served {
   char path[16][256];
 };
 
+/* Start body() in a child under the program: returns the listener, and
+ * the child in *pid. */
 static int
-run_under (const struct seccomp_program *p, int (*body) (void), int (*answer) (const struct seccomp_notif *, const char *),
-           struct served *sv)
+start_under (const struct seccomp_program *p, int (*body) (void), pid_t *pid)
 {
   int sp[2];
   ck_assert_int_eq (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
-  pid_t pid = fork ();
-  ck_assert_int_ge (pid, 0);
-  if (pid == 0)
+  *pid = fork ();
+  ck_assert_int_ge (*pid, 0);
+  if (*pid == 0)
     {
       vigil_error_t err = NULL;
       alarm (20);
@@ -99,6 +100,16 @@ run_under (const struct seccomp_program *p, int (*body) (void), int (*answer) (c
   int fd = recv_fd (sp[0]);
   close (sp[0]);
   ck_assert_int_ge (fd, 0);
+  return fd;
+}
+
+static int
+run_under (const struct seccomp_program *p, int (*body) (void), int (*answer) (const struct seccomp_notif *, const char *),
+           struct served *sv)
+{
+  pid_t pid;
+  int fd = start_under (p, body, &pid);
+
   memset (sv, 0, sizeof *sv);
   for (;;)
     {
@@ -259,28 +270,65 @@ open_hostname (void)
 static int
 first_notification (const struct seccomp_program *p, pid_t *pid, struct seccomp_notif *req)
 {
-  int sp[2];
-  ck_assert_int_eq (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
-  *pid = fork ();
-  ck_assert_int_ge (*pid, 0);
-  if (*pid == 0)
-    {
-      vigil_error_t err = NULL;
-      alarm (20);
-      int fd = seccomp_program_install (p, &err);
-      if (fd < 0)
-        _exit (101);
-      send_fd (sp[1], fd);
-      close (fd);
-      _exit (open_hostname ());
-    }
-  close (sp[1]);
-  int fd = recv_fd (sp[0]);
-  close (sp[0]);
-  ck_assert_int_ge (fd, 0);
+  int fd = start_under (p, open_hostname, pid);
   vigil_error_t err = NULL;
+
   ck_assert_int_eq (seccomp_notif_receive (fd, req, &err), 0);
   return fd;
+}
+
+/* One rule with `condition`, a child under its filter held in its
+ * open of /etc/hostname, and a live event for that notification. */
+struct held_open {
+  struct ruleset *rs;
+  struct seccomp_program p;
+  struct live_source *src;
+  struct eval_state *st;
+  struct arena arena;
+  struct match_set m;
+  struct seccomp_notif req;
+  struct live_event ev;
+  pid_t pid;
+  int listener;
+};
+
+static void
+held_open_start (struct held_open *h, const char *condition)
+{
+  static const struct container_identity ci = { 0 };
+  char yaml[256];
+  vigil_error_t err = NULL;
+
+  memset (h, 0, sizeof *h);
+  snprintf (yaml, sizeof yaml, "- rule: r\n  desc: d\n  condition: %s\n  output: o\n  priority: INFO\n", condition);
+  h->rs = compile (yaml);
+  ck_assert_int_eq (seccomp_program_build (h->rs, &h->p, &err), 0);
+  h->src = live_source_new (&ci);
+  h->st = eval_state_new (h->rs);
+  h->listener = first_notification (&h->p, &h->pid, &h->req);
+  live_event_init (&h->ev, h->src, &h->req, h->listener, 1, "h", &h->arena);
+}
+
+static size_t
+held_open_evaluate (struct held_open *h)
+{
+  eval_state_reset (h->st);
+  return rules_evaluate (h->rs, h->st, &h->ev.base, &h->m);
+}
+
+static void
+held_open_end (struct held_open *h)
+{
+  int status;
+
+  close (h->listener);
+  waitpid (h->pid, &status, 0);
+  match_set_free (&h->m);
+  arena_free (&h->arena);
+  eval_state_free (h->st);
+  live_source_free (h->src);
+  seccomp_program_free (&h->p);
+  ruleset_free (h->rs);
 }
 
 /* Reads checked by the answer (live_event_check_at_answer): what they
@@ -297,50 +345,29 @@ START_TEST (test_reads_checked_by_answer)
     { "evt.type=openat and fd.name=/etc/hostname", true, false },
     { "evt.type=openat", true, true }, /* nothing read of the target */
   };
-  static const struct container_identity ci = { 0 };
 
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     {
-      char yaml[256];
-      snprintf (yaml, sizeof yaml, "- rule: r\n  desc: d\n  condition: %s\n  output: o\n  priority: INFO\n",
-                cases[i].condition);
-      struct ruleset *rs = compile (yaml);
-      struct seccomp_program p;
-      vigil_error_t err = NULL;
-      ck_assert_int_eq (seccomp_program_build (rs, &p, &err), 0);
-      struct live_source *src = live_source_new (&ci);
-      struct eval_state *st = eval_state_new (rs);
-      struct arena arena = { 0 };
-      struct match_set m = { 0 };
-      struct seccomp_notif req;
-      struct live_event ev;
-      pid_t pid;
-      int status, fd = first_notification (&p, &pid, &req);
+      struct held_open h;
+      int status;
 
-      live_event_init (&ev, src, &req, fd, 1, "h", &arena);
-      live_event_check_at_answer (&ev);
-      eval_state_reset (st);
-      ck_assert_uint_eq (rules_evaluate (rs, st, &ev.base, &m), 1);
+      held_open_start (&h, cases[i].condition);
+      live_event_check_at_answer (&h.ev);
+      ck_assert_uint_eq (held_open_evaluate (&h), 1);
       if (cases[i].kill_first)
         {
-          kill (pid, SIGKILL);
-          ck_assert_int_eq (waitpid (pid, &status, 0), pid);
+          kill (h.pid, SIGKILL);
+          ck_assert_int_eq (waitpid (h.pid, &status, 0), h.pid);
         }
-      bool landed = seccomp_notif_continue (fd, req.id) == 0;
+      bool landed = seccomp_notif_continue (h.listener, h.req.id) == 0;
       ck_assert_msg (landed == !cases[i].kill_first, "case %zu", i);
-      ck_assert_msg (live_event_answered (&ev, landed) == cases[i].reportable, "case %zu", i);
+      ck_assert_msg (live_event_answered (&h.ev, landed) == cases[i].reportable, "case %zu", i);
       if (!cases[i].kill_first)
         {
-          ck_assert_int_eq (waitpid (pid, &status, 0), pid);
+          ck_assert_int_eq (waitpid (h.pid, &status, 0), h.pid);
           ck_assert (WIFEXITED (status) && WEXITSTATUS (status) == 0);
         }
-      close (fd);
-      match_set_free (&m);
-      arena_free (&arena);
-      eval_state_free (st);
-      live_source_free (src);
-      seccomp_program_free (&p);
-      ruleset_free (rs);
+      held_open_end (&h);
     }
 }
 END_TEST
@@ -363,45 +390,22 @@ START_TEST (test_pure_decisions)
     { "evt.type=openat and fd.typechar=d", false, true }, /* the file's type can change */
     { "evt.type=openat and evt.num=0", false, false },
   };
-  static const struct container_identity ci = { 0 };
 
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     {
-      char yaml[256];
-      snprintf (yaml, sizeof yaml, "- rule: r\n  desc: d\n  condition: %s\n  output: o\n  priority: INFO\n",
-                cases[i].condition);
-      struct ruleset *rs = compile (yaml);
-      struct seccomp_program p;
-      vigil_error_t err = NULL;
-      ck_assert_int_eq (seccomp_program_build (rs, &p, &err), 0);
-      struct live_source *src = live_source_new (&ci);
-      struct eval_state *st = eval_state_new (rs);
-      struct arena arena = { 0 };
-      struct match_set m = { 0 };
-      struct seccomp_notif req;
-      struct live_event ev;
+      struct held_open h;
       struct decision_key k;
-      pid_t pid;
-      int status, fd = first_notification (&p, &pid, &req);
       bool read_path;
 
-      live_event_init (&ev, src, &req, fd, 1, "h", &arena);
-      eval_state_reset (st);
-      ck_assert_uint_eq (rules_evaluate (rs, st, &ev.base, &m), 0);
-      ck_assert_msg (live_event_pure (&ev, &read_path) == cases[i].pure, "case %zu: pure", i);
+      held_open_start (&h, cases[i].condition);
+      ck_assert_uint_eq (held_open_evaluate (&h), 0);
+      ck_assert_msg (live_event_pure (&h.ev, &read_path) == cases[i].pure, "case %zu: pure", i);
       ck_assert_msg (read_path == cases[i].read_path, "case %zu: read the path", i);
-      ck_assert (live_event_decision_key (&ev, true, &k));
+      ck_assert (live_event_decision_key (&h.ev, true, &k));
       ck_assert_str_eq (k.path, "/etc/hostname");
       ck_assert_uint_eq (k.args[1], 0); /* the path's address is no part of the call */
-      ck_assert_int_eq (seccomp_notif_continue (fd, req.id), 0);
-      ck_assert_int_eq (waitpid (pid, &status, 0), pid);
-      close (fd);
-      match_set_free (&m);
-      arena_free (&arena);
-      eval_state_free (st);
-      live_source_free (src);
-      seccomp_program_free (&p);
-      ruleset_free (rs);
+      ck_assert_int_eq (seccomp_notif_continue (h.listener, h.req.id), 0);
+      held_open_end (&h);
     }
 }
 END_TEST
