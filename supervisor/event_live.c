@@ -122,6 +122,10 @@ enum {
 };
 
 static uint16_t live_types[EVTTYPE_MAX];
+/* Per type, the registers its parameters are in (bit i: args[i]), from
+ * syscall_params: what a decision about it can read of them. */
+static uint8_t live_arg_regs[EVTTYPE_MAX];
+static void live_arg_regs_init (void);
 static pthread_once_t live_types_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -157,6 +161,7 @@ live_types_init (void)
       if (t >= 0 && t < EVTTYPE_MAX)
         live_types[t] = kinds[i].bits;
     }
+  live_arg_regs_init ();
 }
 
 /* Which of the LT_ kinds event type `type` is (the table is filled when
@@ -1292,6 +1297,19 @@ static const struct syscall_params {
   { "mount_setattr", { { "dfd", 0, P_FD }, { "path", 1, P_STR }, { "flags", 2, P_INT } } },
 };
 
+static void
+live_arg_regs_init (void)
+{
+  for (size_t i = 0; i < ARRAY_SIZE (syscall_params); i++)
+    {
+      int t = evttype_lookup (syscall_params[i].type);
+      const struct param *p = syscall_params[i].p;
+      for (size_t k = 0; t >= 0 && t < EVTTYPE_MAX && k < ARRAY_SIZE (syscall_params[i].p) && p[k].name; k++)
+        if (p[k].arg < 6)
+          live_arg_regs[t] |= (uint8_t) (1u << p[k].arg);
+    }
+}
+
 /* Events whose parameter list in Falco is not the syscall's (clone's flags
  * are its 16th parameter; the mount API has none): evt.arg.NAME is
  * answered, evt.arg[N] is not. */
@@ -1696,19 +1714,13 @@ live_field_of (const struct field_def *def)
   return (struct live_field){ (uint8_t) f, live_family_pure (f, def->name) };
 }
 
-static enum live_family
-live_family (const struct field_def *def)
-{
-  return (enum live_family) live_field_of (def).family;
-}
-
 static enum value_state
-live_extract_value (struct event *base, const struct field_ref *ref, struct value *out)
+live_extract_value (struct event *base, const struct field_ref *ref, enum live_family family, struct value *out)
 {
   struct live_event *ev = (struct live_event *) base;
   const char *name = ref->def->name;
 
-  switch (live_family (ref->def))
+  switch (family)
     {
     case LF_TYPE:
       {
@@ -1731,7 +1743,7 @@ live_extract_value (struct event *base, const struct field_ref *ref, struct valu
       return open_flags_field (ev, name, out);
     case LF_ARG:
     case LF_RAWARG:
-      return arg_field (ev, ref, live_family (ref->def) == LF_RAWARG, out);
+      return arg_field (ev, ref, family == LF_RAWARG, out);
     case LF_PROC:
       return proc_field (ev, ref, name + 5, out);
     case LF_USER:
@@ -1784,10 +1796,11 @@ static enum value_state
 live_extract (struct event *base, const struct field_ref *ref, struct value *out)
 {
   struct live_event *ev = (struct live_event *) base;
+  struct live_field f = live_field_of (ref->def);
 
-  if (base->aliased || !live_field_of (ref->def).pure)
+  if (base->aliased || !f.pure)
     ev->impure = true;
-  return live_extract_value (base, ref, out);
+  return live_extract_value (base, ref, (enum live_family) f.family, out);
 }
 
 static const struct event_ops live_ops = { .extract = live_extract, .opens_proc_mem = live_opens_proc_mem };
@@ -1854,28 +1867,58 @@ live_event_exec_file_asked (const struct live_event *ev)
   return ev->exec_file_asked;
 }
 
-bool
-live_event_decision_key (struct live_event *ev, bool with_path, struct decision_key *k)
+enum exec_file
+live_event_check_exec_file (struct live_event *ev)
 {
-  unsigned t = live_type (ev->base.type);
-  int arg = path_arg (ev->base.type);
+  struct value path;
+
+  ev->exec_file = EXEC_FILE_UNKNOWN;
+  exec_path (ev, &path); /* looks the file up */
+  return ev->exec_file;
+}
+
+/* live_type_decisions_remembered, once the tables are filled. */
+static bool
+decisions_remembered (int type)
+{
+  unsigned t = live_type (type);
 
   /* openat2's flags are in memory; open_by_handle_at names no path. */
-  if (!(t & (LT_OPEN | LT_OPENAT)) || (t & LT_OPENAT2) || arg < 0)
+  return (t & (LT_OPEN | LT_OPENAT)) && !(t & LT_OPENAT2);
+}
+
+bool
+live_type_decisions_remembered (int type)
+{
+  pthread_once (&live_types_once, live_types_init);
+  return decisions_remembered (type);
+}
+
+bool
+live_event_decision_key (const struct live_event *ev, struct decision_key *k)
+{
+  int type = ev->base.type;
+
+  if (!decisions_remembered (type))
     return false;
-  /* The registers the syscall has (the others hold whatever was left in
-   * them), but the path's address. */
-  int nargs = t & LT_OPENAT ? 4 : t & LT_CREAT ? 2 : 3;
+  /* The registers the syscall has parameters in (the others hold
+   * whatever was left in them), but the path's address. */
   memset (k, 0, sizeof *k);
   k->arch = ev->req->data.arch;
   k->nr = ev->req->data.nr;
-  memcpy (k->args, ev->req->data.args, (size_t) nargs * sizeof k->args[0]);
-  k->args[arg] = 0;
-  if (!with_path)
-    return true;
+  for (int i = 0; i < 6; i++)
+    if (live_arg_regs[type] & (1u << i) && i != path_arg (type))
+      k->args[i] = ev->req->data.args[i];
+  return true;
+}
+
+bool
+live_event_decision_key_path (struct live_event *ev, struct decision_key *k)
+{
   const char *p;
   size_t len;
-  if (read_arg_string (ev, arg, &p, &len) != VAL_PRESENT || p[0] != '/')
+
+  if (read_arg_string (ev, path_arg (ev->base.type), &p, &len) != VAL_PRESENT || p[0] != '/')
     return false;
   k->path = p;
   k->path_len = len;

@@ -772,27 +772,25 @@ evaluate_once (struct supervisor *s, struct live_event *ev)
 
 /* Checking that an exec's file exists costs more than the rules (a first
  * lookup in a new process's /proc): evaluate assuming it exists, then
- * missing, and check only when a rule matches either way. */
+ * missing, and check only when a rule matches either way; evaluate again
+ * only when the check says the assumption was wrong. */
 static void
 evaluate (struct supervisor *s, struct live_event *ev)
 {
-  live_event_assume_exec_file (ev, EXEC_FILE_EXISTS);
+  enum exec_file assumed = EXEC_FILE_EXISTS;
+
+  live_event_assume_exec_file (ev, assumed);
   evaluate_once (s, ev);
-  if (!live_event_exec_file_asked (ev))
+  if (live_event_exec_file_asked (ev) && s->m.n == 0)
     {
-      live_event_assume_exec_file (ev, EXEC_FILE_UNKNOWN);
-      return;
-    }
-  if (s->m.n == 0)
-    {
-      live_event_assume_exec_file (ev, EXEC_FILE_MISSING);
+      assumed = EXEC_FILE_MISSING;
+      live_event_assume_exec_file (ev, assumed);
       evaluate_once (s, ev);
-      live_event_assume_exec_file (ev, EXEC_FILE_UNKNOWN);
-      if (s->m.n == 0)
-        return;
     }
-  live_event_assume_exec_file (ev, EXEC_FILE_UNKNOWN);
-  evaluate_once (s, ev);
+  if (!live_event_exec_file_asked (ev) || s->m.n == 0)
+    live_event_assume_exec_file (ev, EXEC_FILE_UNKNOWN); /* the same either way */
+  else if (live_event_check_exec_file (ev) != assumed)
+    evaluate_once (s, ev);
 }
 
 /* ---- decisions that cannot change (decision_cache.h) ---- */
@@ -813,11 +811,11 @@ decided_before (struct supervisor *s, struct live_event *ev)
 {
   struct decision_key k;
 
-  if (!remembers (s, ev) || !live_event_decision_key (ev, false, &k))
+  if (!remembers (s, ev) || !live_event_decision_key (ev, &k))
     return false;
   if (decision_cache_has (s->decisions, &k))
     return true;
-  return live_event_decision_key (ev, true, &k) && decision_cache_has (s->decisions, &k);
+  return live_event_decision_key_path (ev, &k) && decision_cache_has (s->decisions, &k);
 }
 
 static void
@@ -826,8 +824,8 @@ remember_decision (struct supervisor *s, struct live_event *ev)
   struct decision_key k;
   bool read_path;
 
-  if (s->m.n == 0 && remembers (s, ev) && live_event_pure (ev, &read_path)
-      && live_event_decision_key (ev, read_path, &k))
+  if (s->m.n == 0 && remembers (s, ev) && live_event_pure (ev, &read_path) && live_event_decision_key (ev, &k)
+      && (!read_path || live_event_decision_key_path (ev, &k)))
     decision_cache_add (s->decisions, &k);
 }
 
@@ -1260,13 +1258,9 @@ out:
 static bool
 decisions_remembered (const struct ruleset *rs)
 {
-  static const char *const opens[] = { "open", "openat", "creat" };
-  for (size_t i = 0; i < ARRAY_SIZE (opens); i++)
-    {
-      int t = evttype_lookup (opens[i]);
-      if (t >= 0 && rs->need[t].needed && !rs->need[t].enforce)
-        return true;
-    }
+  for (int t = 0; t < (int) evttype_count (); t++)
+    if (rs->need[t].needed && !rs->need[t].enforce && live_type_decisions_remembered (t))
+      return true;
   return false;
 }
 

@@ -121,12 +121,24 @@ void live_event_assume_exec_file (struct live_event *ev, enum exec_file f);
  *  live_event_assume_exec_file. */
 bool live_event_exec_file_asked (const struct live_event *ev);
 
+/** Look up whether the file ev's exec names exists, and make ev's fields
+ *  take the answer (EXEC_FILE_UNKNOWN when the exec names no absolute
+ *  path vigil could read). */
+enum exec_file live_event_check_exec_file (struct live_event *ev);
+
+/** Whether decisions about calls of event type `type` may be remembered
+ *  (decision_cache.h): opens whose flags are in their registers. */
+bool live_type_decisions_remembered (int type);
+
 /** The call as a decision about it can be remembered (decision_cache.h):
- *  for an open whose flags are in its registers, its registers and, when
- *  with_path, the path it names, read once for the event (NUL-terminated,
- *  valid while ev is).  Returns false for any other event, or when the
- *  path cannot be read or is relative (its meaning depends on the cwd). */
-bool live_event_decision_key (struct live_event *ev, bool with_path, struct decision_key *k);
+ *  the registers of ev's syscall, with no path.  Returns false for an
+ *  event of a type live_type_decisions_remembered refuses. */
+bool live_event_decision_key (const struct live_event *ev, struct decision_key *k);
+
+/** Add to k the path ev's call names, read once for the event
+ *  (NUL-terminated, valid while ev is).  Returns false when it cannot be
+ *  read or is relative (its meaning depends on the cwd). */
+bool live_event_decision_key_path (struct live_event *ev, struct decision_key *k);
 
 /** Whether the evaluation since live_event_init read only what a
  *  remembered decision may rest on (decision_cache.h), and whether it

@@ -401,7 +401,7 @@ START_TEST (test_pure_decisions)
       ck_assert_uint_eq (held_open_evaluate (&h), 0);
       ck_assert_msg (live_event_pure (&h.ev, &read_path) == cases[i].pure, "case %zu: pure", i);
       ck_assert_msg (read_path == cases[i].read_path, "case %zu: read the path", i);
-      ck_assert (live_event_decision_key (&h.ev, true, &k));
+      ck_assert (live_event_decision_key (&h.ev, &k) && live_event_decision_key_path (&h.ev, &k));
       ck_assert_str_eq (k.path, "/etc/hostname");
       ck_assert_uint_eq (k.args[1], 0); /* the path's address is no part of the call */
       ck_assert_int_eq (seccomp_notif_continue (h.listener, h.req.id), 0);
