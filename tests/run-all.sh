@@ -36,6 +36,9 @@ run_unit () {
     npass=$((npass + 1))
     # Check's summary: "100%: Checks: 12, Failures: 0, Errors: 0"
     echo "PASS unit $name: $(grep -E '^[0-9]+%: Checks:' "$tmp/unit.out" | tail -n 1)"
+    # What a suite could not run, it says: shown and counted, never silent.
+    grep '^SKIP' "$tmp/unit.out" | sed "s/^SKIP:/SKIP: unit $name:/"
+    nskip=$((nskip + $(grep -c '^SKIP' "$tmp/unit.out")))
   else
     nfail=$((nfail + 1))
     if [ "$status" = 124 ]; then
