@@ -90,6 +90,7 @@ out:
   close (j->sock);
   if (j->keep_fd >= 0)
     close (j->keep_fd);
+  target_creds_release (&j->creds);
   free (j);
   return NULL;
 }
@@ -108,7 +109,7 @@ connect_finish_async (int listener, uint64_t id, int sock, const struct connect_
   j->keep_fd = -1;
   j->switch_creds = creds != NULL;
   if (creds)
-    j->creds = *creds;
+    target_creds_copy (&j->creds, creds);
   if (keep_fd >= 0)
     {
       /* The caller closes its fd when it returns: the thread names its own. */
@@ -118,6 +119,7 @@ connect_finish_async (int listener, uint64_t id, int sock, const struct connect_
         {
           e = errno;
           close (sock);
+          target_creds_release (&j->creds);
           free (j);
           return -e;
         }
@@ -130,6 +132,7 @@ connect_finish_async (int listener, uint64_t id, int sock, const struct connect_
       close (sock);
       if (j->keep_fd >= 0)
         close (j->keep_fd);
+      target_creds_release (&j->creds);
       free (j);
       return -e;
     }
@@ -399,6 +402,7 @@ out:
     close_passed_fds (&c->msgs[i]);
   send_call_free (c);
   close (j->sock);
+  target_creds_release (&j->creds);
   free (j);
   return NULL;
 }
@@ -415,11 +419,12 @@ send_finish_async (int listener, uint64_t id, int sock, struct send_call *call, 
   j->call = *call;
   j->switch_creds = creds != NULL;
   if (creds)
-    j->creds = *creds;
+    target_creds_copy (&j->creds, creds);
   e = emulate_thread_start (send_job_run, j, EMULATE_STACK);
   if (e != 0)
     {
       close (sock);
+      target_creds_release (&j->creds);
       free (j);
       return -e;
     }

@@ -254,6 +254,7 @@ open_job_run (void *arg)
   else
     seccomp_notif_fail (j->listener, j->id, -fd);
   close (j->r.fd);
+  target_creds_release (&j->creds);
   free (j);
   return NULL;
 }
@@ -271,11 +272,12 @@ open_finish_async (int listener, uint64_t id, struct resolved_path *r, const str
   j->call = *call;
   j->switch_creds = creds != NULL;
   if (creds)
-    j->creds = *creds;
+    target_creds_copy (&j->creds, creds);
   j->creds.umask = umask_value;
   e = emulate_thread_start (open_job_run, j, EMULATE_STACK);
   if (e != 0)
     {
+      target_creds_release (&j->creds);
       free (j);
       return -e;
     }

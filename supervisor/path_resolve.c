@@ -139,7 +139,10 @@ struct root_slot {
   bool same_root;
 };
 
+const char *const root_change_syscalls[] = { "chroot", "pivot_root", "setns", "unshare", NULL };
+
 struct root_cache {
+  bool disabled;
   struct root_slot slot[ROOT_CACHE_SLOTS];
 };
 
@@ -152,8 +155,8 @@ root_cache_new (void)
   return rc;
 }
 
-void
-root_cache_invalidate (struct root_cache *rc)
+static void
+root_cache_empty (struct root_cache *rc)
 {
   for (size_t i = 0; rc && i < ROOT_CACHE_SLOTS; i++)
     {
@@ -165,9 +168,17 @@ root_cache_invalidate (struct root_cache *rc)
 }
 
 void
+root_cache_disable (struct root_cache *rc)
+{
+  root_cache_empty (rc);
+  if (rc)
+    rc->disabled = true;
+}
+
+void
 root_cache_free (struct root_cache *rc)
 {
-  root_cache_invalidate (rc);
+  root_cache_empty (rc);
   free (rc);
 }
 
@@ -217,7 +228,7 @@ path_handles_open_cached (struct root_cache *rc, pid_t tid, pid_t tgid, uint64_t
   h->tid = tid;
   h->tgid = tgid;
   h->root = h->start = -1;
-  if (rc == NULL)
+  if (rc == NULL || rc->disabled)
     {
       h->root = open_root (tid, &h->same_root);
       if (h->root < 0)

@@ -3,33 +3,62 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/capability.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "vigil/target_creds.h"
 
-static int
+/* ---- reading /proc/<tid>/status ---- */
+
+/* The whole file: with 65536 groups it passes 700 KiB.  Returns a buffer
+ * to free (or buf itself), or NULL with errno. */
+static char *
 read_status (pid_t tid, char *buf, size_t size)
 {
   char path[64];
+  char *all = buf;
+  size_t len = 0, cap = size;
+
   snprintf (path, sizeof path, "/proc/%d/status", (int) tid);
   int fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return -1;
-  ssize_t n = read (fd, buf, size - 1);
-  int e = errno;
-  close (fd);
-  if (n <= 0)
+    return NULL;
+  for (;;)
     {
-      errno = n == 0 ? ESRCH : e;
-      return -1;
+      if (len + 1 >= cap)
+        {
+          size_t ncap = cap * 4;
+          char *n = all == buf ? xmalloc (ncap) : xrealloc (all, ncap);
+          if (all == buf)
+            memcpy (n, buf, len);
+          all = n;
+          cap = ncap;
+        }
+      ssize_t n = read (fd, all + len, cap - len - 1);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int e = n == 0 ? (len ? 0 : ESRCH) : errno;
+          close (fd);
+          if (e == 0)
+            break;
+          if (all != buf)
+            free (all);
+          errno = e;
+          return NULL;
+        }
+      len += (size_t) n;
     }
-  buf[n] = '\0';
-  return 0;
+  all[len] = '\0';
+  return all;
 }
 
 static const char *
@@ -42,16 +71,16 @@ status_line (const char *buf, const char *key)
   return NULL;
 }
 
-/* The fourth number of "Uid:\treal\teffective\tsaved\tfs". */
+/* "Uid:\treal\teffective\tsaved\tfs" */
 static int
-fourth (const char *line, unsigned long *out)
+four_ids (const char *line, unsigned long out[4])
 {
   char *end;
   for (int i = 0; i < 4; i++)
     {
       if (line == NULL)
         return -1;
-      *out = strtoul (line, &end, 10);
+      out[i] = strtoul (line, &end, 10);
       if (end == line)
         return -1;
       line = end;
@@ -59,37 +88,145 @@ fourth (const char *line, unsigned long *out)
   return 0;
 }
 
+/* "Groups:\t1 2 3 \n": every one of them. */
+static int
+parse_groups (const char *line, gid_t **groups)
+{
+  int n = 0;
+  char *end;
+
+  *groups = NULL;
+  for (const char *l = line; l; l = end)
+    {
+      strtoul (l, &end, 10);
+      if (end == l)
+        break;
+      n++;
+    }
+  if (n == 0)
+    return 0;
+  *groups = xmalloc ((size_t) n * sizeof **groups);
+  n = 0;
+  for (const char *l = line; l; l = end)
+    {
+      unsigned long v = strtoul (l, &end, 10);
+      if (end == l)
+        break;
+      (*groups)[n++] = (gid_t) v;
+    }
+  return n;
+}
+
+static struct stat self_userns;
+static int self_userns_known; /* 1 known, -1 failed */
+static pthread_once_t self_userns_once = PTHREAD_ONCE_INIT;
+
+static void
+self_userns_read (void)
+{
+  self_userns_known = stat ("/proc/self/ns/user", &self_userns) == 0 ? 1 : -1;
+}
+
+/* Is tid in vigil's user namespace?  1, 0, or -1 (errno).  A thread's
+ * namespace is its process's; it changes only by that thread's own
+ * unshare or setns, so it cannot change while the thread waits in the
+ * syscall vigil handles. */
+static int
+in_vigil_userns (pid_t tid)
+{
+  char path[64];
+  struct stat st;
+
+  pthread_once (&self_userns_once, self_userns_read);
+  if (self_userns_known < 0)
+    return -1;
+  snprintf (path, sizeof path, "/proc/%d/ns/user", (int) tid);
+  if (stat (path, &st) < 0)
+    return -1;
+  return st.st_dev == self_userns.st_dev && st.st_ino == self_userns.st_ino;
+}
+
+static int
+parse_status (const char *buf, struct target_creds *c)
+{
+  unsigned long v[4];
+  const char *l;
+
+  if (four_ids (status_line (buf, "Uid:"), v) < 0)
+    return -1;
+  c->uid = (uid_t) v[0], c->euid = (uid_t) v[1], c->suid = (uid_t) v[2], c->fsuid = (uid_t) v[3];
+  if (four_ids (status_line (buf, "Gid:"), v) < 0)
+    return -1;
+  c->gid = (gid_t) v[0], c->egid = (gid_t) v[1], c->sgid = (gid_t) v[2], c->fsgid = (gid_t) v[3];
+  l = status_line (buf, "CapEff:");
+  if (l == NULL || sscanf (l, "%" SCNx64, &c->cap_effective) != 1)
+    return -1;
+  l = status_line (buf, "Umask:");
+  c->umask = l ? (mode_t) strtoul (l, NULL, 8) : 022;
+  l = status_line (buf, "Groups:");
+  c->ngroups = l ? parse_groups (l, &c->groups) : 0;
+  return 0;
+}
+
 int
 target_creds_read (pid_t tid, struct target_creds *c, vigil_error_t *err)
 {
-  char buf[4096];
-  const char *l;
-  unsigned long v;
+  char small[4096];
+  char *buf = read_status (tid, small, sizeof small);
+  int rc;
 
-  if (read_status (tid, buf, sizeof buf) < 0)
-    return vigil_make_error (err, errno, "/proc/%d/status", (int) tid);
   memset (c, 0, sizeof *c);
-  if (fourth (status_line (buf, "Uid:"), &v) < 0)
-    return vigil_make_error (err, EIO, "/proc/%d/status: no Uid line", (int) tid);
-  c->fsuid = (uid_t) v;
-  if (fourth (status_line (buf, "Gid:"), &v) < 0)
-    return vigil_make_error (err, EIO, "/proc/%d/status: no Gid line", (int) tid);
-  c->fsgid = (gid_t) v;
-  l = status_line (buf, "Groups:");
-  for (char *end; l && c->ngroups < TARGET_GROUPS_MAX; l = end)
+  if (buf == NULL)
+    return vigil_make_error (err, errno, "/proc/%d/status", (int) tid);
+  rc = parse_status (buf, c);
+  if (buf != small)
+    free (buf);
+  if (rc < 0)
     {
-      v = strtoul (l, &end, 10);
-      if (end == l)
-        break;
-      c->groups[c->ngroups++] = (gid_t) v;
+      target_creds_release (c);
+      return vigil_make_error (err, EIO, "/proc/%d/status: unexpected contents", (int) tid);
     }
-  l = status_line (buf, "CapEff:");
-  if (l == NULL || sscanf (l, "%" SCNx64, &c->cap_effective) != 1)
-    return vigil_make_error (err, EIO, "/proc/%d/status: no CapEff line", (int) tid);
-  l = status_line (buf, "Umask:");
-  c->umask = l ? (mode_t) strtoul (l, NULL, 8) : 022;
+  /* Capabilities held in a descendant user namespace are none in vigil's:
+   * the kernel limits them to that namespace's objects, which vigil's own
+   * thread, outside it, cannot be limited to. */
+  if (c->cap_effective != 0)
+    {
+      int same = in_vigil_userns (tid);
+      if (same < 0)
+        {
+          int e = errno;
+          target_creds_release (c);
+          return vigil_make_error (err, e, "/proc/%d/ns/user", (int) tid);
+        }
+      c->other_userns = !same;
+      if (c->other_userns)
+        c->cap_effective = 0;
+    }
   return 0;
 }
+
+void
+target_creds_copy (struct target_creds *dst, const struct target_creds *src)
+{
+  *dst = *src;
+  if (src->ngroups > 0)
+    {
+      dst->groups = xmalloc ((size_t) src->ngroups * sizeof *dst->groups);
+      memcpy (dst->groups, src->groups, (size_t) src->ngroups * sizeof *dst->groups);
+    }
+  else
+    dst->groups = NULL;
+}
+
+void
+target_creds_release (struct target_creds *c)
+{
+  free (c->groups);
+  c->groups = NULL;
+  c->ngroups = 0;
+}
+
+/* ---- the calling thread's credentials ---- */
 
 static int
 caps_get (uint32_t eff[2], uint32_t prm[2], uint32_t inh[2])
@@ -133,29 +270,113 @@ current_fsgid (void)
   return (gid_t) syscall (SYS_setfsgid, (gid_t) -1);
 }
 
+/* setfsuid/setfsgid report failure only through the value read back. */
+static int
+set_fsuid (uid_t u)
+{
+  syscall (SYS_setfsuid, u);
+  return current_fsuid () == u ? 0 : (errno = EPERM, -1);
+}
+
+static int
+set_fsgid (gid_t g)
+{
+  syscall (SYS_setfsgid, g);
+  return current_fsgid () == g ? 0 : (errno = EPERM, -1);
+}
+
 static bool
 groups_equal (const gid_t *a, int na, const gid_t *b, int nb)
 {
-  if (na != nb)
-    return false;
-  for (int i = 0; i < na; i++)
-    if (a[i] != b[i])
-      return false;
-  return true;
+  return na == nb && (na == 0 || memcmp (a, b, (size_t) na * sizeof *a) == 0);
 }
 
-/* What the calling thread holds now. */
-static int
-snapshot (struct creds_saved *s, vigil_error_t *err)
+int
+creds_snapshot (struct creds_saved *s, vigil_error_t *err)
 {
   memset (s, 0, sizeof *s);
   if (caps_get (s->cap_eff, s->cap_prm, s->cap_inh) < 0)
     return vigil_make_error (err, errno, "capget");
+  if (syscall (SYS_getresuid, &s->uid, &s->euid, &s->suid) < 0
+      || syscall (SYS_getresgid, &s->gid, &s->egid, &s->sgid) < 0)
+    return vigil_make_error (err, errno, "getresuid");
   s->fsuid = current_fsuid ();
   s->fsgid = current_fsgid ();
-  s->ngroups = (int) syscall (SYS_getgroups, TARGET_GROUPS_MAX, s->groups);
-  if (s->ngroups < 0)
+  s->keepcaps = prctl (PR_GET_KEEPCAPS, 0, 0, 0, 0) > 0;
+  /* Every group: the count can change only through this thread. */
+  int n = (int) syscall (SYS_getgroups, 0, NULL);
+  if (n < 0)
     return vigil_make_error (err, errno, "getgroups");
+  s->groups = n ? xmalloc ((size_t) n * sizeof *s->groups) : NULL;
+  s->groups_owned = true;
+  s->ngroups = n ? (int) syscall (SYS_getgroups, n, s->groups) : 0;
+  if (s->ngroups < 0)
+    {
+      int e = errno;
+      creds_saved_release (s);
+      return vigil_make_error (err, e, "getgroups");
+    }
+  return 0;
+}
+
+void
+creds_saved_release (struct creds_saved *s)
+{
+  if (s->groups_owned)
+    free (s->groups);
+  s->groups = NULL;
+  s->ngroups = 0;
+  s->groups_owned = false;
+}
+
+static bool
+uids_equal (const struct target_creds *c, const struct creds_saved *s)
+{
+  return c->uid == s->uid && c->euid == s->euid && c->suid == s->suid && c->fsuid == s->fsuid;
+}
+
+static bool
+gids_equal (const struct target_creds *c, const struct creds_saved *s)
+{
+  return c->gid == s->gid && c->egid == s->egid && c->sgid == s->sgid && c->fsgid == s->fsgid;
+}
+
+bool
+target_creds_same (const struct target_creds *c, const struct creds_saved *self)
+{
+  if (self == NULL)
+    return false;
+  uint64_t eff = (uint64_t) self->cap_eff[1] << 32 | self->cap_eff[0];
+  return !c->other_userns && uids_equal (c, self) && gids_equal (c, self)
+         && groups_equal (c->groups, c->ngroups, self->groups, self->ngroups) && (eff & ~c->cap_effective) == 0;
+}
+
+/* The ids, in the order the capabilities allow: groups and gids while
+ * CAP_SETGID is effective, then the uids (which may clear it). */
+static int
+assume_ids (const struct target_creds *c, struct creds_saved *s)
+{
+  if (!groups_equal (s->groups, s->ngroups, c->groups, c->ngroups))
+    {
+      if (syscall (SYS_setgroups, (size_t) c->ngroups, c->groups) < 0)
+        return -1;
+      s->groups_changed = true;
+    }
+  if (!gids_equal (c, s))
+    {
+      s->gids_changed = true;
+      if (syscall (SYS_setresgid, c->gid, c->egid, c->sgid) < 0 || set_fsgid (c->fsgid) < 0)
+        return -1;
+    }
+  if (!uids_equal (c, s))
+    {
+      s->uids_changed = true;
+      /* Leaving uid 0 would clear the permitted set: keep it to return. */
+      if (!s->keepcaps && prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+        return -1;
+      if (syscall (SYS_setresuid, c->uid, c->euid, c->suid) < 0 || set_fsuid (c->fsuid) < 0)
+        return -1;
+    }
   return 0;
 }
 
@@ -166,36 +387,23 @@ target_creds_assume (const struct target_creds *c, const struct creds_saved *sel
   if (self)
     {
       *s = *self;
-      s->groups_changed = s->caps_changed = false;
+      s->groups_owned = false;
     }
-  else if (snapshot (s, err) < 0)
+  else if (creds_snapshot (s, err) < 0)
     return -1;
+  s->groups_changed = s->gids_changed = s->uids_changed = s->caps_changed = false;
   s->switched = true;
-  if (!groups_equal (s->groups, s->ngroups, c->groups, c->ngroups))
-    {
-      if (syscall (SYS_setgroups, (size_t) c->ngroups, c->groups) < 0)
-        goto fail;
-      s->groups_changed = true;
-    }
-  /* setfsuid/setfsgid report failure only through the value read back. */
-  if (s->fsgid != c->fsgid)
-    {
-      s->fsgid_changed = true;
-      if ((syscall (SYS_setfsgid, c->fsgid), current_fsgid ()) != c->fsgid)
-        goto fail;
-    }
-  if (s->fsuid != c->fsuid)
-    {
-      s->fsuid_changed = true;
-      if ((syscall (SYS_setfsuid, c->fsuid), current_fsuid ()) != c->fsuid)
-        goto fail;
-    }
+  errno = 0;
+  if (assume_ids (c, s) < 0)
+    goto fail;
+  /* The id changes may have cleared capabilities (setuid fixups): set
+   * exactly the target's, never more than vigil's. */
   uint32_t eff[2] = { s->cap_eff[0] & (uint32_t) c->cap_effective, s->cap_eff[1] & (uint32_t) (c->cap_effective >> 32) };
-  if (eff[0] != s->cap_eff[0] || eff[1] != s->cap_eff[1])
+  if (s->uids_changed || eff[0] != s->cap_eff[0] || eff[1] != s->cap_eff[1])
     {
+      s->caps_changed = true;
       if (caps_set (eff, s->cap_prm, s->cap_inh) < 0)
         goto fail;
-      s->caps_changed = true;
     }
   return 0;
 fail:
@@ -211,21 +419,29 @@ target_creds_restore (struct creds_saved *s)
 {
   if (!s->switched)
     return;
-  /* Capabilities first: restoring groups and fsgid may need CAP_SETGID. */
-  if (s->caps_changed || s->fsuid_changed)
+  /* Capabilities first: the ids below need CAP_SETUID and CAP_SETGID. */
+  if (s->caps_changed || s->uids_changed)
     caps_set (s->cap_eff, s->cap_prm, s->cap_inh);
+  if (s->uids_changed)
+    {
+      syscall (SYS_setresuid, s->uid, s->euid, s->suid);
+      syscall (SYS_setfsuid, s->fsuid);
+      if (!s->keepcaps)
+        prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0);
+    }
+  if (s->gids_changed)
+    {
+      syscall (SYS_setresgid, s->gid, s->egid, s->sgid);
+      syscall (SYS_setfsgid, s->fsgid);
+    }
   if (s->groups_changed)
     syscall (SYS_setgroups, (size_t) s->ngroups, s->groups);
-  if (s->fsgid_changed)
-    syscall (SYS_setfsgid, s->fsgid);
-  if (s->fsuid_changed)
-    {
-      syscall (SYS_setfsuid, s->fsuid);
-      /* Returning to fsuid 0 raised the filesystem capabilities again;
-       * make the effective set exactly what it was. */
-      caps_set (s->cap_eff, s->cap_prm, s->cap_inh);
-    }
+  /* Returning to uid 0 raised capabilities again; make the sets exactly
+   * what they were. */
+  if (s->uids_changed)
+    caps_set (s->cap_eff, s->cap_prm, s->cap_inh);
   s->switched = false;
+  creds_saved_release (s);
 }
 
 int
@@ -236,106 +452,14 @@ target_creds_become (const struct target_creds *c, vigil_error_t *err)
   if (caps_get (eff, prm, inh) < 0)
     return vigil_make_error (err, errno, "capget");
   if (syscall (SYS_setgroups, (size_t) c->ngroups, c->groups) < 0
-      || syscall (SYS_setresgid, c->fsgid, c->fsgid, c->fsgid) < 0
-      || syscall (SYS_setresuid, c->fsuid, c->fsuid, c->fsuid) < 0)
+      || syscall (SYS_setresgid, c->gid, c->egid, c->sgid) < 0 || set_fsgid (c->fsgid) < 0
+      || prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || syscall (SYS_setresuid, c->uid, c->euid, c->suid) < 0
+      || set_fsuid (c->fsuid) < 0)
     return vigil_make_error (err, errno, "cannot take the target's credentials");
-  /* Leaving uid 0 cleared the capabilities; from root to root, lower them. */
-  if (caps_get (eff, prm, inh) < 0)
-    return vigil_make_error (err, errno, "capget");
-  uint32_t keep[2] = { (uint32_t) c->cap_effective, (uint32_t) (c->cap_effective >> 32) };
-  for (int i = 0; i < 2; i++)
-    {
-      eff[i] &= keep[i];
-      prm[i] &= keep[i];
-      inh[i] &= keep[i];
-    }
-  if (caps_set (eff, prm, inh) < 0)
+  /* Keep exactly the target's effective capabilities that vigil had. */
+  uint32_t keep[2] = { eff[0] & (uint32_t) c->cap_effective, eff[1] & (uint32_t) (c->cap_effective >> 32) };
+  uint32_t none[2] = { 0, 0 };
+  if (caps_set (keep, keep, none) < 0 || prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
     return vigil_make_error (err, errno, "capset");
-  return 0;
-}
-
-/* ---- the cache ---- */
-
-const char *const target_creds_syscalls[] = {
-  "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
-  "setfsuid", "setfsgid", "setgroups", "capset", "umask",
-  /* and the root a walk starts from */
-  "chroot", "pivot_root", "setns", "unshare", NULL,
-};
-
-#define CREDS_CACHE_SLOTS 256
-
-struct creds_slot {
-  pid_t tid;
-  uint64_t generation;
-  uint64_t epoch;
-  bool same;
-  struct target_creds c;
-};
-
-struct creds_cache {
-  uint64_t epoch; /* bumped by every invalidation; older slots are stale */
-  struct target_creds self;
-  struct creds_saved self_state;
-  bool self_known;
-  struct creds_slot slot[CREDS_CACHE_SLOTS];
-};
-
-struct creds_cache *
-creds_cache_new (void)
-{
-  struct creds_cache *cc = xcalloc (1, sizeof *cc);
-
-  cc->epoch = 1;
-  cc->self_known = snapshot (&cc->self_state, NULL) == 0;
-  cc->self.fsuid = cc->self_state.fsuid;
-  cc->self.fsgid = cc->self_state.fsgid;
-  cc->self.ngroups = cc->self_state.ngroups;
-  memcpy (cc->self.groups, cc->self_state.groups, sizeof cc->self.groups);
-  cc->self.cap_effective = (uint64_t) cc->self_state.cap_eff[1] << 32 | cc->self_state.cap_eff[0];
-  return cc;
-}
-
-const struct creds_saved *
-creds_cache_self (const struct creds_cache *cc)
-{
-  return cc->self_known ? &cc->self_state : NULL;
-}
-
-void
-creds_cache_free (struct creds_cache *cc)
-{
-  free (cc);
-}
-
-void
-creds_cache_invalidate (struct creds_cache *cc)
-{
-  cc->epoch++;
-}
-
-int
-creds_cache_get (struct creds_cache *cc, pid_t tid, uint64_t generation, struct target_creds *out, bool *same,
-                 vigil_error_t *err)
-{
-  struct creds_slot *sl = &cc->slot[(unsigned) tid % CREDS_CACHE_SLOTS];
-
-  if (sl->epoch != cc->epoch || sl->tid != tid || sl->generation != generation)
-    {
-      if (target_creds_read (tid, &sl->c, err) < 0)
-        {
-          sl->epoch = 0;
-          return -1;
-        }
-      sl->tid = tid;
-      sl->generation = generation;
-      sl->epoch = cc->epoch;
-      /* The target may hold fewer capabilities than vigil, never more. */
-      sl->same = cc->self_known && sl->c.fsuid == cc->self.fsuid && sl->c.fsgid == cc->self.fsgid
-                 && groups_equal (sl->c.groups, sl->c.ngroups, cc->self.groups, cc->self.ngroups)
-                 && (cc->self.cap_effective & ~sl->c.cap_effective) == 0;
-    }
-  *out = sl->c;
-  *same = sl->same;
   return 0;
 }

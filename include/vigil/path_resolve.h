@@ -29,14 +29,21 @@ struct path_handles {
 
 /* The roots of recent targets, by thread and process instance: opening
  * /proc/<tid>/root for every walk costs as much as the walk.  A root
- * changes only through chroot, pivot_root, setns and unshare (notified
- * while walks are emulated, see target_creds_syscalls), and each of those
- * empties the cache. */
+ * changes only through root_change_syscalls (notified while walks are
+ * emulated), but vigil sees each one before it happens, not when: a walk
+ * by another thread in between would cache the old root, and chroot and
+ * pivot_root change other processes' roots too.  So the first of those
+ * syscalls turns the cache off for good: workloads that never change
+ * their root keep it, and the others pay one open per walk. */
 struct root_cache;
+
+/* The syscalls that change a root (the workload's filter notifies them). */
+extern const char *const root_change_syscalls[];
 
 struct root_cache *root_cache_new (void);
 void root_cache_free (struct root_cache *rc);
-void root_cache_invalidate (struct root_cache *rc);
+/** A root may be changing: forget every root and cache none from now on. */
+void root_cache_disable (struct root_cache *rc);
 
 struct resolve_request {
   int dirfd;          /* the target's dirfd, or AT_FDCWD */
