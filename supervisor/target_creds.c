@@ -447,17 +447,30 @@ target_creds_restore (struct creds_saved *s)
 int
 target_creds_become (const struct target_creds *c, vigil_error_t *err)
 {
-  uint32_t eff[2], prm[2], inh[2];
+  struct creds_saved now;
 
-  if (caps_get (eff, prm, inh) < 0)
-    return vigil_make_error (err, errno, "capget");
-  if (syscall (SYS_setgroups, (size_t) c->ngroups, c->groups) < 0
-      || syscall (SYS_setresgid, c->gid, c->egid, c->sgid) < 0 || set_fsgid (c->fsgid) < 0
-      || prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || syscall (SYS_setresuid, c->uid, c->euid, c->suid) < 0
-      || set_fsuid (c->fsuid) < 0)
-    return vigil_make_error (err, errno, "cannot take the target's credentials");
+  /* The thread may have been started by one that had assumed the
+   * target's credentials (it then holds them already, with no capability
+   * to set them again): change only what differs. */
+  if (creds_snapshot (&now, err) < 0)
+    return -1;
+  int rc = 0;
+  if (!groups_equal (now.groups, now.ngroups, c->groups, c->ngroups)
+      && syscall (SYS_setgroups, (size_t) c->ngroups, c->groups) < 0)
+    rc = -1;
+  if (rc == 0 && !gids_equal (c, &now)
+      && (syscall (SYS_setresgid, c->gid, c->egid, c->sgid) < 0 || set_fsgid (c->fsgid) < 0))
+    rc = -1;
+  if (rc == 0 && !uids_equal (c, &now)
+      && (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || syscall (SYS_setresuid, c->uid, c->euid, c->suid) < 0
+          || set_fsuid (c->fsuid) < 0))
+    rc = -1;
+  int e = errno;
+  creds_saved_release (&now);
+  if (rc < 0)
+    return vigil_make_error (err, e, "cannot take the target's credentials");
   /* Keep exactly the target's effective capabilities that vigil had. */
-  uint32_t keep[2] = { eff[0] & (uint32_t) c->cap_effective, eff[1] & (uint32_t) (c->cap_effective >> 32) };
+  uint32_t keep[2] = { now.cap_eff[0] & (uint32_t) c->cap_effective, now.cap_eff[1] & (uint32_t) (c->cap_effective >> 32) };
   uint32_t none[2] = { 0, 0 };
   if (caps_set (keep, keep, none) < 0 || prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
     return vigil_make_error (err, errno, "capset");
