@@ -84,6 +84,20 @@ read_path (const struct seccomp_notif *req, int arg, char *buf)
   return 0;
 }
 
+/* The flags each syscall accepts; others fail before the path is read. */
+static int
+flags_check (int nr, unsigned flags)
+{
+  unsigned valid = ~0u;
+  if (nr == SYS_unlinkat)
+    valid = AT_REMOVEDIR;
+  else if (nr == SYS_fchmodat2)
+    valid = AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH;
+  else if (nr == SYS_linkat)
+    valid = AT_SYMLINK_FOLLOW | AT_EMPTY_PATH;
+  return (flags & ~valid) ? -EINVAL : 0;
+}
+
 int
 path_call_read (const struct seccomp_notif *req, int listener, struct path_call *call)
 {
@@ -98,6 +112,8 @@ path_call_read (const struct seccomp_notif *req, int listener, struct path_call 
   call->flags = sh->fixed_flags | (sh->flags >= 0 ? (unsigned) a[sh->flags] : 0);
   call->mode = sh->mode >= 0 ? (mode_t) a[sh->mode] : 0;
   call->target_arg = sh->target;
+  if ((r = flags_check (sh->nr, sh->flags >= 0 ? (unsigned) a[sh->flags] : 0)) < 0)
+    return r;
   for (int i = 0; i < 2 && sh->path[i] >= 0; i++)
     {
       struct path_arg *p = &call->p[call->npaths++];
@@ -140,11 +156,124 @@ self_fd (int fd, char *buf, size_t size)
   return buf;
 }
 
+/* What the name, unlooked-up by the walk, is: 0 missing, else its type. */
+static mode_t
+name_type (const struct resolved_path *r, bool follow)
+{
+  struct stat st;
+  return fstatat (r->fd, r->name, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) == 0 ? st.st_mode & S_IFMT : 0;
+}
+
+/* A new name ("." or "name/") for mkdir, symlink and link's second path:
+ * filename_create refuses it. */
+static int
+new_name_error (const struct resolved_path *r, bool dir)
+{
+  if (r->dots)
+    return -EEXIST;
+  if (r->trailing_slash && !dir)
+    return name_type (r, false) ? -EEXIST : -ENOENT;
+  return 0;
+}
+
+static int
+unlink_error (const struct path_call *call, const struct resolved_path *r)
+{
+  static const int rmdir_dots[] = { 0, -EINVAL, -ENOTEMPTY, -EBUSY };
+  if (call->flags & AT_REMOVEDIR)
+    return r->dots ? rmdir_dots[r->dots] : 0;
+  if (r->dots)
+    return -EISDIR;
+  if (!r->trailing_slash)
+    return 0;
+  mode_t t = name_type (r, false);
+  return !t ? -ENOENT : t == S_IFDIR ? -EISDIR : -ENOTDIR;
+}
+
+static int
+rename_error (const struct path_call *call, const struct resolved_path *r)
+{
+  if (r[0].dots || r[1].dots)
+    return r[0].dots || !(call->flags & RENAME_NOREPLACE) ? -EBUSY : -EEXIST;
+  mode_t old = name_type (&r[0], false), new = name_type (&r[1], false);
+  if (!old)
+    return 0; /* renameat2 says ENOENT */
+  if (old != S_IFDIR && (r[0].trailing_slash || (!(call->flags & RENAME_EXCHANGE) && r[1].trailing_slash)))
+    return -ENOTDIR;
+  if ((call->flags & RENAME_EXCHANGE) && new && new != S_IFDIR && r[1].trailing_slash)
+    return -ENOTDIR;
+  return 0;
+}
+
+/* link's first path, not followed: "." is a directory, "name/" follows
+ * and must be one. */
+static int
+link_error (const struct path_call *call, const struct resolved_path *r)
+{
+  if (!call->p[0].follow)
+    {
+      if (r[0].dots)
+        return -EPERM;
+      if (r[0].trailing_slash)
+        {
+          mode_t t = name_type (&r[0], true);
+          return !t ? -ENOENT : t == S_IFDIR ? -EPERM : -ENOTDIR;
+        }
+    }
+  return new_name_error (&r[1], false);
+}
+
+/* The kernel's answers when a last component is "." or ".." (or the
+ * root), or a name with a trailing slash, where the walk to the parent
+ * succeeded: 0 when the call goes ahead. */
+static int
+last_component_error (const struct path_call *call, const struct resolved_path *r)
+{
+  switch (call->op)
+    {
+    case PATH_UNLINK:
+      return unlink_error (call, r);
+    case PATH_MKDIR:
+      return new_name_error (&r[0], true);
+    case PATH_SYMLINK:
+      return new_name_error (&r[0], false);
+    case PATH_RENAME:
+      return rename_error (call, r);
+    case PATH_LINK:
+      return link_error (call, r);
+    case PATH_CHMOD:
+      return 0;
+    }
+  return 0;
+}
+
+/* fchmodat2(AT_SYMLINK_NOFOLLOW) of what is not a plain name: "." is the
+ * directory itself, "name/" follows to a directory. */
+static int
+chmod_nofollow (const struct path_call *call, const struct resolved_path *r)
+{
+  char via[64];
+  if (r->dots)
+    return chmod (self_fd (r->fd, via, sizeof via), call->mode);
+  if (r->trailing_slash)
+    {
+      mode_t t = name_type (r, true);
+      if (t != S_IFDIR)
+        return t ? (errno = ENOTDIR, -1) : (errno = ENOENT, -1);
+      return fchmodat (r->fd, r->name, call->mode, 0);
+    }
+  return (int) syscall (SYS_fchmodat2, r->fd, r->name, call->mode, AT_SYMLINK_NOFOLLOW);
+}
+
 int
 path_call_perform (const struct path_call *call, const struct resolved_path *r, mode_t umask_value)
 {
   char via[64];
-  int rc = -1;
+  int rc = last_component_error (call, r);
+
+  if (rc < 0)
+    return rc;
+  rc = -1;
 
   switch (call->op)
     {
@@ -168,7 +297,7 @@ path_call_perform (const struct path_call *call, const struct resolved_path *r, 
       if (call->p[0].follow)
         rc = chmod (self_fd (r[0].fd, via, sizeof via), call->mode);
       else
-        rc = (int) syscall (SYS_fchmodat2, r[0].fd, r[0].name, call->mode, AT_SYMLINK_NOFOLLOW);
+        rc = chmod_nofollow (call, &r[0]);
       break;
     case PATH_RENAME:
       rc = (int) syscall (SYS_renameat2, r[0].fd, r[0].name, r[1].fd, r[1].name, call->flags);

@@ -204,7 +204,7 @@ open_start (pid_t tid, const struct resolve_request *rq, struct path_handles *h)
 {
   char link[64];
 
-  if (rq->path[0] == '/')
+  if (rq->path[0] == '/' && !(rq->resolve & RESOLVE_IN_ROOT))
     return 0;
   if (rq->dirfd == AT_FDCWD)
     snprintf (link, sizeof link, "/proc/%d/cwd", (int) tid);
@@ -650,10 +650,25 @@ resolve_parent (const struct path_handles *h, const struct resolve_request *rq, 
   memcpy (dir, rq->path, n + 1);
   while (n > 1 && dir[n - 1] == '/')
     dir[--n] = '\0'; /* "dir/" names dir (rmdir, rename of a directory) */
+  bool trailing = n < strlen (rq->path);
   char *slash = strrchr (dir, '/');
   const char *name = slash ? slash + 1 : dir;
-  if (!*name || strcmp (name, ".") == 0 || strcmp (name, "..") == 0 || strlen (name) > NAME_MAX)
-    return strlen (name) > NAME_MAX ? -ENAMETOOLONG : -EBUSY;
+  if (strlen (name) > NAME_MAX)
+    return -ENAMETOOLONG;
+  if (!*name || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+    {
+      /* Not a name: each syscall fails in its own way (emulate_path.c)
+       * once the walk got there; the directory is the whole path's. */
+      int dots = !*name ? 3 : name[1] ? 2 : 1;
+      struct resolve_request whole = *rq;
+      whole.path = dir;
+      whole.follow_last = true;
+      whole.parent_always = whole.parent_if_missing = false;
+      int r = path_resolve (h, &whole, out);
+      if (r == 0)
+        out->dots = dots;
+      return r;
+    }
   snprintf (out->name, sizeof out->name, "%s", name);
   if (slash == dir)
     dir[1] = '\0';
@@ -679,6 +694,7 @@ resolve_parent (const struct path_handles *h, const struct resolve_request *rq, 
     }
   memcpy (out->name, keep, sizeof keep);
   out->missing = true;
+  out->trailing_slash = trailing;
   size_t len = strlen (out->path);
   snprintf (out->path + len, sizeof out->path - len, "%s%s", len && out->path[len - 1] == '/' ? "" : "/", out->name);
   return 0;
@@ -691,6 +707,8 @@ static int
 walk_fast (const struct path_handles *h, const struct resolve_request *rq, struct resolved_path *out)
 {
   bool abs = rq->path[0] == '/';
+  if (abs && (rq->resolve & RESOLVE_BENEATH))
+    return -EXDEV;
   int start = abs ? h->root : h->start, oflags = rq->follow_last ? 0 : O_NOFOLLOW;
   uint64_t resolve = RESOLVE_NO_MAGICLINKS | rq->resolve | (abs ? RESOLVE_IN_ROOT : 0);
   int fd = openat2_path (start, rq->path, oflags, resolve);
@@ -721,6 +739,16 @@ int
 path_resolve (const struct path_handles *h, const struct resolve_request *rq, struct resolved_path *out)
 {
   int r = -ELOOP;
+  struct path_handles scoped;
+
+  /* RESOLVE_IN_ROOT: the dirfd is the root of the walk, for absolute
+   * paths, absolute symlinks and "..". */
+  if ((rq->resolve & RESOLVE_IN_ROOT) && h->start >= 0)
+    {
+      scoped = *h;
+      scoped.root = h->start;
+      h = &scoped;
+    }
 
   if (rq->parent_always)
     {
@@ -735,7 +763,7 @@ path_resolve (const struct path_handles *h, const struct resolve_request *rq, st
     r = walk_fast (h, rq, out);
   if (r == -ELOOP)
     {
-      if (rq->resolve & (RESOLVE_IN_ROOT | RESOLVE_NO_XDEV) && !h->same_root)
+      if ((rq->resolve & RESOLVE_NO_XDEV) && !h->same_root)
         return -EXDEV; /* not emulated: refuse rather than guess */
       r = walk_slow (h, rq, out);
       if (r < 0)

@@ -62,6 +62,11 @@ struct resolved_path {
   struct stat st;          /* of fd */
   long fs_type;             /* statfs f_type of fd */
   bool on_procfs;
+  /* parent_always only: the last component was not a name, but "." (1),
+   * ".." (2) or the root (3), and fd is the directory the whole path
+   * names; or it was a name followed by a slash. */
+  int dots;
+  bool trailing_slash;
 };
 
 /** Take the walk's starting handles for rq.  Returns 0 or -errno (EBADF
