@@ -324,6 +324,35 @@ close_passed_fds (struct send_msg *msg)
       }
 }
 
+bool
+send_msg_unix_path (const struct send_msg *m, char *path, size_t size)
+{
+  const struct sockaddr_un *un = (const struct sockaddr_un *) &m->addr;
+  if (!m->has_addr || un->sun_family != AF_UNIX || m->addrlen <= offsetof (struct sockaddr_un, sun_path)
+      || !un->sun_path[0])
+    return false;
+  size_t n = strnlen (un->sun_path, m->addrlen - offsetof (struct sockaddr_un, sun_path));
+  snprintf (path, size, "%.*s", (int) n, un->sun_path);
+  return true;
+}
+
+void
+send_msg_via (struct send_msg *m, int res, int fd)
+{
+  if (res < 0)
+    {
+      m->via_errno = -res;
+      return;
+    }
+  struct sockaddr_un *un = (struct sockaddr_un *) &m->addr;
+  memset (un, 0, sizeof *un);
+  un->sun_family = AF_UNIX;
+  snprintf (un->sun_path, sizeof un->sun_path, "/proc/self/fd/%d", fd);
+  m->addrlen = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (un->sun_path) + 1);
+  m->has_via = true;
+  m->via_fd = fd;
+}
+
 void
 send_call_free (struct send_call *call)
 {
@@ -331,6 +360,8 @@ send_call_free (struct send_call *call)
     {
       free (call->msgs[i].data);
       free (call->msgs[i].control);
+      if (call->msgs[i].has_via)
+        close (call->msgs[i].via_fd);
     }
   free (call->msgs);
   call->msgs = NULL;
@@ -369,6 +400,11 @@ send_job_run (void *arg)
       struct msghdr h = { .msg_name = m->has_addr ? &m->addr : NULL, .msg_namelen = m->has_addr ? m->addrlen : 0,
                           .msg_iov = &iov, .msg_iovlen = 1, .msg_control = m->control,
                           .msg_controllen = m->controllen };
+      if (m->via_errno)
+        {
+          e = m->via_errno; /* the walk to its path socket failed */
+          break;
+        }
       /* MSG_NOSIGNAL: a SIGPIPE is the target's, raised below. */
       while ((n = sendmsg (j->sock, &h, (int) (c->flags | MSG_NOSIGNAL))) < 0 && errno == EINTR)
         ;

@@ -867,6 +867,34 @@ evaluate_send (struct supervisor *s, struct live_event *ev, const struct send_ca
     }
 }
 
+/* A message to a path socket goes where the path leads as the target
+ * walks it (from its cwd and root, with its credentials), as a connect
+ * does: vigil's own walk would start from vigil's. */
+static void
+send_walk_paths (struct supervisor *s, const struct seccomp_notif *req, struct target_walk *w,
+                 struct send_call *call)
+{
+  char path[PATH_MAX];
+
+  for (unsigned i = 0; i < call->nmsgs; i++)
+    {
+      struct send_msg *m = &call->msgs[i];
+      if (!send_msg_unix_path (m, path, sizeof path))
+        continue;
+      struct resolve_request rq = { .dirfd = AT_FDCWD, .path = path, .follow_last = true };
+      struct path_handles h;
+      struct resolved_path r = { .fd = -1 };
+      int res = path_handles_open_cached (w->roots, (pid_t) req->pid, w->tgid, w->generation, &rq, &h);
+      if (res == 0 && (res = target_walk_assume (s, w)) == 0)
+        {
+          res = path_resolve (&h, &rq, &r);
+          target_creds_restore (&w->saved);
+        }
+      path_handles_close (&h);
+      send_msg_via (m, res, r.fd);
+    }
+}
+
 /* Sent by vigil with the data and destination it checked, from a thread
  * that takes the target's credentials. */
 static void
@@ -881,6 +909,7 @@ send_perform (struct supervisor *s, const struct seccomp_notif *req, struct live
       return;
     }
   call->tgid = w.tgid;
+  send_walk_paths (s, req, &w, call);
   sock = target_fetch_fd (pidfd, call->sockfd);
   if (sock == -EBADF)
     seccomp_notif_fail (s->listener, req->id, EBADF);

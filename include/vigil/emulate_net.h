@@ -57,6 +57,11 @@ struct send_msg {
   size_t len;
   unsigned char *control; /* ancillary data, SCM_RIGHTS fds made vigil's (owned) */
   size_t controllen;
+  /* A path destination, as the target's walk reached it: addr then names
+   * via_fd (vigil's, owned), or the walk failed with via_errno. */
+  bool has_via;
+  int via_fd;
+  int via_errno;
 };
 
 struct send_call {
@@ -84,6 +89,13 @@ int send_call_read (const struct seccomp_notif *req, int listener, struct send_c
 int send_call_take_fds (struct send_call *call, int pidfd);
 
 void send_call_free (struct send_call *call);
+
+/** Does m go to a path socket?  Its path, NUL-terminated, in path (at
+ *  least 109 bytes). */
+bool send_msg_unix_path (const struct send_msg *m, char *path, size_t size);
+
+/** Send m to the socket file fd reached (taken), or fail it with -res. */
+void send_msg_via (struct send_msg *m, int res, int fd);
 
 /** Send on sock (vigil's fd, taken) from a thread of its own, which takes
  *  creds for good first (if not NULL), and answer req with the result.

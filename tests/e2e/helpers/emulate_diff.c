@@ -374,6 +374,11 @@ unix_net (void)
   struct iovec iov = { "msg", 3 };
   struct msghdr h = { .msg_name = &a, .msg_namelen = sizeof a, .msg_iov = &iov, .msg_iovlen = 1 };
   res ("sendmsg unix dgram", sendmsg (dc, &h, 0));
+  char got[16];
+  int n = 0;
+  while (recv (ds, got, sizeof got, MSG_DONTWAIT) > 0)
+    n++;
+  printf ("    received %d datagrams\n", n);
   char cbuf[CMSG_SPACE (sizeof (struct ucred))] = { 0 };
   struct ucred me = { getpid (), getuid (), getgid () };
   h.msg_control = cbuf;
@@ -384,11 +389,6 @@ unix_net (void)
   cm->cmsg_len = CMSG_LEN (sizeof me);
   memcpy (CMSG_DATA (cm), &me, sizeof me);
   res ("sendmsg SCM_CREDENTIALS (own)", sendmsg (dc, &h, 0));
-  char got[16];
-  int n = 0;
-  while (recv (ds, got, sizeof got, MSG_DONTWAIT) > 0)
-    n++;
-  printf ("    received %d datagrams\n", n);
   close (dc);
   close (ds);
   close (srv);
