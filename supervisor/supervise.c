@@ -302,8 +302,9 @@ watch_root_changes (struct supervisor *s)
   s->root_change_nr[n] = -1;
 }
 
-/* A thread may change a root: the cache of roots goes (root_cache in
- * path_resolve.h).  (The filter notifies these only while calls are
+/* A thread may change a root or its user namespace: the cache of roots
+ * goes (root_cache in path_resolve.h), and what target_creds.c remembers
+ * of namespaces.  (The filter notifies these only while calls are
  * emulated.)  Returns true when it answered: no rule watches the syscall. */
 static bool
 note_root_change (struct supervisor *s, const struct seccomp_notif *req, const struct live_event *ev)
@@ -314,6 +315,7 @@ note_root_change (struct supervisor *s, const struct seccomp_notif *req, const s
   if (!watched)
     return false;
   root_cache_disable (s->roots);
+  target_userns_forget ();
   if (ev->base.type >= 0 && s->rs->need[ev->base.type].needed)
     return false;
   seccomp_notif_continue (s->listener, req->id);
@@ -494,7 +496,7 @@ target_walk_begin (struct supervisor *s, const struct seccomp_notif *req, struct
     res = -EPERM;
   else if (s->privileged || need_umask)
     {
-      if (target_creds_read ((pid_t) req->pid, &w->creds, &err) < 0)
+      if (target_creds_read ((pid_t) req->pid, w->generation, &w->creds, &err) < 0)
         res = -EPERM;
       else if (!seccomp_notif_valid (s->listener, req->id))
         res = -ESRCH;

@@ -56,19 +56,16 @@ read_status (pid_t tid, char *buf, size_t size)
           return NULL;
         }
       len += (size_t) n;
+      /* The file is generated whole at the first read: a read that did
+       * not fill the buffer had it all (and a cut one fails to parse). */
+      if (len + 1 < cap)
+        {
+          close (fd);
+          break;
+        }
     }
   all[len] = '\0';
   return all;
-}
-
-static const char *
-status_line (const char *buf, const char *key)
-{
-  size_t k = strlen (key);
-  for (const char *p = buf; p && *p; p = strchr (p, '\n'), p = p ? p + 1 : NULL)
-    if (strncmp (p, key, k) == 0)
-      return p + k;
-  return NULL;
 }
 
 /* "Uid:\treal\teffective\tsaved\tfs" */
@@ -127,49 +124,92 @@ self_userns_read (void)
   self_userns_known = stat ("/proc/self/ns/user", &self_userns) == 0 ? 1 : -1;
 }
 
-/* Is tid in vigil's user namespace?  1, 0, or -1 (errno).  A thread's
- * namespace is its process's; it changes only by that thread's own
- * unshare or setns, so it cannot change while the thread waits in the
- * syscall vigil handles. */
+/* Whether a thread is in vigil's user namespace, remembered by thread and
+ * process instance (stat'ing its ns/user costs half of reading its
+ * status).  Sound, unlike a cache of credentials: a thread's namespace
+ * changes only through its own unshare(CLONE_NEWUSER) or setns, which
+ * the kernel allows only to a process of one thread, and which vigil is
+ * notified of (root_change_syscalls) before they run, forgetting
+ * everything (target_userns_forget).  Until that thread's syscall has
+ * completed no notification can come from it, so nothing refills its
+ * entry with the old answer; no other thread shares it (there is none),
+ * a thread created later inherits the new namespace, and an exec that
+ * gives a thread its leader's tid keeps the process's namespace.  A new
+ * namespace from clone(CLONE_NEWUSER) is a new process, so a new entry.
+ * Called with the supervisor's lock held (target_walk_begin). */
+#define USERNS_SLOTS 256
+
+static struct userns_slot {
+  pid_t tid;
+  uint64_t generation;
+  uint64_t epoch;
+  bool same;
+} userns_slots[USERNS_SLOTS];
+static uint64_t userns_epoch = 1;
+
+void
+target_userns_forget (void)
+{
+  userns_epoch++;
+}
+
+/* Is tid in vigil's user namespace?  1, 0, or -1 (errno). */
 static int
-in_vigil_userns (pid_t tid)
+in_vigil_userns (pid_t tid, uint64_t generation)
 {
   char path[64];
   struct stat st;
+  struct userns_slot *sl = &userns_slots[(unsigned) tid % USERNS_SLOTS];
 
+  if (generation && sl->epoch == userns_epoch && sl->tid == tid && sl->generation == generation)
+    return sl->same;
   pthread_once (&self_userns_once, self_userns_read);
   if (self_userns_known < 0)
     return -1;
   snprintf (path, sizeof path, "/proc/%d/ns/user", (int) tid);
   if (stat (path, &st) < 0)
     return -1;
-  return st.st_dev == self_userns.st_dev && st.st_ino == self_userns.st_ino;
+  bool same = st.st_dev == self_userns.st_dev && st.st_ino == self_userns.st_ino;
+  if (generation)
+    *sl = (struct userns_slot) { .tid = tid, .generation = generation, .epoch = userns_epoch, .same = same };
+  return same;
 }
 
+/* One pass over the lines: Uid, Gid, Groups, CapEff and Umask. */
 static int
 parse_status (const char *buf, struct target_creds *c)
 {
   unsigned long v[4];
-  const char *l;
+  unsigned seen = 0;
 
-  if (four_ids (status_line (buf, "Uid:"), v) < 0)
-    return -1;
-  c->uid = (uid_t) v[0], c->euid = (uid_t) v[1], c->suid = (uid_t) v[2], c->fsuid = (uid_t) v[3];
-  if (four_ids (status_line (buf, "Gid:"), v) < 0)
-    return -1;
-  c->gid = (gid_t) v[0], c->egid = (gid_t) v[1], c->sgid = (gid_t) v[2], c->fsgid = (gid_t) v[3];
-  l = status_line (buf, "CapEff:");
-  if (l == NULL || sscanf (l, "%" SCNx64, &c->cap_effective) != 1)
-    return -1;
-  l = status_line (buf, "Umask:");
-  c->umask = l ? (mode_t) strtoul (l, NULL, 8) : 022;
-  l = status_line (buf, "Groups:");
-  c->ngroups = l ? parse_groups (l, &c->groups) : 0;
-  return 0;
+  c->umask = 022;
+  for (const char *l = buf; l && *l; l = strchr (l, '\n'), l = l ? l + 1 : NULL)
+    {
+      if (strncmp (l, "Uid:", 4) == 0 && four_ids (l + 4, v) == 0)
+        {
+          c->uid = (uid_t) v[0], c->euid = (uid_t) v[1], c->suid = (uid_t) v[2], c->fsuid = (uid_t) v[3];
+          seen |= 1;
+        }
+      else if (strncmp (l, "Gid:", 4) == 0 && four_ids (l + 4, v) == 0)
+        {
+          c->gid = (gid_t) v[0], c->egid = (gid_t) v[1], c->sgid = (gid_t) v[2], c->fsgid = (gid_t) v[3];
+          seen |= 2;
+        }
+      else if (strncmp (l, "Groups:", 7) == 0)
+        {
+          c->ngroups = parse_groups (l + 7, &c->groups);
+          seen |= 4;
+        }
+      else if (strncmp (l, "CapEff:", 7) == 0 && sscanf (l + 7, "%" SCNx64, &c->cap_effective) == 1)
+        seen |= 8;
+      else if (strncmp (l, "Umask:", 6) == 0)
+        c->umask = (mode_t) strtoul (l + 6, NULL, 8);
+    }
+  return seen == 15 ? 0 : -1;
 }
 
 int
-target_creds_read (pid_t tid, struct target_creds *c, vigil_error_t *err)
+target_creds_read (pid_t tid, uint64_t generation, struct target_creds *c, vigil_error_t *err)
 {
   char small[4096];
   char *buf = read_status (tid, small, sizeof small);
@@ -191,7 +231,7 @@ target_creds_read (pid_t tid, struct target_creds *c, vigil_error_t *err)
    * thread, outside it, cannot be limited to. */
   if (c->cap_effective != 0)
     {
-      int same = in_vigil_userns (tid);
+      int same = in_vigil_userns (tid, generation);
       if (same < 0)
         {
           int e = errno;
@@ -365,7 +405,8 @@ assume_ids (const struct target_creds *c, struct creds_saved *s)
   if (!gids_equal (c, s))
     {
       s->gids_changed = true;
-      if (syscall (SYS_setresgid, c->gid, c->egid, c->sgid) < 0 || set_fsgid (c->fsgid) < 0)
+      /* setresgid sets the fsgid to the egid. */
+      if (syscall (SYS_setresgid, c->gid, c->egid, c->sgid) < 0 || (c->fsgid != c->egid && set_fsgid (c->fsgid) < 0))
         return -1;
     }
   if (!uids_equal (c, s))
@@ -374,7 +415,7 @@ assume_ids (const struct target_creds *c, struct creds_saved *s)
       /* Leaving uid 0 would clear the permitted set: keep it to return. */
       if (!s->keepcaps && prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
         return -1;
-      if (syscall (SYS_setresuid, c->uid, c->euid, c->suid) < 0 || set_fsuid (c->fsuid) < 0)
+      if (syscall (SYS_setresuid, c->uid, c->euid, c->suid) < 0 || (c->fsuid != c->euid && set_fsuid (c->fsuid) < 0))
         return -1;
     }
   return 0;
@@ -425,14 +466,16 @@ target_creds_restore (struct creds_saved *s)
   if (s->uids_changed)
     {
       syscall (SYS_setresuid, s->uid, s->euid, s->suid);
-      syscall (SYS_setfsuid, s->fsuid);
+      if (s->fsuid != s->euid)
+        syscall (SYS_setfsuid, s->fsuid);
       if (!s->keepcaps)
         prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0);
     }
   if (s->gids_changed)
     {
       syscall (SYS_setresgid, s->gid, s->egid, s->sgid);
-      syscall (SYS_setfsgid, s->fsgid);
+      if (s->fsgid != s->egid)
+        syscall (SYS_setfsgid, s->fsgid);
     }
   if (s->groups_changed)
     syscall (SYS_setgroups, (size_t) s->ngroups, s->groups);

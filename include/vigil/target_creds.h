@@ -50,9 +50,14 @@ struct creds_saved {
 };
 
 /** Read tid's credentials, capabilities and umask from /proc/<tid>/status
- *  (and its user namespace when it holds capabilities).  Returns 0, or -1
+ *  (and its user namespace when it holds capabilities: remembered for
+ *  process instance `generation` of tid, unless 0).  Returns 0, or -1
  *  with *err (errno ESRCH/EACCES).  Release with target_creds_release. */
-int target_creds_read (pid_t tid, struct target_creds *c, vigil_error_t *err);
+int target_creds_read (pid_t tid, uint64_t generation, struct target_creds *c, vigil_error_t *err);
+
+/** Some thread may be changing its user namespace (unshare, setns):
+ *  forget what target_creds_read remembered of them. */
+void target_userns_forget (void);
 
 /** A copy of src that owns its groups. */
 void target_creds_copy (struct target_creds *dst, const struct target_creds *src);
