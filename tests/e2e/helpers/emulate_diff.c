@@ -259,6 +259,50 @@ paths (void)
   close (fd);
   res ("fchmodat2 a bad flag", syscall (SYS_fchmodat2, dirfd_, "c1", 0644, 0x4));
   res ("chmod missing", syscall (SYS_chmod, "nothere", 0644));
+  res ("fchmodat2 AT_SYMLINK_NOFOLLOW \".\"", syscall (SYS_fchmodat2, dirfd_, "md/.", 0750, AT_SYMLINK_NOFOLLOW));
+  state ("md");
+  res ("fchmodat2 AT_SYMLINK_NOFOLLOW dir/", syscall (SYS_fchmodat2, dirfd_, "md/", 0755, AT_SYMLINK_NOFOLLOW));
+  state ("md");
+  res ("fchmodat2 AT_SYMLINK_NOFOLLOW file/", syscall (SYS_fchmodat2, dirfd_, "c1/", 0644, AT_SYMLINK_NOFOLLOW));
+}
+
+/* Last components that are not plain names: ".", "..", "/" and "name/". */
+static void
+odd_names (void)
+{
+  put ("t1", "t1\n");
+  mkdirat (dirfd_, "td", 0755);
+  res ("unlink file/", syscall (SYS_unlink, "t1/"));
+  res ("unlink dir/", syscall (SYS_unlink, "td/"));
+  res ("unlink missing/", syscall (SYS_unlink, "nothere/"));
+  res ("unlink .", syscall (SYS_unlink, "."));
+  res ("unlink td/..", syscall (SYS_unlink, "td/.."));
+  res ("rmdir dir/", syscall (SYS_rmdir, "td/"));
+  res ("rmdir /", syscall (SYS_rmdir, "/"));
+  res ("rmdir file/", syscall (SYS_rmdir, "t1/"));
+  res ("mkdir new/", syscall (SYS_mkdir, "td2/", 0755));
+  state ("td2");
+  res ("mkdir .", syscall (SYS_mkdir, ".", 0755));
+  res ("mkdir td2/..", syscall (SYS_mkdir, "td2/..", 0755));
+  res ("symlink to missing/", syscall (SYS_symlink, "x", "nothere/"));
+  res ("symlink to existing/", syscall (SYS_symlink, "x", "t1/"));
+  res ("symlink to .", syscall (SYS_symlink, "x", "."));
+  res ("link to new/", syscall (SYS_link, "t1", "h9/"));
+  res ("link file/", syscall (SYS_link, "t1/", "h10"));
+  res ("link dir/", syscall (SYS_link, "td2/", "h11"));
+  res ("link .", syscall (SYS_link, ".", "h12"));
+  res ("link to ..", syscall (SYS_link, "t1", ".."));
+  res ("rename file/", syscall (SYS_rename, "t1/", "t2"));
+  res ("rename to new/", syscall (SYS_rename, "t1", "t2/"));
+  res ("rename dir/ to new/", syscall (SYS_rename, "td2/", "td3/"));
+  state ("td3");
+  res ("rename to .", syscall (SYS_rename, "t1", "."));
+  res ("renameat2 NOREPLACE to ..", syscall (SYS_renameat2, dirfd_, "t1", dirfd_, "..", RENAME_NOREPLACE));
+  put ("t4", "t4\n");
+  res ("renameat2 EXCHANGE to file/", syscall (SYS_renameat2, dirfd_, "t1", dirfd_, "t4/", RENAME_EXCHANGE));
+  res ("renameat2 EXCHANGE dir with file/", syscall (SYS_renameat2, dirfd_, "td3", dirfd_, "t4/", RENAME_EXCHANGE));
+  state ("t1");
+  state ("t4");
 }
 
 static void
@@ -454,6 +498,7 @@ main (int argc, char **argv)
   opens ();
   openat2s ();
   paths ();
+  odd_names ();
   renames_links ();
   unix_net ();
   inet_net ();
