@@ -636,6 +636,23 @@ describe (const struct path_handles *h, struct resolved_path *out)
     }
 }
 
+/* A last component that is not a name ("." (1), ".." (2), the root (3)):
+ * each syscall fails in its own way (emulate_path.c) once the walk got
+ * there; out is the directory the whole path names. */
+static int
+resolve_dots (const struct path_handles *h, const struct resolve_request *rq, const char *path, int dots,
+              struct resolved_path *out)
+{
+  struct resolve_request whole = *rq;
+  whole.path = path;
+  whole.follow_last = true;
+  whole.parent_always = whole.parent_if_missing = false;
+  int r = path_resolve (h, &whole, out);
+  if (r == 0)
+    out->dots = dots;
+  return r;
+}
+
 /* unlink, rename and the like act on a name in a directory: walk to the
  * directory (following everything on the way) and keep the last
  * component as it was given. */
@@ -656,19 +673,7 @@ resolve_parent (const struct path_handles *h, const struct resolve_request *rq, 
   if (strlen (name) > NAME_MAX)
     return -ENAMETOOLONG;
   if (!*name || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
-    {
-      /* Not a name: each syscall fails in its own way (emulate_path.c)
-       * once the walk got there; the directory is the whole path's. */
-      int dots = !*name ? 3 : name[1] ? 2 : 1;
-      struct resolve_request whole = *rq;
-      whole.path = dir;
-      whole.follow_last = true;
-      whole.parent_always = whole.parent_if_missing = false;
-      int r = path_resolve (h, &whole, out);
-      if (r == 0)
-        out->dots = dots;
-      return r;
-    }
+    return resolve_dots (h, rq, dir, !*name ? 3 : name[1] ? 2 : 1, out);
   snprintf (out->name, sizeof out->name, "%s", name);
   if (slash == dir)
     dir[1] = '\0';
