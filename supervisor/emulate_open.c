@@ -17,6 +17,7 @@
 
 #include "vigil/emulate_open.h"
 #include "vigil/evttypes.h"
+#include "vigil/limits.h"
 #include "vigil/source_seccomp.h"
 
 #ifndef FUSE_SUPER_MAGIC
@@ -211,18 +212,46 @@ open_answer_fd (int listener, uint64_t id, int fd, const struct open_call *call)
 
 /* ---- blocking opens, on a thread of their own ---- */
 
+/* A job's thread: its slot among the jobs in flight (limits.h) is given
+ * back when it ends. */
+struct job_start {
+  void *(*fn) (void *);
+  void *arg;
+};
+
+static void *
+job_run (void *arg)
+{
+  struct job_start js = *(struct job_start *) arg;
+  free (arg);
+  void *ret = js.fn (js.arg);
+  limits_job_end ();
+  return ret;
+}
+
 int
 emulate_thread_start (void *(*fn) (void *), void *arg, size_t stack_size)
 {
   pthread_attr_t attr;
   pthread_t t;
 
+  int e = limits_job_begin ();
+  if (e < 0)
+    return -e;
+  struct job_start *js = xmalloc (sizeof *js);
+  js->fn = fn;
+  js->arg = arg;
   pthread_attr_init (&attr);
   pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
   if (stack_size)
     pthread_attr_setstacksize (&attr, stack_size);
-  int e = pthread_create (&t, &attr, fn, arg);
+  e = pthread_create (&t, &attr, job_run, js);
   pthread_attr_destroy (&attr);
+  if (e != 0)
+    {
+      free (js);
+      limits_job_failed (e);
+    }
   return e;
 }
 

@@ -1,0 +1,61 @@
+/* vigil: bounds on vigil's own resources.
+ *
+ * A workload must not be able to switch enforcement off by making vigil
+ * run out of threads or file descriptors: each syscall vigil performs
+ * on a thread of its own (a blocking open of a FIFO, a connect, a send)
+ * holds a thread, a stack and a few fds for as long as the workload
+ * likes.  So:
+ *   - at start, RLIMIT_NOFILE's soft limit is raised to the hard one;
+ *   - at most limits_jobs_max() such syscalls are in flight at once, and
+ *     none starts while fewer than LIMITS_FD_HEADROOM fds are free; past
+ *     either bound the syscall fails with EAGAIN (never continued, never
+ *     left waiting);
+ *   - LIMITS_FD_RESERVE fds are held open from the start and given back
+ *     one at a time to a kill that finds the table full, so a kill rule
+ *     still kills.
+ * Each stretch of refusals (an episode) is reported once, by the first
+ * refusal's caller; the episode ends when the jobs in flight fall to
+ * half the bound. */
+#ifndef VIGIL_LIMITS_H
+#define VIGIL_LIMITS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vigil/error.h"
+
+#define LIMITS_JOBS_MAX 256   /* syscalls performed on threads of their own, at once */
+#define LIMITS_FD_RESERVE 8   /* fds held for kills */
+#define LIMITS_FD_HEADROOM 64 /* fds that must stay free for a new job to start */
+
+/** Raise RLIMIT_NOFILE to its hard limit and take the fd reserve.  Only
+ *  fails when no fd at all can be opened. */
+int limits_init (vigil_error_t *err);
+
+/** Give the reserve back (at shutdown). */
+void limits_release (void);
+
+/** The bound on jobs in flight: LIMITS_JOBS_MAX, or less when the fd
+ *  limit is low (each job holds up to 4 fds). */
+size_t limits_jobs_max (void);
+
+/** Take a job slot: 0, or -EAGAIN when a bound is reached (the
+ *  episode's first refusal then shows in limits_episode_began). */
+int limits_job_begin (void);
+void limits_job_end (void);
+/** A job whose thread could not start (pthread_create's error e): its
+ *  slot is given back, and EAGAIN/ENOMEM count as a refusal. */
+void limits_job_failed (int e);
+
+/** True once per episode, for its first refusal: what was reached is
+ *  written to what. */
+bool limits_episode_began (char *what, size_t n);
+
+/** Close one fd of the reserve, for a caller whose open failed with
+ *  EMFILE: returns whether there was one to give. */
+bool limits_fd_reserve_take (void);
+
+/** Open the reserve's fds again, as far as the table allows. */
+void limits_fd_reserve_refill (void);
+
+#endif

@@ -1,0 +1,179 @@
+/* vigil: bounds on vigil's own threads and fds (limits.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "vigil/limits.h"
+
+static pthread_mutex_t limits_lock = PTHREAD_MUTEX_INITIALIZER;
+static int reserve[LIMITS_FD_RESERVE] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+static size_t jobs, jobs_max = LIMITS_JOBS_MAX;
+static rlim_t nofile = 1024;
+static bool in_episode, unreported;
+static const char *episode_what;
+
+static int
+reserve_open (void)
+{
+  return open ("/", O_PATH | O_CLOEXEC);
+}
+
+int
+limits_init (vigil_error_t *err)
+{
+  struct rlimit rl;
+
+  if (getrlimit (RLIMIT_NOFILE, &rl) == 0)
+    {
+      if (rl.rlim_cur < rl.rlim_max)
+        {
+          rl.rlim_cur = rl.rlim_max;
+          setrlimit (RLIMIT_NOFILE, &rl);
+          getrlimit (RLIMIT_NOFILE, &rl);
+        }
+      nofile = rl.rlim_cur;
+    }
+  /* Each job holds up to 4 fds (its socket or file, a kept path, the
+   * fd it opens, a pidfd); the rest of the table is vigil's own. */
+  size_t by_fds = nofile > 2 * LIMITS_FD_HEADROOM ? (size_t) (nofile - 2 * LIMITS_FD_HEADROOM) / 4 : 1;
+  jobs_max = by_fds < LIMITS_JOBS_MAX ? by_fds : LIMITS_JOBS_MAX;
+  limits_fd_reserve_refill ();
+  if (reserve[0] < 0)
+    return vigil_make_error (err, errno, "cannot open any file descriptor");
+  return 0;
+}
+
+void
+limits_release (void)
+{
+  pthread_mutex_lock (&limits_lock);
+  for (size_t i = 0; i < LIMITS_FD_RESERVE; i++)
+    if (reserve[i] >= 0)
+      {
+        close (reserve[i]);
+        reserve[i] = -1;
+      }
+  pthread_mutex_unlock (&limits_lock);
+}
+
+size_t
+limits_jobs_max (void)
+{
+  return jobs_max;
+}
+
+/* The lowest free fd number: as the kernel hands out the lowest, every
+ * number below it is taken. */
+static int
+lowest_free_fd (void)
+{
+  int fd = reserve[0] >= 0 ? fcntl (reserve[0], F_DUPFD_CLOEXEC, 0) : reserve_open ();
+  if (fd >= 0)
+    close (fd);
+  return fd;
+}
+
+/* Under the lock. */
+static void
+refuse (const char *what)
+{
+  if (!in_episode)
+    {
+      in_episode = true;
+      unreported = true;
+      episode_what = what;
+    }
+}
+
+int
+limits_job_begin (void)
+{
+  int ret = 0;
+
+  pthread_mutex_lock (&limits_lock);
+  int lowest = lowest_free_fd ();
+  if (jobs >= jobs_max)
+    {
+      refuse ("the bound on syscalls vigil performs at once");
+      ret = -EAGAIN;
+    }
+  else if (lowest < 0 || (rlim_t) lowest + LIMITS_FD_HEADROOM >= nofile)
+    {
+      refuse ("the file descriptors vigil keeps free");
+      ret = -EAGAIN;
+    }
+  else
+    {
+      jobs++;
+      /* Hysteresis: a workload at the bound raises one alert, not one per
+       * refusal. */
+      if (in_episode && jobs <= jobs_max / 2 && (rlim_t) lowest + 2 * LIMITS_FD_HEADROOM < nofile)
+        in_episode = false;
+    }
+  pthread_mutex_unlock (&limits_lock);
+  return ret;
+}
+
+void
+limits_job_end (void)
+{
+  pthread_mutex_lock (&limits_lock);
+  if (jobs > 0)
+    jobs--;
+  pthread_mutex_unlock (&limits_lock);
+}
+
+void
+limits_job_failed (int e)
+{
+  pthread_mutex_lock (&limits_lock);
+  if (jobs > 0)
+    jobs--;
+  if (e == EAGAIN || e == ENOMEM)
+    refuse ("the threads the system lets vigil create");
+  pthread_mutex_unlock (&limits_lock);
+}
+
+bool
+limits_episode_began (char *what, size_t n)
+{
+  bool began;
+
+  pthread_mutex_lock (&limits_lock);
+  began = unreported;
+  if (began)
+    snprintf (what, n, "%s", episode_what);
+  unreported = false;
+  pthread_mutex_unlock (&limits_lock);
+  return began;
+}
+
+bool
+limits_fd_reserve_take (void)
+{
+  bool took = false;
+
+  pthread_mutex_lock (&limits_lock);
+  for (size_t i = 0; i < LIMITS_FD_RESERVE && !took; i++)
+    if (reserve[i] >= 0)
+      {
+        close (reserve[i]);
+        reserve[i] = -1;
+        took = true;
+      }
+  pthread_mutex_unlock (&limits_lock);
+  return took;
+}
+
+void
+limits_fd_reserve_refill (void)
+{
+  pthread_mutex_lock (&limits_lock);
+  for (size_t i = 0; i < LIMITS_FD_RESERVE; i++)
+    if (reserve[i] < 0)
+      reserve[i] = reserve_open ();
+  pthread_mutex_unlock (&limits_lock);
+}
