@@ -41,6 +41,7 @@
 #include "vigil/failclosed.h"
 #include "vigil/limits.h"
 #include "vigil/protect.h"
+#include "vigil/signal_guard.h"
 #include "vigil/source_seccomp.h"
 #include "vigil/supervise.h"
 #include "vigil/target_kill.h"
@@ -88,6 +89,8 @@ struct supervisor {
   bool child_exited;
   int child_status;
   int kill_error; /* the last answer's kill failed so: it denied instead */
+  struct signal_guard guard;
+  bool signal_perform; /* this notification, if allowed, goes through signal_guard_perform */
   pid_t kill_tid;
   uint64_t nevents;
   /* Per type whose deny/kill rules need its flags (enforce_flags): the
@@ -232,6 +235,11 @@ answer (struct supervisor *s, const struct seccomp_notif *req, enum action actio
   bool monitor = s->o->engine->cfg.mode == MODE_MONITOR;
 
   s->kill_error = 0;
+  if ((monitor || action == ACTION_LOG) && s->signal_perform)
+    {
+      signal_guard_perform (&s->guard, s->listener, req, s->privileged);
+      return true;
+    }
   if (monitor || action == ACTION_LOG)
     return seccomp_notif_continue (s->listener, req->id) == 0;
   if (action == ACTION_DENY)
@@ -911,6 +919,32 @@ handle_send (struct supervisor *s, const struct seccomp_notif *req, struct live_
     emit_alerts (s, &ev->base);
 }
 
+/* A signal the filter's guard notified (signal_guard.h): aimed at vigil,
+ * it fails with EPERM; else, if no rule watches the syscall, it goes on
+ * (a pidfd_send_signal through vigil's copy of its fd).  Returns true
+ * when it answered. */
+static bool
+guard_answered (struct supervisor *s, const struct seccomp_notif *req, const struct live_event *ev)
+{
+  enum signal_verdict v = signal_guard_check (&s->guard, req);
+
+  s->signal_perform = v == SIGNAL_PERFORM;
+  if (v == SIGNAL_NOT_GUARDED)
+    return false;
+  if (v == SIGNAL_DENY)
+    {
+      seccomp_notif_fail (s->listener, req->id, EPERM);
+      return true;
+    }
+  if (ev->base.type >= 0 && s->rs->need[ev->base.type].needed)
+    return false; /* decided by the rules; answer() performs a PERFORM */
+  if (v == SIGNAL_PERFORM)
+    signal_guard_perform (&s->guard, s->listener, req, s->privileged);
+  else
+    seccomp_notif_continue (s->listener, req->id); /* notified for the guard only */
+  return true;
+}
+
 static void
 handle_notification (struct supervisor *s, const struct seccomp_notif *req)
 {
@@ -920,6 +954,8 @@ handle_notification (struct supervisor *s, const struct seccomp_notif *req)
   live_event_init (&ev, s->src, req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
   if ((s->emulating_opens || s->emulating_paths || s->emulating_connects || s->emulating_sends)
       && note_creds_change (s, req, &ev))
+    return;
+  if (guard_answered (s, req, &ev))
     return;
   if (emulates_open (s, &ev))
     {
@@ -1210,6 +1246,10 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
 
   if (seccomp_program_build (s.rs, &prog, err) < 0)
     return -1;
+  /* child_exec gives the workload its own process group on a tty only. */
+  signal_guard_init (&s.guard, !isatty (STDIN_FILENO));
+  if (signal_guard_prepend (&s.guard, &prog, err) < 0)
+    goto out;
   if (protect_prepare (&s.protect, o->keep_caps, err) < 0)
     goto out;
   /* Not PID 1: still reap orphans of the workload, as a subreaper. */

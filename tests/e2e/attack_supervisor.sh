@@ -151,4 +151,49 @@ else
 fi
 rm -f "$tmp/fifos"/fifo*
 
+# ---- hole 8: the workload's signals to vigil ----
+mkdir -m 755 "$tmp/denied"
+echo x > "$tmp/denied/file"
+cat > "$tmp/signals.yaml" <<YAML
+- rule: Denied open
+  desc: the probe vigil must keep answering
+  condition: evt.type in (open, openat, openat2) and fd.name startswith $tmp/denied/
+  output: "denied open %fd.name"
+  priority: WARNING
+  action: deny
+  errno: EACCES
+YAML
+# PID 1 of the namespace is this shell, so vigil is not PID 1; setsid makes
+# vigil a process group of its own, which the workload (no tty) shares.
+printf '#!/bin/sh\n"$@"\nexit $?\n' > "$tmp/in_ns.sh"
+attacks="kill_stop kill_segv tgkill_stop tkill_stop tgkill_thread_stop tkill_thread_stop rt_sigqueueinfo_stop
+ rt_tgsigqueueinfo_stop pidfd_open pidfd_open_thread procfd_stop kill0_stop killpg_stop kill_kill"
+check_signals () {
+  local name=$1 label=$2 extra=$3 bad=
+  for a in $attacks $extra; do
+    has sig "$a EPERM" && has sig "probe_after_$a EACCES" || bad="$bad $a"
+  done
+  for l in "probe_after_start EACCES" "open_proc_dir ok" "fcntl_setsig_kill EPERM" "setpgid_into_vigil_group EPERM" \
+           "child_kill ok" "child_killed ok" "child_pidfd_kill ok" "child_pidfd_killed ok" "own_group_kill0 ok" \
+           "done ok"; do
+    has sig "$l" || bad="$bad [$l]"
+  done
+  if [ $st = 0 ] && [ -z "$bad" ]; then
+    ok "signals ($label): SIGSTOP/SIGKILL/SIGSEGV by pid, thread, group, pidfd, /proc fd, sigqueue${extra:+, kill(-1)} fail EPERM, vigil answers; the workload's own signals work"
+  else
+    ko "signals ($label)" "failed:$bad" "$(dump sig | head -n 60)"
+  fi
+}
+if [ "$(id -u)" = 0 ] && unshare -pf --mount-proc true 2>/dev/null; then
+  run sig "$tmp/signals.yaml" unshare -pf --mount-proc sh "$tmp/in_ns.sh" setsid -w -- signals "$tmp/denied/file" all
+  check_signals sig "root, vigil PID 2 of a pid namespace" " killall_stop killall_kill"
+  run sig "$tmp/signals.yaml" unshare -pf --mount-proc sh "$tmp/in_ns.sh" setsid -w $as_nobody \
+    -- signals "$tmp/denied/file" all
+  check_signals sig "nobody, vigil PID 2 of a pid namespace" " killall_stop killall_kill"
+else
+  sk "signals with kill(-1): needs root and unshare -pf (kill(-1) is only sent inside a pid namespace)"
+  run sig "$tmp/signals.yaml" setsid -w -- signals "$tmp/denied/file"
+  check_signals sig "$(id -un), no kill(-1)" ""
+fi
+
 summary

@@ -8,16 +8,25 @@
  *                          N threads open N FIFOs without writers; then an
  *                          open of OK, then of KILL (a kill rule)
  *   fifo_flood_exec DIR N PROG
- *                          the same, then exec PROG (a kill rule) */
+ *                          the same, then exec PROG (a kill rule)
+ *   signals DENIED [all]   every way to stop or kill vigil (its parent),
+ *                          each followed by an open of DENIED that vigil
+ *                          must still answer (a deny rule: EACCES); "all"
+ *                          adds kill(-1), only ever inside a pid namespace */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -130,9 +139,167 @@ flood (const char *dir, int n)
   return 0;
 }
 
+/* ---- signals ---- */
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+static pid_t vigil;
+static const char *denied;
+
+/* vigil must still answer: a denied open gets EACCES, within seconds. */
+static void
+probe (const char *after)
+{
+  char what[128];
+  alarm (10);
+  snprintf (what, sizeof what, "probe_after_%s", after);
+  say (what, try_open (denied));
+  alarm (0);
+}
+
+/* An attack's result; if it went through, vigil is let go again. */
+static void
+attack (const char *what, long r)
+{
+  int e = r < 0 ? errno : 0;
+  say (what, e);
+  if (e == 0)
+    kill (vigil, SIGCONT);
+  probe (what);
+}
+
+/* A thread of vigil other than its main one.  /proc/<vigil>/task cannot
+ * be listed (vigil is not dumpable), but a thread's own status can be
+ * read: its tid is near vigil's pid. */
+static pid_t
+other_thread (pid_t pid)
+{
+  char path[64], buf[4096];
+  for (pid_t t = pid + 1; t < pid + 2000; t++)
+    {
+      snprintf (path, sizeof path, "/proc/%d/status", (int) t);
+      int fd = open (path, O_RDONLY);
+      if (fd < 0)
+        continue;
+      ssize_t n = read (fd, buf, sizeof buf - 1);
+      close (fd);
+      buf[n > 0 ? n : 0] = '\0';
+      const char *tg = strstr (buf, "\nTgid:");
+      if (tg && atoi (tg + 7) == pid)
+        return t;
+    }
+  return 0;
+}
+
+/* The workload's signals to its own processes still work. */
+static void
+own_children (void)
+{
+  int st;
+  pid_t c = fork ();
+  if (c == 0)
+    {
+      pause ();
+      _exit (0);
+    }
+  say ("child_kill", kill (c, SIGKILL) < 0 ? errno : 0);
+  waitpid (c, &st, 0);
+  say ("child_killed", WIFSIGNALED (st) && WTERMSIG (st) == SIGKILL ? 0 : ECHILD);
+  c = fork ();
+  if (c == 0)
+    {
+      pause ();
+      _exit (0);
+    }
+  int fd = (int) syscall (SYS_pidfd_open, c, 0);
+  say ("child_pidfd_kill", fd < 0 || syscall (SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) < 0 ? errno : 0);
+  waitpid (c, &st, 0);
+  say ("child_pidfd_killed", WIFSIGNALED (st) && WTERMSIG (st) == SIGKILL ? 0 : ECHILD);
+  c = fork ();
+  if (c == 0)
+    {
+      /* In a group of its own, kill(0) reaches only itself. */
+      setpgid (0, 0);
+      kill (0, SIGKILL);
+      _exit (0);
+    }
+  waitpid (c, &st, 0);
+  say ("own_group_kill0", WIFSIGNALED (st) && WTERMSIG (st) == SIGKILL ? 0 : ECHILD);
+}
+
+static int
+signals (const char *path, bool all)
+{
+  siginfo_t info;
+  denied = path;
+  vigil = getppid ();
+  pid_t pg = getpgid (vigil), t = other_thread (vigil);
+  printf ("vigil %d pgid %d thread %d self_pgid %d\n", (int) vigil, (int) pg, (int) t, (int) getpgrp ());
+  memset (&info, 0, sizeof info);
+  info.si_code = SI_QUEUE;
+  info.si_pid = getpid ();
+  info.si_uid = getuid ();
+  probe ("start");
+  attack ("kill_stop", kill (vigil, SIGSTOP));
+  attack ("kill_segv", kill (vigil, SIGSEGV));
+  attack ("tgkill_stop", syscall (SYS_tgkill, vigil, vigil, SIGSTOP));
+  attack ("tkill_stop", syscall (SYS_tkill, vigil, SIGSTOP));
+  attack ("tgkill_thread_stop", t ? syscall (SYS_tgkill, vigil, t, SIGSTOP) : -1);
+  attack ("tkill_thread_stop", t ? syscall (SYS_tkill, t, SIGSTOP) : -1);
+  attack ("rt_sigqueueinfo_stop", syscall (SYS_rt_sigqueueinfo, vigil, SIGSTOP, &info));
+  attack ("rt_tgsigqueueinfo_stop", syscall (SYS_rt_tgsigqueueinfo, vigil, vigil, SIGSTOP, &info));
+  long fd = syscall (SYS_pidfd_open, vigil, 0);
+  attack ("pidfd_open", fd);
+  if (fd >= 0)
+    attack ("pidfd_stop", syscall (SYS_pidfd_send_signal, fd, SIGSTOP, NULL, 0));
+  fd = t ? syscall (SYS_pidfd_open, t, PIDFD_THREAD) : -1;
+  attack ("pidfd_open_thread", fd);
+  if (fd >= 0)
+    attack ("pidfd_thread_stop", syscall (SYS_pidfd_send_signal, fd, SIGSTOP, NULL, 0));
+  char proc[64];
+  snprintf (proc, sizeof proc, "/proc/%d", (int) vigil);
+  fd = open (proc, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  say ("open_proc_dir", fd < 0 ? errno : 0);
+  if (fd >= 0)
+    attack ("procfd_stop", syscall (SYS_pidfd_send_signal, fd, SIGSTOP, NULL, 0));
+  int p[2];
+  if (pipe (p) == 0)
+    say ("fcntl_setsig_kill", fcntl (p[0], F_SETSIG, SIGKILL) < 0 ? errno : 0);
+  pid_t c = fork ();
+  if (c == 0)
+    {
+      /* Out of vigil's group, and back in to reach it with kill(0). */
+      setpgid (0, 0);
+      say ("setpgid_into_vigil_group", setpgid (0, pg) < 0 ? errno : 0);
+      _exit (0);
+    }
+  waitpid (c, NULL, 0);
+  own_children ();
+  /* In vigil's group (no tty), kill(0) and kill(-group) would stop this
+   * helper too: nothing could let vigil go again, so timeout decides. */
+  if (getpgrp () == pg)
+    attack ("kill0_stop", kill (0, SIGSTOP));
+  attack ("killpg_stop", kill (-pg, SIGSTOP));
+  if (all)
+    {
+      long r = kill (-1, SIGSTOP);
+      if (r == 0)
+        kill (-1, SIGCONT);
+      attack ("killall_stop", r);
+      attack ("killall_kill", kill (-1, SIGKILL));
+    }
+  attack ("kill_kill", kill (vigil, SIGKILL));
+  say ("done", 0);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
+  if ((argc == 3 || argc == 4) && strcmp (argv[1], "signals") == 0)
+    return signals (argv[2], argc == 4 && strcmp (argv[3], "all") == 0);
   if (argc == 3 && strcmp (argv[1], "thread_open") == 0)
     return thread_open (argv[2]);
   if (argc == 3 && strcmp (argv[1], "reuid_open") == 0)
