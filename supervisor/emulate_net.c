@@ -80,7 +80,8 @@ connect_job_run (void *arg)
       seccomp_notif_fail (j->listener, j->id, EPERM);
       goto out;
     }
-  while ((r = connect (j->sock, (const struct sockaddr *) &j->call.addr, j->call.len)) < 0 && errno == EINTR)
+  while ((r = connect (j->sock, (const struct sockaddr *) &j->call.addr, j->call.len)) < 0 && errno == EINTR
+         && seccomp_notif_valid (j->listener, j->id))
     ;
   if (r == 0)
     seccomp_notif_return (j->listener, j->id, 0);
@@ -124,7 +125,7 @@ connect_finish_async (int listener, uint64_t id, int sock, const struct connect_
       snprintf (un->sun_path, sizeof un->sun_path, "/proc/self/fd/%d", j->keep_fd);
       j->call.len = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (un->sun_path) + 1);
     }
-  e = emulate_thread_start (connect_job_run, j, EMULATE_STACK);
+  e = emulate_job_start (connect_job_run, j, EMULATE_STACK, listener, id);
   if (e != 0)
     {
       close (sock);
@@ -367,7 +368,8 @@ send_job_run (void *arg)
                           .msg_iov = &iov, .msg_iovlen = 1, .msg_control = m->control,
                           .msg_controllen = m->controllen };
       /* MSG_NOSIGNAL: a SIGPIPE is the target's, raised below. */
-      while ((n = sendmsg (j->sock, &h, (int) (c->flags | MSG_NOSIGNAL))) < 0 && errno == EINTR)
+      while ((n = sendmsg (j->sock, &h, (int) (c->flags | MSG_NOSIGNAL))) < 0 && errno == EINTR
+             && seccomp_notif_valid (j->listener, j->id))
         ;
       if (n < 0)
         {
@@ -416,7 +418,7 @@ send_finish_async (int listener, uint64_t id, int sock, struct send_call *call, 
   j->switch_creds = creds != NULL;
   if (creds)
     j->creds = *creds;
-  e = emulate_thread_start (send_job_run, j, EMULATE_STACK);
+  e = emulate_job_start (send_job_run, j, EMULATE_STACK, listener, id);
   if (e != 0)
     {
       close (sock);

@@ -217,6 +217,7 @@ open_answer_fd (int listener, uint64_t id, int fd, const struct open_call *call)
 struct job_start {
   void *(*fn) (void *);
   void *arg;
+  int slot;
 };
 
 static void *
@@ -224,35 +225,43 @@ job_run (void *arg)
 {
   struct job_start js = *(struct job_start *) arg;
   free (arg);
+  limits_job_running (js.slot);
   void *ret = js.fn (js.arg);
-  limits_job_end ();
+  limits_job_end (js.slot);
   return ret;
+}
+
+int
+emulate_job_start (void *(*fn) (void *), void *arg, size_t stack_size, int listener, uint64_t id)
+{
+  pthread_attr_t attr;
+  pthread_t t;
+
+  int slot = limits_job_begin (listener, id);
+  if (slot < 0)
+    return -slot;
+  struct job_start *js = xmalloc (sizeof *js);
+  js->fn = fn;
+  js->arg = arg;
+  js->slot = slot;
+  pthread_attr_init (&attr);
+  pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
+  if (stack_size)
+    pthread_attr_setstacksize (&attr, stack_size);
+  int e = pthread_create (&t, &attr, job_run, js);
+  pthread_attr_destroy (&attr);
+  if (e != 0)
+    {
+      free (js);
+      limits_job_failed (slot, e);
+    }
+  return e;
 }
 
 int
 emulate_thread_start (void *(*fn) (void *), void *arg, size_t stack_size)
 {
-  pthread_attr_t attr;
-  pthread_t t;
-
-  int e = limits_job_begin ();
-  if (e < 0)
-    return -e;
-  struct job_start *js = xmalloc (sizeof *js);
-  js->fn = fn;
-  js->arg = arg;
-  pthread_attr_init (&attr);
-  pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
-  if (stack_size)
-    pthread_attr_setstacksize (&attr, stack_size);
-  e = pthread_create (&t, &attr, job_run, js);
-  pthread_attr_destroy (&attr);
-  if (e != 0)
-    {
-      free (js);
-      limits_job_failed (e);
-    }
-  return e;
+  return emulate_job_start (fn, arg, stack_size, -1, 0);
 }
 
 struct open_job {
@@ -302,7 +311,7 @@ open_finish_async (int listener, uint64_t id, struct resolved_path *r, const str
   if (creds)
     j->creds = *creds;
   j->creds.umask = umask_value;
-  e = emulate_thread_start (open_job_run, j, EMULATE_STACK);
+  e = emulate_job_start (open_job_run, j, EMULATE_STACK, listener, id);
   if (e != 0)
     {
       free (j);

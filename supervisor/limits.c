@@ -2,11 +2,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vigil/limits.h"
+#include "vigil/source_seccomp.h"
 
 static pthread_mutex_t limits_lock = PTHREAD_MUTEX_INITIALIZER;
 static int reserve[LIMITS_FD_RESERVE] = { -1, -1, -1, -1, -1, -1, -1, -1 };
@@ -14,6 +17,20 @@ static size_t jobs, jobs_max = LIMITS_JOBS_MAX;
 static rlim_t nofile = 1024;
 static bool in_episode, unreported;
 static const char *episode_what;
+
+/* The jobs in flight, with the notification each one answers. */
+static struct job_slot {
+  bool used, running;
+  pthread_t thread;
+  int listener; /* -1: answers no notification (never interrupted) */
+  uint64_t id;
+} slots[LIMITS_JOBS_MAX];
+
+static void
+interrupted (int sig)
+{
+  (void) sig; /* only there to make a blocked syscall return EINTR */
+}
 
 static int
 reserve_open (void)
@@ -40,6 +57,9 @@ limits_init (vigil_error_t *err)
    * fd it opens, a pidfd); the rest of the table is vigil's own. */
   size_t by_fds = nofile > 2 * LIMITS_FD_HEADROOM ? (size_t) (nofile - 2 * LIMITS_FD_HEADROOM) / 4 : 1;
   jobs_max = by_fds < LIMITS_JOBS_MAX ? by_fds : LIMITS_JOBS_MAX;
+  struct sigaction sa = { .sa_handler = interrupted }; /* no SA_RESTART */
+  sigemptyset (&sa.sa_mask);
+  sigaction (LIMITS_INTERRUPT_SIGNAL, &sa, NULL);
   limits_fd_reserve_refill ();
   if (reserve[0] < 0)
     return vigil_make_error (err, errno, "cannot open any file descriptor");
@@ -88,48 +108,104 @@ refuse (const char *what)
     }
 }
 
-int
-limits_job_begin (void)
+/* Under the lock: interrupt the jobs whose notification is gone (the
+ * workload thread died or was killed; a FIFO it waited on may never get
+ * a writer).  Returns how many were. */
+static int
+interrupt_orphans (void)
 {
-  int ret = 0;
+  int n = 0;
+  for (size_t i = 0; i < LIMITS_JOBS_MAX; i++)
+    if (slots[i].used && slots[i].running && slots[i].listener >= 0
+        && !seccomp_notif_valid (slots[i].listener, slots[i].id))
+      {
+        pthread_kill (slots[i].thread, LIMITS_INTERRUPT_SIGNAL);
+        n++;
+      }
+  return n;
+}
 
-  pthread_mutex_lock (&limits_lock);
+/* Under the lock: a free slot for a new job, or -EAGAIN. */
+static int
+take_slot (int listener, uint64_t id)
+{
   int lowest = lowest_free_fd ();
   if (jobs >= jobs_max)
     {
       refuse ("the bound on syscalls vigil performs at once");
-      ret = -EAGAIN;
+      return -EAGAIN;
     }
-  else if (lowest < 0 || (rlim_t) lowest + LIMITS_FD_HEADROOM >= nofile)
+  if (lowest < 0 || (rlim_t) lowest + LIMITS_FD_HEADROOM >= nofile)
     {
       refuse ("the file descriptors vigil keeps free");
-      ret = -EAGAIN;
+      return -EAGAIN;
     }
-  else
-    {
-      jobs++;
-      /* Hysteresis: a workload at the bound raises one alert, not one per
-       * refusal. */
-      if (in_episode && jobs <= jobs_max / 2 && (rlim_t) lowest + 2 * LIMITS_FD_HEADROOM < nofile)
-        in_episode = false;
-    }
+  /* Hysteresis: a workload at the bound raises one alert, not one per
+   * refusal. */
+  if (in_episode && jobs + 1 <= jobs_max / 2 && (rlim_t) lowest + 2 * LIMITS_FD_HEADROOM < nofile)
+    in_episode = false;
+  for (int i = 0; i < LIMITS_JOBS_MAX; i++)
+    if (!slots[i].used)
+      {
+        slots[i] = (struct job_slot) { .used = true, .listener = listener, .id = id };
+        jobs++;
+        return i;
+      }
+  return -EAGAIN; /* not reached: jobs < jobs_max <= LIMITS_JOBS_MAX */
+}
+
+int
+limits_job_begin (int listener, uint64_t id)
+{
+  pthread_mutex_lock (&limits_lock);
+  /* At the bound, jobs left waiting for dead notifications are let go
+   * first, and given a moment to end. */
+  if (jobs >= jobs_max && interrupt_orphans () > 0)
+    for (int i = 0; i < 10 && jobs >= jobs_max; i++)
+      {
+        pthread_mutex_unlock (&limits_lock);
+        nanosleep (&(struct timespec) { 0, 10 * 1000 * 1000 }, NULL);
+        pthread_mutex_lock (&limits_lock);
+      }
+  int slot = take_slot (listener, id);
   pthread_mutex_unlock (&limits_lock);
-  return ret;
+  return slot;
 }
 
 void
-limits_job_end (void)
+limits_job_running (int slot)
 {
+  sigset_t set;
+
+  sigemptyset (&set);
+  sigaddset (&set, LIMITS_INTERRUPT_SIGNAL);
   pthread_mutex_lock (&limits_lock);
+  slots[slot].thread = pthread_self ();
+  slots[slot].running = true;
+  pthread_mutex_unlock (&limits_lock);
+  pthread_sigmask (SIG_UNBLOCK, &set, NULL);
+}
+
+void
+limits_job_end (int slot)
+{
+  sigset_t set;
+
+  sigemptyset (&set);
+  sigaddset (&set, LIMITS_INTERRUPT_SIGNAL);
+  pthread_sigmask (SIG_BLOCK, &set, NULL);
+  pthread_mutex_lock (&limits_lock);
+  slots[slot].used = slots[slot].running = false;
   if (jobs > 0)
     jobs--;
   pthread_mutex_unlock (&limits_lock);
 }
 
 void
-limits_job_failed (int e)
+limits_job_failed (int slot, int e)
 {
   pthread_mutex_lock (&limits_lock);
+  slots[slot].used = false;
   if (jobs > 0)
     jobs--;
   if (e == EAGAIN || e == ENOMEM)

@@ -9,7 +9,9 @@
  *   - at most limits_jobs_max() such syscalls are in flight at once, and
  *     none starts while fewer than LIMITS_FD_HEADROOM fds are free; past
  *     either bound the syscall fails with EAGAIN (never continued, never
- *     left waiting);
+ *     left waiting); a job still waiting for a workload thread that is
+ *     gone (killed while its open waited on a FIFO) is interrupted when
+ *     its slot is needed;
  *   - LIMITS_FD_RESERVE fds are held open from the start and given back
  *     one at a time to a kill that finds the table full, so a kill rule
  *     still kills.
@@ -20,13 +22,16 @@
 #define VIGIL_LIMITS_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vigil/error.h"
 
 #define LIMITS_JOBS_MAX 256   /* syscalls performed on threads of their own, at once */
 #define LIMITS_FD_RESERVE 8   /* fds held for kills */
 #define LIMITS_FD_HEADROOM 64 /* fds that must stay free for a new job to start */
+#define LIMITS_INTERRUPT_SIGNAL (SIGRTMAX - 1) /* ends a job's wait for a notification that is gone */
 
 /** Raise RLIMIT_NOFILE to its hard limit and take the fd reserve.  Only
  *  fails when no fd at all can be opened. */
@@ -39,13 +44,20 @@ void limits_release (void);
  *  limit is low (each job holds up to 4 fds). */
 size_t limits_jobs_max (void);
 
-/** Take a job slot: 0, or -EAGAIN when a bound is reached (the
- *  episode's first refusal then shows in limits_episode_began). */
-int limits_job_begin (void);
-void limits_job_end (void);
+/** Take a job slot for a job that answers notification id of listener
+ *  (listener -1: none): the slot number, or -EAGAIN when a bound is
+ *  reached (the episode's first refusal then shows in
+ *  limits_episode_began).  At the bound, jobs whose notification is gone
+ *  are interrupted first (LIMITS_INTERRUPT_SIGNAL: their syscall returns
+ *  EINTR), and the slot one of them frees is taken. */
+int limits_job_begin (int listener, uint64_t id);
+/** In the job's thread, once it runs: from now on it can be interrupted. */
+void limits_job_running (int slot);
+/** In the job's thread, when it is done: the slot is free again. */
+void limits_job_end (int slot);
 /** A job whose thread could not start (pthread_create's error e): its
  *  slot is given back, and EAGAIN/ENOMEM count as a refusal. */
-void limits_job_failed (int e);
+void limits_job_failed (int slot, int e);
 
 /** True once per episode, for its first refusal: what was reached is
  *  written to what. */

@@ -151,6 +151,16 @@ else
 fi
 rm -f "$tmp/fifos"/fifo*
 
+# A killed process's blocked opens must not keep vigil's slots: its jobs
+# are interrupted when a slot is needed, and a later open works.
+run orphans "$tmp/rules.yaml" prlimit --nofile=256:256 -- fifo_orphans "$tmp/fifos" 100
+if [ $st = 0 ] && has orphans "open_after_orphans ok"; then
+  ok "exhaustion: the jobs of a killed process's blocked opens give their slots back"
+else
+  ko "exhaustion: slots of a killed process" "$(dump orphans | head -n 30)"
+fi
+rm -f "$tmp/fifos"/*
+
 # ---- hole 8: the workload's signals to vigil ----
 mkdir -m 755 "$tmp/denied"
 echo x > "$tmp/denied/file"

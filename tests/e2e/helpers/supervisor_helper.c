@@ -9,6 +9,8 @@
  *                          open of OK, then of KILL (a kill rule)
  *   fifo_flood_exec DIR N PROG
  *                          the same, then exec PROG (a kill rule)
+ *   fifo_orphans DIR N     a child blocks N opens of FIFOs and is killed;
+ *                          then an open of a FIFO that gets a writer
  *   signals DENIED [all]   every way to stop or kill vigil (its parent),
  *                          each followed by an open of DENIED that vigil
  *                          must still answer (a deny rule: EACCES); "all"
@@ -136,6 +138,39 @@ flood (const char *dir, int n)
   printf ("flood started %d returned %d eagain %d\n", atomic_load (&started), atomic_load (&returned),
           atomic_load (&eagain));
   fflush (stdout);
+  return 0;
+}
+
+/* vigil's jobs for a killed process's opens must not keep their slots. */
+static int
+fifo_orphans (const char *dir, int n)
+{
+  int p[2];
+  char c, *fifo;
+  if (pipe (p) < 0 || asprintf (&fifo, "%s/with-writer", dir) < 0 || mkfifo (fifo, 0666) < 0)
+    return 1;
+  pid_t child = fork ();
+  if (child == 0)
+    {
+      flood (dir, n);
+      write (p[1], "x", 1);
+      pause ();
+      _exit (0);
+    }
+  if (read (p[0], &c, 1) != 1)
+    return 1;
+  kill (child, SIGKILL);
+  waitpid (child, NULL, 0);
+  pid_t writer = fork ();
+  if (writer == 0)
+    {
+      usleep (300000);
+      int fd = open (fifo, O_WRONLY);
+      _exit (fd < 0);
+    }
+  alarm (20);
+  say ("open_after_orphans", try_open (fifo));
+  waitpid (writer, NULL, 0);
   return 0;
 }
 
@@ -298,6 +333,8 @@ signals (const char *path, bool all)
 int
 main (int argc, char **argv)
 {
+  if (argc == 4 && strcmp (argv[1], "fifo_orphans") == 0)
+    return fifo_orphans (argv[2], atoi (argv[3]));
   if ((argc == 3 || argc == 4) && strcmp (argv[1], "signals") == 0)
     return signals (argv[2], argc == 4 && strcmp (argv[3], "all") == 0);
   if (argc == 3 && strcmp (argv[1], "thread_open") == 0)
