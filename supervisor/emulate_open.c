@@ -232,12 +232,12 @@ job_run (void *arg)
 }
 
 int
-emulate_job_start (void *(*fn) (void *), void *arg, size_t stack_size, int listener, uint64_t id)
+emulate_job_start (void *(*fn) (void *), void *arg, size_t stack_size, int listener, uint64_t id, size_t bytes)
 {
   pthread_attr_t attr;
   pthread_t t;
 
-  int slot = limits_job_begin (listener, id);
+  int slot = limits_job_begin (listener, id, bytes);
   if (slot < 0)
     return -slot;
   struct job_start *js = xmalloc (sizeof *js);
@@ -261,7 +261,7 @@ emulate_job_start (void *(*fn) (void *), void *arg, size_t stack_size, int liste
 int
 emulate_thread_start (void *(*fn) (void *), void *arg, size_t stack_size)
 {
-  return emulate_job_start (fn, arg, stack_size, -1, 0);
+  return emulate_job_start (fn, arg, stack_size, -1, 0, 0);
 }
 
 struct open_job {
@@ -311,7 +311,7 @@ open_finish_async (int listener, uint64_t id, struct resolved_path *r, const str
   if (creds)
     j->creds = *creds;
   j->creds.umask = umask_value;
-  e = emulate_job_start (open_job_run, j, EMULATE_STACK, listener, id);
+  e = emulate_job_start (open_job_run, j, EMULATE_STACK, listener, id, 0);
   if (e != 0)
     {
       free (j);

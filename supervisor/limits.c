@@ -13,7 +13,7 @@
 
 static pthread_mutex_t limits_lock = PTHREAD_MUTEX_INITIALIZER;
 static int reserve[LIMITS_FD_RESERVE] = { -1, -1, -1, -1, -1, -1, -1, -1 };
-static size_t jobs, jobs_max = LIMITS_JOBS_MAX;
+static size_t jobs, jobs_max = LIMITS_JOBS_MAX, bytes_held;
 static rlim_t nofile = 1024;
 static bool in_episode, unreported;
 static const char *episode_what;
@@ -24,6 +24,7 @@ static struct job_slot {
   pthread_t thread;
   int listener; /* -1: answers no notification (never interrupted) */
   uint64_t id;
+  size_t bytes;
 } slots[LIMITS_JOBS_MAX];
 
 static void
@@ -127,12 +128,17 @@ interrupt_orphans (void)
 
 /* Under the lock: a free slot for a new job, or -EAGAIN. */
 static int
-take_slot (int listener, uint64_t id)
+take_slot (int listener, uint64_t id, size_t bytes)
 {
   int lowest = lowest_free_fd ();
   if (jobs >= jobs_max)
     {
       refuse ("the bound on syscalls vigil performs at once");
+      return -EAGAIN;
+    }
+  if (bytes_held > 0 && bytes_held + bytes > LIMITS_JOB_BYTES_MAX)
+    {
+      refuse ("the memory vigil holds for syscalls in flight");
       return -EAGAIN;
     }
   if (lowest < 0 || (rlim_t) lowest + LIMITS_FD_HEADROOM >= nofile)
@@ -142,20 +148,22 @@ take_slot (int listener, uint64_t id)
     }
   /* Hysteresis: a workload at the bound raises one alert, not one per
    * refusal. */
-  if (in_episode && jobs + 1 <= jobs_max / 2 && (rlim_t) lowest + 2 * LIMITS_FD_HEADROOM < nofile)
+  if (in_episode && jobs + 1 <= jobs_max / 2 && bytes_held + bytes <= LIMITS_JOB_BYTES_MAX / 2
+      && (rlim_t) lowest + 2 * LIMITS_FD_HEADROOM < nofile)
     in_episode = false;
   for (int i = 0; i < LIMITS_JOBS_MAX; i++)
     if (!slots[i].used)
       {
-        slots[i] = (struct job_slot) { .used = true, .listener = listener, .id = id };
+        slots[i] = (struct job_slot) { .used = true, .listener = listener, .id = id, .bytes = bytes };
         jobs++;
+        bytes_held += bytes;
         return i;
       }
   return -EAGAIN; /* not reached: jobs < jobs_max <= LIMITS_JOBS_MAX */
 }
 
 int
-limits_job_begin (int listener, uint64_t id)
+limits_job_begin (int listener, uint64_t id, size_t bytes)
 {
   pthread_mutex_lock (&limits_lock);
   /* At the bound, jobs left waiting for dead notifications are let go
@@ -167,7 +175,7 @@ limits_job_begin (int listener, uint64_t id)
         nanosleep (&(struct timespec) { 0, 10 * 1000 * 1000 }, NULL);
         pthread_mutex_lock (&limits_lock);
       }
-  int slot = take_slot (listener, id);
+  int slot = take_slot (listener, id, bytes);
   pthread_mutex_unlock (&limits_lock);
   return slot;
 }
@@ -196,6 +204,7 @@ limits_job_end (int slot)
   pthread_sigmask (SIG_BLOCK, &set, NULL);
   pthread_mutex_lock (&limits_lock);
   slots[slot].used = slots[slot].running = false;
+  bytes_held -= slots[slot].bytes;
   if (jobs > 0)
     jobs--;
   pthread_mutex_unlock (&limits_lock);
@@ -206,6 +215,7 @@ limits_job_failed (int slot, int e)
 {
   pthread_mutex_lock (&limits_lock);
   slots[slot].used = false;
+  bytes_held -= slots[slot].bytes;
   if (jobs > 0)
     jobs--;
   if (e == EAGAIN || e == ENOMEM)

@@ -378,7 +378,7 @@ signal_guard_perform (const struct signal_guard *g, int listener, const struct s
       return;
     }
   if (e == 0)
-    e = emulate_job_start (signal_job_run, j, EMULATE_STACK, listener, req->id);
+    e = emulate_job_start (signal_job_run, j, EMULATE_STACK, listener, req->id, 0);
   if (e == 0)
     return;
   if (e != ESRCH)

@@ -63,11 +63,13 @@ int open_finish_async (int listener, uint64_t id, struct resolved_path *r, const
  *  is reached, which the caller gives the workload. */
 int emulate_thread_start (void *(*fn) (void *), void *arg, size_t stack_size);
 
-/** The same, for a job that answers notification id of listener: once
- *  that notification is gone, the job may be interrupted (its syscall
- *  returns EINTR) when its slot is needed; a job that retries on EINTR
- *  stops once seccomp_notif_valid says the notification is gone. */
-int emulate_job_start (void *(*fn) (void *), void *arg, size_t stack_size, int listener, uint64_t id);
+/** The same, for a job that answers notification id of listener and
+ *  holds bytes of memory until it ends (counted against limits.h's
+ *  budget): once that notification is gone, the job may be interrupted
+ *  (its syscall returns EINTR) when its slot is needed; a job that retries
+ *  on EINTR stops once seccomp_notif_valid says the notification is gone. */
+int emulate_job_start (void *(*fn) (void *), void *arg, size_t stack_size, int listener, uint64_t id,
+                       size_t bytes);
 
 /* What a thread that performs one syscall needs. */
 #define EMULATE_STACK (64 * 1024)

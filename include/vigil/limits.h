@@ -6,8 +6,10 @@
  * holds a thread, a stack and a few fds for as long as the workload
  * likes.  So:
  *   - at start, RLIMIT_NOFILE's soft limit is raised to the hard one;
- *   - at most limits_jobs_max() such syscalls are in flight at once, and
- *     none starts while fewer than LIMITS_FD_HEADROOM fds are free; past
+ *   - at most limits_jobs_max() such syscalls are in flight at once,
+ *     holding at most LIMITS_JOB_BYTES_MAX of data (a single one may hold
+ *     more), and none starts while fewer than LIMITS_FD_HEADROOM fds are
+ *     free; past
  *     either bound the syscall fails with EAGAIN (never continued, never
  *     left waiting); a job still waiting for a workload thread that is
  *     gone (killed while its open waited on a FIFO) is interrupted when
@@ -31,6 +33,7 @@
 #define LIMITS_JOBS_MAX 256   /* syscalls performed on threads of their own, at once */
 #define LIMITS_FD_RESERVE 8   /* fds held for kills */
 #define LIMITS_FD_HEADROOM 64 /* fds that must stay free for a new job to start */
+#define LIMITS_JOB_BYTES_MAX (256u << 20) /* data held by jobs in flight (sends), unless one job alone */
 #define LIMITS_INTERRUPT_SIGNAL (SIGRTMAX - 1) /* ends a job's wait for a notification that is gone */
 
 /** Raise RLIMIT_NOFILE to its hard limit and take the fd reserve.  Only
@@ -45,12 +48,12 @@ void limits_release (void);
 size_t limits_jobs_max (void);
 
 /** Take a job slot for a job that answers notification id of listener
- *  (listener -1: none): the slot number, or -EAGAIN when a bound is
+ *  (listener -1: none) and holds bytes of memory: the slot number, or -EAGAIN when a bound is
  *  reached (the episode's first refusal then shows in
  *  limits_episode_began).  At the bound, jobs whose notification is gone
  *  are interrupted first (LIMITS_INTERRUPT_SIGNAL: their syscall returns
  *  EINTR), and the slot one of them frees is taken. */
-int limits_job_begin (int listener, uint64_t id);
+int limits_job_begin (int listener, uint64_t id, size_t bytes);
 /** In the job's thread, once it runs: from now on it can be interrupted. */
 void limits_job_running (int slot);
 /** In the job's thread, when it is done: the slot is free again. */

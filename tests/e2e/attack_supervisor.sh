@@ -161,6 +161,30 @@ else
 fi
 rm -f "$tmp/fifos"/*
 
+# A send whose second passed fd is bad fails with EBADF; the first, which
+# vigil fetched, must not stay open in vigil (400 of them under a 256-fd
+# limit would leave vigil no fd to open a file with).
+cat > "$tmp/send.yaml" <<YAML
+- rule: Killed open
+  desc: opening anything under kill/ kills the process
+  condition: evt.type in (open, openat, openat2) and fd.name startswith $tmp/kill/
+  output: "killed open %fd.name"
+  priority: WARNING
+  action: kill
+- rule: Forbidden send
+  desc: sends are emulated
+  condition: evt.type in (sendto, sendmsg, sendmmsg) and fd.sip = "127.0.0.2"
+  output: "send %fd.sip"
+  priority: WARNING
+  action: deny
+YAML
+run scm "$tmp/send.yaml" prlimit --nofile=256:256 -- scm_leak 400 "$tmp/plain"
+if [ $st = 0 ] && has scm "scm_sends EBADF" && has scm "open_ok ok"; then
+  ok "exhaustion: sends refused on a bad passed fd leave no fd behind in vigil"
+else
+  ko "exhaustion: passed fds of a failed send" "$(dump scm | head -n 20)"
+fi
+
 # ---- hole 8: the workload's signals to vigil ----
 mkdir -m 755 "$tmp/denied"
 echo x > "$tmp/denied/file"

@@ -11,6 +11,8 @@
  *                          the same, then exec PROG (a kill rule)
  *   fifo_orphans DIR N     a child blocks N opens of FIFOs and is killed;
  *                          then an open of a FIFO that gets a writer
+ *   scm_leak N OK          N sendmsg passing a good fd then a bad one
+ *                          (EBADF); then an open of OK
  *   signals DENIED [all]   every way to stop or kill vigil (its parent),
  *                          each followed by an open of DENIED that vigil
  *                          must still answer (a deny rule: EACCES); "all"
@@ -26,6 +28,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -45,6 +48,7 @@ errname (int e)
     case EINTR: return "EINTR";
     case ENFILE: return "ENFILE";
     case EMFILE: return "EMFILE";
+    case EBADF: return "EBADF";
     default: return strerror (e);
     }
 }
@@ -171,6 +175,43 @@ fifo_orphans (const char *dir, int n)
   alarm (20);
   say ("open_after_orphans", try_open (fifo));
   waitpid (writer, NULL, 0);
+  return 0;
+}
+
+/* A send that fails on its second passed fd must not leave the first
+ * one open in vigil. */
+static int
+scm_leak (int n, const char *ok)
+{
+  int sv[2], e = 0;
+  if (socketpair (AF_UNIX, SOCK_DGRAM, 0, sv) < 0)
+    return 1;
+  union {
+    char buf[2 * CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  for (int i = 0; i < n; i++)
+    {
+      char byte = 'x';
+      struct iovec iov = { &byte, 1 };
+      struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+      memset (u.buf, 0, sizeof u.buf);
+      struct cmsghdr *c = CMSG_FIRSTHDR (&m);
+      int fds[2] = { 0, 9999 };
+      for (int k = 0; k < 2; k++, c = CMSG_NXTHDR (&m, c))
+        {
+          c->cmsg_level = SOL_SOCKET;
+          c->cmsg_type = SCM_RIGHTS;
+          c->cmsg_len = CMSG_LEN (sizeof (int));
+          memcpy (CMSG_DATA (c), &fds[k], sizeof (int));
+        }
+      if (sendmsg (sv[0], &m, 0) >= 0)
+        e = -1;
+      else if (e == 0)
+        e = errno;
+    }
+  say ("scm_sends", e);
+  say ("open_ok", try_open (ok));
   return 0;
 }
 
@@ -333,6 +374,8 @@ signals (const char *path, bool all)
 int
 main (int argc, char **argv)
 {
+  if (argc == 4 && strcmp (argv[1], "scm_leak") == 0)
+    return scm_leak (atoi (argv[2]), argv[3]);
   if (argc == 4 && strcmp (argv[1], "fifo_orphans") == 0)
     return fifo_orphans (argv[2], atoi (argv[3]));
   if ((argc == 3 || argc == 4) && strcmp (argv[1], "signals") == 0)
