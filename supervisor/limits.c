@@ -15,6 +15,8 @@ static pthread_mutex_t limits_lock = PTHREAD_MUTEX_INITIALIZER;
 static int reserve[LIMITS_FD_RESERVE] = { -1, -1, -1, -1, -1, -1, -1, -1 };
 static size_t jobs, jobs_max = LIMITS_JOBS_MAX, bytes_held;
 static rlim_t nofile = 1024;
+static struct rlimit nofile_given; /* what vigil was started with: the workload's */
+static bool nofile_raised;
 static bool in_episode, unreported;
 static const char *episode_what;
 
@@ -46,10 +48,11 @@ limits_init (vigil_error_t *err)
 
   if (getrlimit (RLIMIT_NOFILE, &rl) == 0)
     {
+      nofile_given = rl;
       if (rl.rlim_cur < rl.rlim_max)
         {
           rl.rlim_cur = rl.rlim_max;
-          setrlimit (RLIMIT_NOFILE, &rl);
+          nofile_raised = setrlimit (RLIMIT_NOFILE, &rl) == 0;
           getrlimit (RLIMIT_NOFILE, &rl);
         }
       nofile = rl.rlim_cur;
@@ -65,6 +68,12 @@ limits_init (vigil_error_t *err)
   if (reserve[0] < 0)
     return vigil_make_error (err, errno, "cannot open any file descriptor");
   return 0;
+}
+
+int
+limits_restore_in_child (void)
+{
+  return nofile_raised ? setrlimit (RLIMIT_NOFILE, &nofile_given) : 0;
 }
 
 void

@@ -142,6 +142,11 @@ child_exec (const struct supervisor *s, const struct seccomp_program *prog, cons
       tcsetpgrp (STDIN_FILENO, getpgrp ());
       signal (SIGTTOU, SIG_DFL);
     }
+  if (limits_restore_in_child () < 0)
+    {
+      dprintf (STDERR_FILENO, "vigil: cannot restore the workload's fd limit: %s\n", strerror (errno));
+      _exit (125);
+    }
   if (protect_apply_in_child (&s->protect, &what) < 0)
     {
       dprintf (STDERR_FILENO, "vigil: %s: %s\n", what, strerror (errno));

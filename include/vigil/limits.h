@@ -40,6 +40,10 @@
  *  fails when no fd at all can be opened. */
 int limits_init (vigil_error_t *err);
 
+/** In the workload's child before its exec (a system call only): the
+ *  fd limit vigil was started with, which the workload must keep. */
+int limits_restore_in_child (void);
+
 /** Give the reserve back (at shutdown). */
 void limits_release (void);
 

@@ -151,6 +151,15 @@ else
 fi
 rm -f "$tmp/fifos"/fifo*
 
+# vigil raises its own fd limit; the workload keeps the one it was given.
+lim=$(timeout 30 prlimit --nofile=100:200 "$vigil" run -r "$tmp/rules.yaml" -- sh -c 'ulimit -Sn; ulimit -Hn' 2>/dev/null \
+      | tr '\n' ' ')
+if [ "$lim" = "100 200 " ]; then
+  ok "exhaustion: vigil raises its own fd limit, the workload keeps its own (100:200)"
+else
+  ko "exhaustion: the workload's fd limit" "got: $lim"
+fi
+
 # A killed process's blocked opens must not keep vigil's slots: its jobs
 # are interrupted when a slot is needed, and a later open works.
 run orphans "$tmp/rules.yaml" prlimit --nofile=256:256 -- fifo_orphans "$tmp/fifos" 100
