@@ -35,6 +35,17 @@ interrupted (int sig)
   (void) sig; /* only there to make a blocked syscall return EINTR */
 }
 
+/* Before any job runs: the signal's default action would end vigil. */
+static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
+
+static void
+install_handler (void)
+{
+  struct sigaction sa = { .sa_handler = interrupted }; /* no SA_RESTART */
+  sigemptyset (&sa.sa_mask);
+  sigaction (LIMITS_INTERRUPT_SIGNAL, &sa, NULL);
+}
+
 static int
 reserve_open (void)
 {
@@ -61,9 +72,6 @@ limits_init (vigil_error_t *err)
    * fd it opens, a pidfd); the rest of the table is vigil's own. */
   size_t by_fds = nofile > 2 * LIMITS_FD_HEADROOM ? (size_t) (nofile - 2 * LIMITS_FD_HEADROOM) / 4 : 1;
   jobs_max = by_fds < LIMITS_JOBS_MAX ? by_fds : LIMITS_JOBS_MAX;
-  struct sigaction sa = { .sa_handler = interrupted }; /* no SA_RESTART */
-  sigemptyset (&sa.sa_mask);
-  sigaction (LIMITS_INTERRUPT_SIGNAL, &sa, NULL);
   limits_fd_reserve_refill ();
   if (reserve[0] < 0)
     return vigil_make_error (err, errno, "cannot open any file descriptor");
@@ -174,6 +182,7 @@ take_slot (int listener, uint64_t id, size_t bytes)
 int
 limits_job_begin (int listener, uint64_t id, size_t bytes)
 {
+  pthread_once (&handler_once, install_handler);
   pthread_mutex_lock (&limits_lock);
   /* At the bound, jobs left waiting for dead notifications are let go
    * first, and given a moment to end. */
