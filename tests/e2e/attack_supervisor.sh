@@ -233,6 +233,18 @@ if [ "$(id -u)" = 0 ] && unshare -pf --mount-proc true 2>/dev/null; then
   run sig "$tmp/signals.yaml" unshare -pf --mount-proc sh "$tmp/in_ns.sh" setsid -w $as_nobody \
     -- signals "$tmp/denied/file" all
   check_signals sig "nobody, vigil PID 2 of a pid namespace" " killall_stop killall_kill"
+  # Rules that watch the signal syscalls themselves: the guard still decides first.
+  { cat "$tmp/signals.yaml"; cat <<YAML
+- rule: Signals seen
+  desc: a log rule on the signal syscalls
+  condition: evt.type in (kill, tkill, tgkill, pidfd_open, pidfd_send_signal, fcntl, setpgid)
+  output: "signal %evt.type"
+  priority: INFO
+YAML
+  } > "$tmp/signals-watched.yaml"
+  run sig "$tmp/signals-watched.yaml" unshare -pf --mount-proc sh "$tmp/in_ns.sh" setsid -w \
+    -- signals "$tmp/denied/file" all
+  check_signals sig "root, with a log rule on the signal syscalls" " killall_stop killall_kill"
 else
   sk "signals with kill(-1): needs root and unshare -pf (kill(-1) is only sent inside a pid namespace)"
   run sig "$tmp/signals.yaml" setsid -w -- signals "$tmp/denied/file"
