@@ -39,6 +39,7 @@
 #include "vigil/exec_verify.h"
 #include "vigil/procinfo.h"
 #include "vigil/source_seccomp.h"
+#include "vigil/target_kill.h"
 
 /* A thread seized at its exec notification. */
 struct held {
@@ -230,10 +231,10 @@ prefetch_outputs (struct exec_verify *v, struct event *ev)
 /* Alerts of the deny and kill rules that matched the program that runs
  * (log rules spoke at the notification already). */
 static void
-emit_alerts (struct exec_verify *v, struct event *ev)
+emit_alerts (struct exec_verify *v, struct event *ev, bool killed)
 {
   const struct vigil_config *cfg = &v->o.engine->cfg;
-  const char *action = engine_action_text (ACTION_KILL, cfg->mode);
+  const char *action = engine_action_text (killed ? ACTION_KILL : ACTION_DENY, cfg->mode);
 
   for (size_t i = 0; i < v->m.n; i++)
     {
@@ -247,17 +248,13 @@ emit_alerts (struct exec_verify *v, struct event *ev)
     }
 }
 
-/* SIGKILL through a pidfd: the thread is held in its stop, so the pid
- * still names it, and it dies without running an instruction of the new
- * program. */
-static void
+/* The thread is held in its exec stop, so its pid cannot be recycled
+ * (target_kill needs no notification to check), and it dies without
+ * running an instruction of the new program. */
+static int
 kill_held (pid_t pid)
 {
-  int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
-  if (pidfd < 0)
-    return; /* gone already */
-  syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-  close (pidfd);
+  return target_kill (pid, -1, 0);
 }
 
 /* The new program of process pid, as /proc shows it: an entry holding the
@@ -304,8 +301,12 @@ at_exec (struct exec_verify *v, pid_t pid)
       return;
     }
   prefetch_outputs (v, &ev.base);
-  kill_held (pid);
-  emit_alerts (v, &ev.base);
+  int k = kill_held (pid);
+  /* Not killed: it stays stopped before its first instruction, and dies
+   * with vigil (PTRACE_O_EXITKILL). */
+  emit_alerts (v, &ev.base, k == 0 || k == -ESRCH);
+  if (k < 0 && k != -ESRCH)
+    v->o.emit (target_kill_failed_alert (v->m.enforcing->name, pid, -k, ev.base.ts, v->o.hostname), v->o.emit_ctx);
 }
 
 bool

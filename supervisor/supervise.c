@@ -39,9 +39,12 @@
 #include "vigil/evttypes.h"
 #include "vigil/exec_verify.h"
 #include "vigil/failclosed.h"
+#include "vigil/limits.h"
 #include "vigil/protect.h"
+#include "vigil/signal_guard.h"
 #include "vigil/source_seccomp.h"
 #include "vigil/supervise.h"
+#include "vigil/target_kill.h"
 
 /* Signals that are about the process that raised them, not requests to
  * pass on. */
@@ -85,6 +88,10 @@ struct supervisor {
   struct exec_verify *verify; /* NULL: no deny/kill rule covers exec */
   bool child_exited;
   int child_status;
+  int kill_error; /* the last answer's kill failed so: it denied instead */
+  struct signal_guard guard;
+  bool signal_perform; /* this notification, if allowed, goes through signal_guard_perform */
+  pid_t kill_tid;
   uint64_t nevents;
   /* Per type whose deny/kill rules need its flags (enforce_flags): the
    * index of that argument, or -1 (see enforced). */
@@ -134,6 +141,11 @@ child_exec (const struct supervisor *s, const struct seccomp_program *prog, cons
       signal (SIGTTOU, SIG_IGN);
       tcsetpgrp (STDIN_FILENO, getpgrp ());
       signal (SIGTTOU, SIG_DFL);
+    }
+  if (limits_restore_in_child () < 0)
+    {
+      dprintf (STDERR_FILENO, "vigil: cannot restore the workload's fd limit: %s\n", strerror (errno));
+      _exit (125);
     }
   if (protect_apply_in_child (&s->protect, &what) < 0)
     {
@@ -217,44 +229,43 @@ start_workload (struct supervisor *s, const struct seccomp_program *prog, const 
 
 /* ---- notifications ---- */
 
-/* Kill the thread group of the notifying thread through a pidfd, so a
- * recycled pid can never be hit: the pidfd is checked to still name the
- * notifier (the notification id is still valid) before the signal. */
-static bool
-kill_target (struct supervisor *s, const struct seccomp_notif *req)
-{
-  int pidfd = (int) syscall (SYS_pidfd_open, req->pid, 0);
-  if (pidfd < 0)
-    return false; /* gone already */
-  bool valid = seccomp_notif_valid (s->listener, req->id);
-  if (valid)
-    syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-  close (pidfd);
-  return valid;
-}
-
 /* Answer as the action says.  Returns whether the notification was still
  * pending when answered (for a kill: when the signal was sent), which
- * proves that the reads before it were the notifier's. */
+ * proves that the reads before it were the notifier's.  A kill that could
+ * not be carried out leaves the call denied, and s->kill_error says why,
+ * so that no alert claims it. */
 static bool
 answer (struct supervisor *s, const struct seccomp_notif *req, enum action action)
 {
   bool monitor = s->o->engine->cfg.mode == MODE_MONITOR;
 
+  s->kill_error = 0;
+  if ((monitor || action == ACTION_LOG) && s->signal_perform)
+    {
+      signal_guard_perform (&s->guard, s->listener, req, s->privileged);
+      return true;
+    }
   if (monitor || action == ACTION_LOG)
     return seccomp_notif_continue (s->listener, req->id) == 0;
   if (action == ACTION_DENY)
     return seccomp_notif_fail (s->listener, req->id, s->m.enforcing->errno_value) == 0;
-  bool killed = kill_target (s, req);
-  seccomp_notif_fail (s->listener, req->id, EPERM);
-  return killed;
+  int k = target_kill ((pid_t) req->pid, s->listener, req->id);
+  bool denied = seccomp_notif_fail (s->listener, req->id, EPERM) == 0;
+  if (k == 0)
+    return true;
+  if (k != -ESRCH)
+    {
+      s->kill_error = -k;
+      s->kill_tid = (pid_t) req->pid;
+    }
+  return k != -ESRCH && denied;
 }
 
 static void
 emit_alerts (struct supervisor *s, struct event *ev)
 {
   const struct vigil_config *cfg = &s->o->engine->cfg;
-  const char *action = engine_action_text (s->m.action, cfg->mode);
+  const char *action = engine_action_text (s->kill_error ? ACTION_DENY : s->m.action, cfg->mode);
   size_t n = cfg->rule_matching == RULE_MATCHING_FIRST ? 1 : s->m.n;
 
   for (size_t i = 0; i < n; i++)
@@ -262,6 +273,10 @@ emit_alerts (struct supervisor *s, struct event *ev)
   for (size_t i = 0; i < s->m.n; i++)
     if (s->m.v[i].unknown)
       s->o->emit (engine_alert_unknown (&s->m.v[i], action, ev->ts, ev->hostname), s->o->emit_ctx);
+  if (s->kill_error)
+    s->o->emit (target_kill_failed_alert (s->m.enforcing->name, s->kill_tid, s->kill_error, ev->ts,
+                                          ev->hostname),
+                s->o->emit_ctx);
 }
 
 static void
@@ -909,6 +924,32 @@ handle_send (struct supervisor *s, const struct seccomp_notif *req, struct live_
     emit_alerts (s, &ev->base);
 }
 
+/* A signal the filter's guard notified (signal_guard.h): aimed at vigil,
+ * it fails with EPERM; else, if no rule watches the syscall, it goes on
+ * (a pidfd_send_signal through vigil's copy of its fd).  Returns true
+ * when it answered. */
+static bool
+guard_answered (struct supervisor *s, const struct seccomp_notif *req, const struct live_event *ev)
+{
+  enum signal_verdict v = signal_guard_check (&s->guard, req);
+
+  s->signal_perform = v == SIGNAL_PERFORM;
+  if (v == SIGNAL_NOT_GUARDED)
+    return false;
+  if (v == SIGNAL_DENY)
+    {
+      seccomp_notif_fail (s->listener, req->id, EPERM);
+      return true;
+    }
+  if (ev->base.type >= 0 && s->rs->need[ev->base.type].needed)
+    return false; /* decided by the rules; answer() performs a PERFORM */
+  if (v == SIGNAL_PERFORM)
+    signal_guard_perform (&s->guard, s->listener, req, s->privileged);
+  else
+    seccomp_notif_continue (s->listener, req->id); /* notified for the guard only */
+  return true;
+}
+
 static void
 handle_notification (struct supervisor *s, const struct seccomp_notif *req)
 {
@@ -918,6 +959,8 @@ handle_notification (struct supervisor *s, const struct seccomp_notif *req)
   live_event_init (&ev, s->src, req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
   if ((s->emulating_opens || s->emulating_paths || s->emulating_connects || s->emulating_sends)
       && note_creds_change (s, req, &ev))
+    return;
+  if (guard_answered (s, req, &ev))
     return;
   if (emulates_open (s, &ev))
     {
@@ -969,6 +1012,27 @@ handle_notification (struct supervisor *s, const struct seccomp_notif *req)
   remember_decision (s, &ev);
 }
 
+/* A bound of limits.h was reached: the calls past it failed with EAGAIN.
+ * Said once per episode. */
+static void
+report_limit_reached (struct supervisor *s)
+{
+  char what[128], msg[512];
+  struct timespec ts;
+
+  if (!limits_episode_began (what, sizeof what))
+    return;
+  clock_gettime (CLOCK_REALTIME, &ts);
+  snprintf (msg, sizeof msg,
+            "vigil internal: resource limit reached: %s; syscalls vigil would perform on threads of their own "
+            "(blocking opens, connects, sends) fail with EAGAIN until it has room again (at most %zu at once)",
+            what, limits_jobs_max ());
+  const char *kv[] = { "limit", what, "action", "deny", NULL };
+  s->o->emit (alert_internal ("vigil internal: resource limit reached", PRIO_WARNING,
+                              (uint64_t) ts.tv_sec * 1000000000ull + (uint64_t) ts.tv_nsec, s->o->hostname, msg, kv),
+              s->o->emit_ctx);
+}
+
 /* Receive one notification and handle it.  Returns false once no
  * filtered process is left (the listener hung up). */
 static bool
@@ -985,6 +1049,7 @@ receive_and_handle (struct supervisor *s, int listener)
     }
   pthread_mutex_lock (&supervisor_lock);
   handle_notification (s, &req);
+  report_limit_reached (s);
   pthread_mutex_unlock (&supervisor_lock);
   return true;
 }
@@ -1186,6 +1251,10 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
 
   if (seccomp_program_build (s.rs, &prog, err) < 0)
     return -1;
+  /* child_exec gives the workload its own process group on a tty only. */
+  signal_guard_init (&s.guard, !isatty (STDIN_FILENO));
+  if (signal_guard_prepend (&s.guard, &prog, err) < 0)
+    goto out;
   if (protect_prepare (&s.protect, o->keep_caps, err) < 0)
     goto out;
   /* Not PID 1: still reap orphans of the workload, as a subreaper. */
@@ -1195,6 +1264,8 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
       goto out;
     }
   if (block_signals (&s, &oldmask, err) < 0)
+    goto out;
+  if (limits_init (err) < 0)
     goto out;
   s.privileged = holds_capabilities ();
   s.emulating_opens = o->engine->cfg.mode != MODE_MONITOR && open_emulation_needed (s.rs);
@@ -1248,6 +1319,7 @@ out:
   creds_cache_free (s.creds);
   root_cache_free (s.roots);
   decision_cache_free (s.decisions);
+  limits_release ();
   return ret;
 }
 

@@ -80,8 +80,13 @@ bool send_call_supported (int nr);
  *  to answer with, -EPERM when the target could not be read. */
 int send_call_read (const struct seccomp_notif *req, int listener, struct send_call *call);
 
-/** Make the fds passed with SCM_RIGHTS vigil's own (pidfd_getfd). */
+/** Make the fds passed with SCM_RIGHTS vigil's own (pidfd_getfd).  On
+ *  failure (-errno) none stays open in vigil. */
 int send_call_take_fds (struct send_call *call, int pidfd);
+
+/** Close the passed fds that are vigil's (after take_fds), e.g. when the
+ *  send is refused. */
+void send_call_close_fds (struct send_call *call);
 
 void send_call_free (struct send_call *call);
 
