@@ -1031,7 +1031,7 @@ need_add_alias (struct compiler *c, const struct rule_alias *al, bool first_rule
     {
       struct acons k = { 0 };
       const struct evtclass_guard *g = al->guard;
-      if (g && strcmp (g->arg, constrained_args[a]) == 0)
+      if (g && g->arg && strcmp (g->arg, constrained_args[a]) == 0)
         {
           k.set = true;
           k.flags_any = g->flags_any;
@@ -1047,22 +1047,28 @@ need_add_alias (struct compiler *c, const struct rule_alias *al, bool first_rule
 /* ---- syscall classes ---- */
 
 /* Member t of class cls, which rule r does not name, is evaluated for r
- * as the sibling r names (a syscall in two classes has two aliases). */
+ * as the sibling r names: once for each way it belongs (a syscall in two
+ * classes has two aliases, a rename is an unlink of each of its paths). */
 static void
 rule_add_alias (struct compiler *c, struct rule *r, int t, int cls)
 {
-  struct rule_alias al = { .type = t, .as = evtclass_presented_as (t, cls, &r->types),
-                           .guard = evtclass_guard (t, cls) };
-  if (al.guard && !al.guard->proc_mem)
+  const struct evtclass_guard *guards[4];
+  size_t n = evtclass_guards (t, cls, guards, ARRAY_SIZE (guards));
+
+  for (size_t i = 0; i < n; i++)
     {
-      char text[64], msg[128];
-      struct field_ref ref;
-      snprintf (text, sizeof text, "evt.rawarg.%s", al.guard->arg);
-      if (field_ref_parse (text, strlen (text), &ref, msg, sizeof msg) == 0)
-        al.guard_ref = slot_intern (c, &ref);
+      struct rule_alias al = { .type = t, .as = evtclass_presented_as (t, cls, &r->types), .guard = guards[i] };
+      if (al.guard && al.guard->test == ET_ARG)
+        {
+          char text[64], msg[128];
+          struct field_ref ref;
+          snprintf (text, sizeof text, "evt.rawarg.%s", al.guard->arg);
+          if (field_ref_parse (text, strlen (text), &ref, msg, sizeof msg) == 0)
+            al.guard_ref = slot_intern (c, &ref);
+        }
+      r->aliases = xrealloc (r->aliases, (r->naliases + 1) * sizeof *r->aliases);
+      r->aliases[r->naliases++] = al;
     }
-  r->aliases = xrealloc (r->aliases, (r->naliases + 1) * sizeof *r->aliases);
-  r->aliases[r->naliases++] = al;
 }
 
 /* A deny/kill rule is enforced on every syscall that does what a syscall
@@ -1579,17 +1585,19 @@ rule_warn_widened (struct compiler *c, const struct rdef_rule *def, const struct
   for (size_t i = 0; i < r->naliases; i++)
     {
       const char *name = evttype_name (r->aliases[i].type);
-      if (r->aliases[i].guard && r->aliases[i].guard->proc_mem)
+      if (r->aliases[i].guard && r->aliases[i].guard->test == ET_PROC_MEM)
         {
           proc_mem = true;
           continue;
         }
+      if (i > 0 && r->aliases[i - 1].type == r->aliases[i].type)
+        continue; /* a rename, as an unlink of each of its paths */
       added = xrealloc (added, len + strlen (name) + 3);
       len += (size_t) sprintf (added + len, "%s%s", len ? ", " : "", name);
     }
   diag_warn (c->d, def->loc, "rule '%s' is also enforced on %s%s%s, which do what the syscalls it names do",
              def->name, added, proc_mem && len ? " and " : "",
-             proc_mem ? "opens of /proc/<pid>/mem for writing" : "");
+             proc_mem ? "opens of /proc/<pid>/mem" : "");
   free (added);
 }
 
@@ -1729,7 +1737,7 @@ need_add_rule (struct compiler *c, struct evttype_need *need, const struct rule 
       need_add_alias (c, al, first);
       first = false;
       aliased = true;
-      if (al->guard && strcmp (al->guard->arg, "flags") == 0 && al->guard->flags_any)
+      if (al->guard && al->guard->arg && strcmp (al->guard->arg, "flags") == 0 && al->guard->flags_any)
         need->enforce_flags |= al->guard->mask;
       else
         *unguarded = true;

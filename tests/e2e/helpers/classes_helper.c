@@ -1,0 +1,176 @@
+/* Workload for tests/e2e/attack_classes.sh: each mode makes the syscalls
+ * that dodge a deny rule naming only one member of a syscall class, and
+ * prints "<what> ok" or "<what> <ERRNO>" for each. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+static void
+report (const char *what, long rc)
+{
+  if (rc < 0)
+    printf ("%s %s\n", what, strerrorname_np (errno));
+  else
+    printf ("%s ok\n", what);
+  fflush (stdout);
+}
+
+/* A POSIX ACL equivalent to mode 0777 (user, group and other rwx):
+ * setting it as system.posix_acl_access makes the file 0777. */
+static const struct
+{
+  uint32_t version;
+  struct
+  {
+    uint16_t tag, perm;
+    uint32_t id;
+  } e[3];
+} acl_0777 = { 2, { { 0x01, 7, ~0u }, { 0x04, 7, ~0u }, { 0x20, 7, ~0u } } };
+
+static int
+xattrs (const char *path)
+{
+  report ("setxattr_acl", setxattr (path, "system.posix_acl_access", &acl_0777, sizeof acl_0777, 0));
+  report ("lsetxattr_acl", lsetxattr (path, "system.posix_acl_access", &acl_0777, sizeof acl_0777, 0));
+  int fd = open (path, O_RDONLY);
+  report ("fsetxattr_acl", fd < 0 ? -1 : fsetxattr (fd, "system.posix_acl_access", &acl_0777, sizeof acl_0777, 0));
+  struct stat st;
+  if (stat (path, &st) == 0)
+    printf ("mode %o\n", (unsigned) (st.st_mode & 07777));
+  return 0;
+}
+
+/* A child to read: it waits to be killed. */
+static pid_t
+child_waiting (void)
+{
+  pid_t c = fork ();
+  if (c == 0)
+    {
+      pause ();
+      _exit (0);
+    }
+  return c;
+}
+
+static volatile int secret = 42;
+
+static int
+peek (void)
+{
+  char path[64];
+  int got = 0;
+  pid_t c = child_waiting ();
+  struct iovec local = { &got, sizeof got }, remote = { (void *) &secret, sizeof secret };
+
+  report ("process_vm_readv", process_vm_readv (c, &local, 1, &remote, 1, 0));
+  snprintf (path, sizeof path, "/proc/%d/mem", (int) c);
+  int fd = open (path, O_RDONLY);
+  report ("child_mem_rdonly", fd);
+  if (fd >= 0 && pread (fd, &got, sizeof got, (off_t) (uintptr_t) &secret) == sizeof got)
+    printf ("peeked %d\n", got);
+  report ("self_mem_rdonly", open ("/proc/self/mem", O_RDONLY));
+  int pidfd = (int) syscall (SYS_pidfd_open, c, 0);
+  report ("pidfd_getfd", pidfd < 0 ? -1 : syscall (SYS_pidfd_getfd, pidfd, 1, 0));
+  report ("status_rdonly", open ("/proc/self/status", O_RDONLY));
+  kill (c, SIGKILL);
+  waitpid (c, NULL, 0);
+  return 0;
+}
+
+static void
+write_file (const char *path, const char *text)
+{
+  int fd = open (path, O_WRONLY);
+  if (fd >= 0)
+    {
+      if (write (fd, text, strlen (text)) < 0)
+        perror (path);
+      close (fd);
+    }
+}
+
+/* Mount changes other than mount(2) on dir, a mount point set up by the
+ * test, from a user and mount namespace of the workload's own, where it
+ * holds CAP_SYS_ADMIN (vigil's workload has none outside). */
+static int
+mounts (const char *dir)
+{
+  char map[64];
+  uid_t uid = getuid ();
+  gid_t gid = getgid ();
+
+  report ("unshare", unshare (CLONE_NEWUSER | CLONE_NEWNS));
+  write_file ("/proc/self/setgroups", "deny");
+  snprintf (map, sizeof map, "0 %u 1", (unsigned) uid);
+  write_file ("/proc/self/uid_map", map);
+  snprintf (map, sizeof map, "0 %u 1", (unsigned) gid);
+  write_file ("/proc/self/gid_map", map);
+  struct
+  {
+    uint64_t set, clr, propagation, userns;
+  } attr = { 1 /* MOUNT_ATTR_RDONLY */, 0, 0, 0 };
+  report ("mount_setattr", syscall (SYS_mount_setattr, AT_FDCWD, dir, 0, &attr, sizeof attr));
+  report ("umount2", umount2 (dir, MNT_DETACH));
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *mode = argc > 1 ? argv[1] : "";
+  const char *a1 = argc > 2 ? argv[2] : "", *a2 = argc > 3 ? argv[3] : "";
+
+  if (strcmp (mode, "rename") == 0)
+    report ("rename", rename (a1, a2));
+  else if (strcmp (mode, "renameat") == 0)
+    report ("renameat", renameat (AT_FDCWD, a1, AT_FDCWD, a2));
+  else if (strcmp (mode, "exchange") == 0)
+    report ("exchange", renameat2 (AT_FDCWD, a1, AT_FDCWD, a2, RENAME_EXCHANGE));
+  else if (strcmp (mode, "unlink") == 0)
+    report ("unlink", unlink (a1));
+  else if (strcmp (mode, "unlinkat") == 0)
+    report ("unlinkat", unlinkat (AT_FDCWD, a1, 0));
+  else if (strcmp (mode, "chmod") == 0)
+    report ("chmod", chmod (a1, 0777));
+  else if (strcmp (mode, "setxattr_user") == 0)
+    report ("setxattr_user", setxattr (a1, "user.note", "x", 1, 0));
+  else if (strcmp (mode, "xattrs") == 0)
+    return xattrs (a1);
+  else if (strcmp (mode, "peek") == 0)
+    return peek ();
+  else if (strcmp (mode, "mounts") == 0)
+    return mounts (a1);
+  else
+    {
+      fprintf (stderr, "usage: classes_helper MODE ARGS (%s %s)\n", a1, a2);
+      return 2;
+    }
+  return 0;
+}
