@@ -640,6 +640,8 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
     }
   if (call.target_arg >= 0)
     ev->arg_override[call.target_arg] = call.target;
+  if (call.xattr_name_arg > 0)
+    ev->arg_override[call.xattr_name_arg] = call.xattr_name; /* the name vigil will set */
   if (res < 0)
     live_event_set_result (ev, res);
 
@@ -653,6 +655,7 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
   else
     seccomp_notif_return (s->listener, req->id, 0);
   target_walk_end (&w);
+  path_call_release (&call);
   if (s->m.n)
     emit_alerts (s, &ev->base);
 }

@@ -171,8 +171,38 @@ chmod_cases () {
   fi
 }
 
+# setxattr and lsetxattr are performed by vigil where the chmod class
+# covers them: every result must be the kernel's (flags, names, sizes, bad
+# pointers, symlinks, permissions), and non-ACL attributes of protected
+# files are set.
+xattr_same () {
+  local who=$1 out=$tmp/o/out
+  for run_how in bare vigil; do
+    rm -rf "$c"
+    mkdir -p "$c/keep"
+    touch "$c/keep/file" "$c/theirs"
+    ln -s file "$c/keep/link"
+    [ "$who" = root ] || chown -R 65534:65534 "$c/keep"
+    # The kernel's results for the same workload: under vigil (which
+    # drops CAP_SYS_ADMIN) with a rule that leaves setxattr in the kernel.
+    local rules=$tmp/chmod.yaml o=$out
+    [ $run_how = bare ] && rules=$tmp/unlink.yaml o=$out.bare
+    run "$who" "$rules" "$o" xattr_odd "$c/keep/file" "$c/keep/link" "$c/keep/missing"
+    run "$who" "$rules" "$o.2" setxattr_user "$c/theirs"
+    cat "$o.2" >> "$o"
+  done
+  if [ -s "$out" ] && diff "$out.bare" "$out" > "$out.diff" && has "user ok" "$out"; then
+    ok "chmod ($who): setxattr/lsetxattr performed by vigil give the kernel's results (17 cases)"
+  elif grep -q "user EOPNOTSUPP" "$out.bare"; then
+    skip "chmod ($who): no user xattrs on the file system holding $tmp (set TMPDIR elsewhere)"
+  else
+    ko "chmod ($who): setxattr results differ" "$(cat "$out.diff" "$out.err")"
+  fi
+}
+
 for who in $users; do
   chmod_cases "$who"
+  xattr_same "$who"
 done
 
 # ---- ptrace: reading another process's memory ----

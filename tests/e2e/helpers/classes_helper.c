@@ -66,6 +66,38 @@ xattrs (const char *path)
   return 0;
 }
 
+/* setxattr's odd cases, whose results must be the kernel's under vigil:
+ * file exists, link is a symlink to it, missing does not exist. */
+static int
+xattr_odd (const char *file, const char *link, const char *missing)
+{
+  char long_name[300];
+  static char big[65537];
+
+  memset (long_name, 'a', sizeof long_name - 1);
+  long_name[sizeof long_name - 1] = '\0';
+  memcpy (long_name, "user.", 5);
+  report ("user", setxattr (file, "user.note", "x", 1, 0));
+  report ("user_create_again", setxattr (file, "user.note", "y", 1, XATTR_CREATE));
+  report ("user_replace_missing", setxattr (file, "user.other", "y", 1, XATTR_REPLACE));
+  report ("bad_flags", setxattr (file, "user.note", "x", 1, 4));
+  report ("empty_name", setxattr (file, "", "x", 1, 0));
+  report ("long_name", setxattr (file, long_name, "x", 1, 0));
+  report ("no_namespace", setxattr (file, "note", "x", 1, 0));
+  report ("too_big", setxattr (file, "user.note", big, sizeof big, 0));
+  report ("bad_value", syscall (SYS_setxattr, file, "user.note", (void *) 8, 4, 0));
+  report ("bad_name", syscall (SYS_setxattr, file, (const char *) 8, "x", 1, 0));
+  report ("missing", setxattr (missing, "user.note", "x", 1, 0));
+  report ("empty_path", setxattr ("", "user.note", "x", 1, 0));
+  report ("via_link", setxattr (link, "user.via", "x", 1, 0));
+  report ("l_on_link", lsetxattr (link, "user.note", "x", 1, 0));
+  report ("l_on_file", lsetxattr (file, "user.l", "", 0, 0));
+  report ("trusted", setxattr (file, "trusted.note", "x", 1, 0));
+  char got[8] = "";
+  report ("read_back", getxattr (file, "user.via", got, sizeof got));
+  return 0;
+}
+
 /* A child to read: it waits to be killed. */
 static pid_t
 child_waiting (void)
@@ -163,6 +195,8 @@ main (int argc, char **argv)
     report ("setxattr_user", setxattr (a1, "user.note", "x", 1, 0));
   else if (strcmp (mode, "xattrs") == 0)
     return xattrs (a1);
+  else if (strcmp (mode, "xattr_odd") == 0)
+    return xattr_odd (a1, a2, argc > 4 ? argv[4] : "");
   else if (strcmp (mode, "peek") == 0)
     return peek ();
   else if (strcmp (mode, "mounts") == 0)
