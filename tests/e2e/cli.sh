@@ -667,7 +667,48 @@ $T/classes.yaml:18:3: warning: rule 'Deny poking' is also enforced on pidfd_getf
   fi
 }
 
+# A parameter no event the rule can match has (unlink's is path, not
+# name): the comparison is never true.  An error for deny/kill rules, each
+# reported at its field; a warning for log rules.
+test_never_true () {
+  cat > "$T/params.yaml" <<'YAML'
+- macro: named
+  condition: evt.arg.name startswith /etc
+- rule: Keep etc
+  desc: d
+  condition: evt.type = unlink and named
+  output: "o %evt.type"
+  priority: WARNING
+  action: deny
+- rule: No fd
+  desc: d
+  condition: evt.type in (open, openat) and evt.arg.filename = /x
+  output: "o %evt.type"
+  priority: WARNING
+  action: kill
+- rule: Log it
+  desc: d
+  condition: evt.type = rename and evt.arg.path = /x
+  output: "o %evt.type"
+  priority: WARNING
+YAML
+  run "$vigil" validate "$T/params.yaml"
+  expect_status "validate: a deny/kill rule reading a parameter its events lack exits 1" 1
+  if grep -qx "$T/params.yaml:2:14: error: rule 'Keep etc': evt.arg.name is never true: no event of type unlink has a parameter named name" "$T/err" \
+     && grep -qx "$T/params.yaml:11:45: error: rule 'No fd': evt.arg.filename is never true: no event of type open, openat has a parameter named filename" "$T/err" \
+     && grep -qx "$T/params.yaml:17:36: warning: rule 'Log it': evt.arg.path is never true: no event of type rename has a parameter named path" "$T/err"; then
+    pass "validate: parameters no event has: errors for deny/kill at the field (in the macro), a warning for log"
+  else
+    fail "validate: never-true parameters"
+    show_output
+  fi
+  sed -i 's/evt.arg.name startswith/evt.arg.path startswith/; s/evt.arg.filename = /evt.arg.name = /; s/evt.arg.path = \/x/evt.arg.newpath = \/x/' "$T/params.yaml"
+  run "$vigil" validate "$T/params.yaml"
+  expect_status "validate: the same rules with the right parameters pass" 0
+}
+
 test_help
+test_never_true
 test_syscall_classes
 test_usage_errors
 test_validate_good
