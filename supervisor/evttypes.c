@@ -285,7 +285,10 @@ evttype_set_is_full (const struct evttype_set *s)
 
 /* ---- syscall classes ---- */
 
-enum { C_OPEN, C_CHMOD, C_SEND, C_DUP, C_NAMESPACES, C_MOUNT, C_PTRACE, C_UNLINK, C__COUNT };
+enum {
+  C_OPEN, C_CHMOD, C_SEND, C_DUP, C_NAMESPACES, C_MOUNT, C_PTRACE, C_UNLINK, C_RENAME, C_LINK, C_SYMLINK,
+  C_MKDIR, C_CHOWN, C_MODULE, C_EXEC, C__COUNT
+};
 
 #define CLONE_NEW_ANY 0x7e020000ull /* NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET */
 #define CLONE3_NEW_ANY (CLONE_NEW_ANY | 0x80ull) /* and NEWTIME, which clone's exit signal hides */
@@ -340,10 +343,22 @@ static const struct evtclass_member {
    * handles.) */
   { "openat", C_PTRACE, &guard_proc_mem, false }, { "open", C_PTRACE, &guard_proc_mem, false },
   { "openat2", C_PTRACE, &guard_proc_mem, false }, { "creat", C_PTRACE, &guard_proc_mem, false },
+  /* rmdir is unlinkat with AT_REMOVEDIR. */
   { "unlinkat", C_UNLINK, NULL, false },  { "unlink", C_UNLINK, NULL, false },
+  { "rmdir", C_UNLINK, NULL, false },
   { "renameat2", C_UNLINK, &guard_rename_old, false }, { "renameat2", C_UNLINK, &guard_rename_new, false },
   { "renameat", C_UNLINK, &guard_rename_old, false }, { "renameat", C_UNLINK, &guard_rename_new, false },
   { "rename", C_UNLINK, &guard_rename_old, false }, { "rename", C_UNLINK, &guard_rename_new, false },
+  /* The *at forms and their older siblings. */
+  { "renameat2", C_RENAME, NULL, false }, { "renameat", C_RENAME, NULL, false },
+  { "rename", C_RENAME, NULL, false },
+  { "linkat", C_LINK, NULL, false },      { "link", C_LINK, NULL, false },
+  { "symlinkat", C_SYMLINK, NULL, false }, { "symlink", C_SYMLINK, NULL, false },
+  { "mkdirat", C_MKDIR, NULL, false },    { "mkdir", C_MKDIR, NULL, false },
+  { "fchownat", C_CHOWN, NULL, false },   { "chown", C_CHOWN, NULL, false },
+  { "lchown", C_CHOWN, NULL, false },     { "fchown", C_CHOWN, NULL, false },
+  { "finit_module", C_MODULE, NULL, false }, { "init_module", C_MODULE, NULL, false },
+  { "execve", C_EXEC, NULL, false },      { "execveat", C_EXEC, NULL, false },
 };
 
 /* Parameters a member supplies otherwise than under its own name, in
@@ -390,10 +405,31 @@ static const struct evtclass_arg_map {
   { "process_vm_writev", 0, "request", { EC_NONE, NULL, 0 } },
   { "process_vm_readv", 0, "request", { EC_NONE, NULL, 0 } },
   { "pidfd_getfd", 0, "request", { EC_NONE, NULL, 0 } },
+  { "rmdir", 0, "name", { EC_RENAMED, "path", 0 } },
+  { "rmdir", 0, "dirfd", { EC_CONST, NULL, -100 } },
+  { "rmdir", 0, "flags", { EC_CONST, NULL, 0x200 /* AT_REMOVEDIR */ } },
   { "unlink", 0, "name", { EC_RENAMED, "path", 0 } },
   { "unlink", 0, "dirfd", { EC_CONST, NULL, -100 } },
   { "unlink", 0, "flags", { EC_CONST, NULL, 0 } },
   { "unlinkat", 0, "path", { EC_RENAMED, "name", 0 } },
+  { "rename", 0, "olddirfd", { EC_CONST, NULL, -100 } },
+  { "rename", 0, "newdirfd", { EC_CONST, NULL, -100 } },
+  { "link", 0, "olddir", { EC_CONST, NULL, -100 } },
+  { "link", 0, "newdir", { EC_CONST, NULL, -100 } },
+  { "link", 0, "flags", { EC_CONST, NULL, 0 } },
+  { "symlink", 0, "linkdirfd", { EC_CONST, NULL, -100 } },
+  { "mkdir", 0, "dirfd", { EC_CONST, NULL, -100 } },
+  { "chown", 0, "pathname", { EC_RENAMED, "path", 0 } },
+  { "chown", 0, "dirfd", { EC_CONST, NULL, -100 } },
+  { "chown", 0, "flags", { EC_CONST, NULL, 0 } },
+  { "lchown", 0, "pathname", { EC_RENAMED, "path", 0 } },
+  { "lchown", 0, "dirfd", { EC_CONST, NULL, -100 } },
+  { "lchown", 0, "flags", { EC_CONST, NULL, 0x100 /* AT_SYMLINK_NOFOLLOW */ } },
+  { "fchown", 0, "path", { EC_FD_PATH, "fd", 0 } },
+  { "fchown", 0, "pathname", { EC_FD_PATH, "fd", 0 } },
+  { "fchown", 0, "flags", { EC_CONST, NULL, 0x1000 /* AT_EMPTY_PATH */ } },
+  { "fchownat", 0, "path", { EC_RENAMED, "pathname", 0 } },
+  { "init_module", 0, "flags", { EC_CONST, NULL, 0 } },
   { "rename", 0, "path", { EC_RENAMED, "oldpath", 0 } },
   { "rename", 0, "name", { EC_RENAMED, "oldpath", 0 } },
   { "rename", 0, "dirfd", { EC_CONST, NULL, -100 } },

@@ -260,16 +260,80 @@ for who in $users; do
   fi
 done
 
+# ---- the *at forms and their older siblings, rmdir, execveat ----
+
+# sibling WHO NAME CONDITION WHAT -- HELPER ARGS: a deny rule naming NAME
+# with CONDITION denies WHAT (the helper's report), which makes another
+# syscall of the same kind.
+sibling () {
+  local who=$1 name=$2 cond=$3 what=$4 out=$tmp/o/out
+  shift 5
+  cat > "$tmp/sib.yaml" <<YAML
+- rule: Only $name
+  desc: a rule that names $name only
+  condition: evt.type = $name and $cond
+  output: "o %evt.type"
+  priority: WARNING
+  action: deny
+  errno: 67 # ENOLINK
+YAML
+  run "$who" "$tmp/sib.yaml" "$out" "$@"
+  if grep -q "^$what ENOLINK" "$out"; then
+    ok "$name ($who): $what is denied by a rule on $name"
+  else
+    ko "$name ($who): $what" "$(cat "$out" "$out.err")"
+  fi
+}
+
+s=$tmp/s
+for who in $users; do
+  rm -rf "$s"
+  mkdir -p "$s/dir"
+  echo a > "$s/a"
+  [ "$who" = root ] || chown -R 65534:65534 "$s"
+  sibling "$who" rename "evt.arg.oldpath startswith $s/" renameat2 -- renameat2 "$s/a" "$s/b"
+  sibling "$who" rmdir "evt.arg.path startswith $s/" rmdir_at -- rmdir_at "$s/dir"
+  sibling "$who" link "evt.arg.newpath startswith $s/" linkat -- linkat "$s/a" "$s/hard"
+  sibling "$who" symlink "evt.arg.linkpath startswith $s/" symlinkat -- symlinkat "$s/a" "$s/soft"
+  sibling "$who" mkdir "evt.arg.path startswith $s/" mkdirat -- mkdirat "$s/new"
+  sibling "$who" chown "evt.arg.uid >= 0" fchownat -- chowns "$s/a"
+  if grep -q "^lchown ENOLINK" "$tmp/o/out" && grep -q "^fchown ENOLINK" "$tmp/o/out"; then
+    ok "chown ($who): lchown and fchown are denied by a rule on chown"
+  else
+    ko "chown ($who): lchown, fchown" "$(cat "$tmp/o/out")"
+  fi
+  sibling "$who" init_module "evt.arg.length >= 0" finit_module -- finit_module "$s/a"
+  cp /bin/true "$tmp/o/true"
+  sibling "$who" execve "proc.name = true" execveat -- execveat "$tmp/o/true"
+  if [ -d "$s/dir" ] && [ ! -e "$s/b" ] && [ ! -e "$s/hard" ] && [ ! -e "$s/soft" ] && [ ! -e "$s/new" ]; then
+    ok "siblings ($who): nothing was renamed, removed, linked or created"
+  else
+    ko "siblings ($who): the tree changed" "$(ls -la "$s")"
+  fi
+  rm -rf "$s"
+  mkdir -p "$s"
+  echo a > "$s/a"
+  [ "$who" = root ] || chown -R 65534:65534 "$s"
+  sed -e "s|evt.type = execve and proc.name = true|evt.type = rename and evt.arg.oldpath startswith $s/locked/|" \
+    "$tmp/sib.yaml" > "$tmp/sib-rename.yaml"
+  run "$who" "$tmp/sib-rename.yaml" "$tmp/o/out" renameat2 "$s/a" "$s/b"
+  if has "renameat2 ok" "$tmp/o/out" && [ -e "$s/b" ]; then
+    ok "siblings ($who): a call no rule covers still works"
+  else
+    ko "siblings ($who): control" "$(cat "$tmp/o/out" "$tmp/o/out.err")"
+  fi
+done
+
 # ---- list and validate show the widened members ----
 
 cat "$tmp/unlink.yaml" "$tmp/chmod.yaml" "$tmp/ptrace.yaml" "$tmp/mount.yaml" > "$tmp/all.yaml"
 "$vigil" list -r "$tmp/all.yaml" > "$tmp/list" 2> "$tmp/list.err"
 "$vigil" validate "$tmp/all.yaml" > "$tmp/val" 2> "$tmp/val.err"
-if grep -q '^Keep .*\[also enforced on: rename,renameat,renameat2,unlinkat\]$' "$tmp/list" \
+if grep -q '^Keep .*\[also enforced on: rename,renameat,renameat2,rmdir,unlinkat\]$' "$tmp/list" \
    && grep -q '^Modes .*\[also enforced on: fchmod,fchmodat,fchmodat2,fsetxattr,lsetxattr,setxattr\]$' "$tmp/list" \
    && grep -q '^No debugging .*\[also enforced on: pidfd_getfd,process_vm_readv,process_vm_writev,opens of /proc/<pid>/mem\]$' "$tmp/list" \
    && grep -q '^No mounts .*\[also enforced on: fsmount,mount_setattr,move_mount,open_tree,umount,umount2\]$' "$tmp/list" \
-   && grep -q "rule 'Keep' is also enforced on rename, renameat, renameat2, unlinkat, which" "$tmp/val.err" \
+   && grep -q "rule 'Keep' is also enforced on rename, renameat, renameat2, rmdir, unlinkat, which" "$tmp/val.err" \
    && grep -q "rule 'No debugging' is also enforced on .*process_vm_readv.* and opens of /proc/<pid>/mem," "$tmp/val.err"; then
   ok "list and validate show the widened members"
 else

@@ -21,6 +21,9 @@
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE (1 << 1)
 #endif
+#ifndef SYS_finit_module
+#define SYS_finit_module 313
+#endif
 #ifndef SYS_mount_setattr
 #define SYS_mount_setattr 442
 #endif
@@ -189,6 +192,33 @@ main (int argc, char **argv)
     report ("unlink", unlink (a1));
   else if (strcmp (mode, "unlinkat") == 0)
     report ("unlinkat", unlinkat (AT_FDCWD, a1, 0));
+  else if (strcmp (mode, "renameat2") == 0)
+    report ("renameat2", renameat2 (AT_FDCWD, a1, AT_FDCWD, a2, 0));
+  else if (strcmp (mode, "rmdir_at") == 0)
+    report ("rmdir_at", unlinkat (AT_FDCWD, a1, AT_REMOVEDIR));
+  else if (strcmp (mode, "linkat") == 0)
+    report ("linkat", linkat (AT_FDCWD, a1, AT_FDCWD, a2, 0));
+  else if (strcmp (mode, "symlinkat") == 0)
+    report ("symlinkat", symlinkat (a1, AT_FDCWD, a2));
+  else if (strcmp (mode, "mkdirat") == 0)
+    report ("mkdirat", mkdirat (AT_FDCWD, a1, 0755));
+  else if (strcmp (mode, "chowns") == 0)
+    {
+      int fd = open (a1, O_RDONLY);
+      report ("fchownat", fchownat (AT_FDCWD, a1, getuid (), getgid (), 0));
+      report ("lchown", lchown (a1, getuid (), getgid ()));
+      report ("fchown", fd < 0 ? -1 : fchown (fd, getuid (), getgid ()));
+    }
+  else if (strcmp (mode, "finit_module") == 0)
+    {
+      int fd = open (a1, O_RDONLY);
+      report ("finit_module", fd < 0 ? -1 : syscall (SYS_finit_module, fd, "", 0));
+    }
+  else if (strcmp (mode, "execveat") == 0)
+    {
+      char *args[] = { (char *) a1, NULL }, *env[] = { NULL };
+      report ("execveat", syscall (SYS_execveat, AT_FDCWD, a1, args, env, 0));
+    }
   else if (strcmp (mode, "chmod") == 0)
     report ("chmod", chmod (a1, 0777));
   else if (strcmp (mode, "setxattr_user") == 0)
