@@ -94,6 +94,23 @@ read_path (const struct seccomp_notif *req, int arg, char *buf)
   return 0;
 }
 
+/* Whether pid is in vigil's user namespace.  One that is not holds its
+ * capabilities relative to its own (all of them, after unshare -U), and
+ * the kernel reads an ACL's ids and a file capability's root in the
+ * caller's namespace: what vigil would do with them is not what the
+ * kernel would have done for the workload.  Unknown: not the same. */
+static bool
+same_user_ns (pid_t pid)
+{
+  char link[64], theirs[64], ours[64];
+  ssize_t a, b;
+
+  snprintf (link, sizeof link, "/proc/%d/ns/user", (int) pid);
+  a = readlink (link, theirs, sizeof theirs);
+  b = readlink ("/proc/self/ns/user", ours, sizeof ours);
+  return a > 0 && a == b && memcmp (theirs, ours, (size_t) a) == 0;
+}
+
 /* setxattr's name and value, checked as the kernel checks them before it
  * looks at the path: flags, then the name (ERANGE when empty or longer than
  * 255 bytes), then the size (E2BIG beyond 64 KiB) and the value. */
@@ -106,6 +123,7 @@ xattr_read (const struct seccomp_notif *req, struct path_call *call)
   if ((unsigned) a[4] & ~(unsigned) XATTR_FLAGS)
     return -EINVAL;
   call->xattr_name_arg = 1;
+  call->foreign_userns = !same_user_ns ((pid_t) req->pid);
   ssize_t n = target_read_string ((pid_t) req->pid, a[1], call->xattr_name, sizeof call->xattr_name, &truncated);
   if (n < 0)
     return target_read_errno ();
@@ -205,6 +223,15 @@ xattr_perform (const struct path_call *call, const struct resolved_path *r)
 {
   char via[64 + NAME_MAX];
   unsigned flags = call->flags & XATTR_FLAGS;
+
+  /* Never grant what the kernel would refuse (a file capability valid
+   * outside the workload's namespace, trusted.* without CAP_SYS_ADMIN
+   * there): refused, as by a process without the capabilities. */
+  if (call->foreign_userns)
+    {
+      errno = EPERM;
+      return -1;
+    }
 
   if (call->p[0].follow)
     return setxattr (self_fd (r->fd, via, sizeof via), call->xattr_name, call->xattr_value, call->xattr_size,

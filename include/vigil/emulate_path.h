@@ -40,6 +40,7 @@ struct path_call {
   /* setxattr: the attribute's name (argument xattr_name_arg, 0: none)
    * and value (malloc'ed, size bytes) */
   int xattr_name_arg;
+  bool foreign_userns;   /* the target is in a user namespace not vigil's: not performed */
   char xattr_name[256];
   void *xattr_value;
   size_t xattr_size;

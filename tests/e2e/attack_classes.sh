@@ -200,9 +200,35 @@ xattr_same () {
   fi
 }
 
+# A workload in a user namespace of its own holds every capability there;
+# vigil, acting for it, would hold them outside: a file capability it set
+# would be valid for everyone.  Such a setxattr is refused.  vigil runs as
+# root, the workload as WHO.
+setcap_userns () {
+  local who=$1 out=$tmp/o/out
+  rm -f "$tmp/o/capped"
+  cp /bin/true "$tmp/o/capped"
+  [ "$who" = root ] || chown 65534:65534 "$tmp/o/capped"
+  if [ "$who" = root ]; then
+    run root "$tmp/chmod.yaml" "$out" setcap_userns "$tmp/o/capped"
+  else
+    (cd "$tmp" && timeout 30 "$vigil" run -r "$tmp/chmod.yaml" -o stdout_output.enabled=false -- \
+       setpriv --reuid=65534 --regid=65534 --clear-groups "$ch" setcap_userns "$tmp/o/capped" > "$out" 2> "$out.err")
+  fi
+  "$ch" capmagic "$tmp/o/capped" > "$out.magic"
+  if ! has "unshare ok" "$out"; then
+    skip "chmod ($who): no user namespaces here"
+  elif ! grep -q "capmagic 02" "$out.magic" && ! has "setcap ok" "$out" || grep -q "capmagic 03" "$out.magic"; then
+    ok "chmod ($who): a file capability set from a user namespace is never valid outside it"
+  else
+    ko "chmod ($who): setcap from a user namespace" "$(cat "$out" "$out.magic")"
+  fi
+}
+
 for who in $users; do
   chmod_cases "$who"
   xattr_same "$who"
+  setcap_userns "$who"
 done
 
 # ---- ptrace: reading another process's memory ----

@@ -492,6 +492,40 @@ START_TEST (test_class_proc_mem_is_ptrace)
 }
 END_TEST
 
+/* A rename is an unlink of the name it takes away and of the file its new
+ * path names: a rule on unlink sees it once as each, with unlink's path
+ * taken from oldpath, then newpath (a record does not say whether newpath
+ * existed: fail closed).  A rule on rename is no rule on unlink. */
+START_TEST (test_class_rename_is_unlink)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (
+      &f, RULE ("keep", "evt.type=unlink and evt.arg.path startswith /etc/", "  action: deny\n")
+              RULE ("renames", "evt.type=renameat2 and evt.arg.newpath=/nowhere", "  action: deny\n")));
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"rename\",\"evt.arg.oldpath\":\"/etc/x\","
+                                    "\"evt.arg.newpath\":\"/tmp/x\"}"),
+                     1);
+  ck_assert_str_eq (f.m.v[0].rule->name, "keep");
+  ck_assert (!f.m.v[0].unknown);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"renameat2\",\"evt.arg.oldpath\":\"/tmp/y\","
+                                    "\"evt.arg.newpath\":\"/etc/x\"}"),
+                     1);
+  ck_assert_str_eq (f.m.v[0].rule->name, "keep");
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"renameat\",\"evt.arg.oldpath\":\"/tmp/y\","
+                                    "\"evt.arg.newpath\":\"/tmp/z\"}"),
+                     0);
+  /* rename and renameat are renameat2's siblings; unlink is not one. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"rename\",\"evt.arg.oldpath\":\"/tmp/y\","
+                                    "\"evt.arg.newpath\":\"/nowhere\"}"),
+                     1);
+  ck_assert_str_eq (f.m.v[0].rule->name, "renames");
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"unlink\",\"evt.arg.path\":\"/nowhere\"}"), 0);
+  ck_assert (diag_has (&f.d, DIAG_WARNING, "rule 'keep' is also enforced on rename, renameat, renameat2, rmdir, "
+                                           "unlinkat,"));
+  fixture_free (&f);
+}
+END_TEST
+
 START_TEST (test_result_fields_marked)
 {
   struct fixture f;
@@ -589,6 +623,7 @@ main (void)
   tcase_add_test (tc, test_class_unobtainable_applies_deny);
   tcase_add_test (tc, test_class_guards);
   tcase_add_test (tc, test_class_proc_mem_is_ptrace);
+  tcase_add_test (tc, test_class_rename_is_unlink);
   tcase_add_test (tc, test_regex_limit_applies_deny);
   tcase_add_test (tc, test_upstream_rules_compile);
   tcase_add_test (tc, test_default_policy_compiles);

@@ -34,6 +34,8 @@
 #define SYS_pidfd_getfd 438
 #endif
 
+static void enter_userns (void);
+
 static void
 report (const char *what, long rc)
 {
@@ -101,6 +103,39 @@ xattr_odd (const char *file, const char *link, const char *missing)
   return 0;
 }
 
+/* From a user namespace of its own, where it holds CAP_SETFCAP, give
+ * file a capability (CAP_SETUID): the kernel records it as valid in that
+ * namespace only (a v3 capability with its root). */
+static int
+setcap_userns (const char *file)
+{
+  struct
+  {
+    uint32_t magic;
+    struct
+    {
+      uint32_t permitted, inheritable;
+    } data[2];
+  } cap = { 0x02000001 /* VFS_CAP_REVISION_2 | VFS_CAP_FLAGS_EFFECTIVE */, { { 1u << 7, 0 }, { 0, 0 } } };
+
+  enter_userns ();
+  report ("setcap", setxattr (file, "security.capability", &cap, sizeof cap, 0));
+  return 0;
+}
+
+/* The revision of file's capability, as seen from outside. */
+static int
+capmagic (const char *file)
+{
+  uint32_t magic = 0;
+  ssize_t n = getxattr (file, "security.capability", &magic, sizeof magic);
+  if (n < 0)
+    printf ("capmagic none\n");
+  else
+    printf ("capmagic %08x\n", magic);
+  return 0;
+}
+
 /* A child to read: it waits to be killed. */
 static pid_t
 child_waiting (void)
@@ -151,11 +186,9 @@ write_file (const char *path, const char *text)
     }
 }
 
-/* Mount changes other than mount(2) on dir, a mount point set up by the
- * test, from a user and mount namespace of the workload's own, where it
- * holds CAP_SYS_ADMIN (vigil's workload has none outside). */
-static int
-mounts (const char *dir)
+/* Into a user and mount namespace of its own, as root there. */
+static void
+enter_userns (void)
 {
   char map[64];
   uid_t uid = getuid ();
@@ -167,6 +200,15 @@ mounts (const char *dir)
   write_file ("/proc/self/uid_map", map);
   snprintf (map, sizeof map, "0 %u 1", (unsigned) gid);
   write_file ("/proc/self/gid_map", map);
+}
+
+/* Mount changes other than mount(2) on dir, a mount point set up by the
+ * test, from a user and mount namespace of the workload's own, where it
+ * holds CAP_SYS_ADMIN (vigil's workload has none outside). */
+static int
+mounts (const char *dir)
+{
+  enter_userns ();
   struct
   {
     uint64_t set, clr, propagation, userns;
@@ -229,6 +271,10 @@ main (int argc, char **argv)
     return xattr_odd (a1, a2, argc > 4 ? argv[4] : "");
   else if (strcmp (mode, "peek") == 0)
     return peek ();
+  else if (strcmp (mode, "setcap_userns") == 0)
+    return setcap_userns (a1);
+  else if (strcmp (mode, "capmagic") == 0)
+    return capmagic (a1);
   else if (strcmp (mode, "mounts") == 0)
     return mounts (a1);
   else
