@@ -1279,7 +1279,7 @@ static const struct syscall_params {
   { "dup2", { { "oldfd", 0, P_FD }, { "newfd", 1, P_FD } } },
   { "dup3", { { "oldfd", 0, P_FD }, { "newfd", 1, P_FD }, { "flags", 2, P_INT } } },
   { "finit_module", { { "fd", 0, P_FD }, { "uargs", 1, P_STR }, { "flags", 2, P_INT } } },
-  { "init_module", { { "len", 1, P_INT }, { "uargs", 2, P_STR } } },
+  { "init_module", { { "length", 1, P_INT }, { "uargs", 2, P_STR } } },
   { "clone3", { { "flags", 0, P_CLONE3_FLAGS } } },
   { "bpf", { { "cmd", 0, P_BPF_CMD } } },
   { "userfaultfd", { { "flags", 0, P_UFFD_FLAGS } } },
@@ -1295,6 +1295,20 @@ static const struct syscall_params {
     { { "fd", 0, P_FD }, { "cmd", 1, P_FSCONFIG_CMD }, { "key", 2, P_STR }, { "value_charbuf", 3, P_FSCONFIG_VALUE },
       { "aux", 4, P_INT } } },
   { "mount_setattr", { { "dfd", 0, P_FD }, { "path", 1, P_STR }, { "flags", 2, P_INT } } },
+  { "mount", { { "dev", 0, P_STR }, { "dir", 1, P_STR }, { "type", 2, P_STR } } },
+  { "umount2", { { "name", 0, P_STR }, { "flags", 1, P_INT } } },
+  { "umount", { { "name", 0, P_STR } } },
+  { "process_vm_readv", { { "pid", 0, P_INT } } },
+  { "pidfd_getfd", { { "pid_fd", 0, P_FD }, { "target_fd", 1, P_INT }, { "flags", 2, P_INT } } },
+  { "chown", { { "path", 0, P_STR }, { "uid", 1, P_INT }, { "gid", 2, P_INT } } },
+  { "lchown", { { "path", 0, P_STR }, { "uid", 1, P_INT }, { "gid", 2, P_INT } } },
+  { "fchown", { { "fd", 0, P_FD }, { "uid", 1, P_INT }, { "gid", 2, P_INT } } },
+  { "fchownat",
+    { { "dirfd", 0, P_FD }, { "pathname", 1, P_STR }, { "uid", 2, P_INT }, { "gid", 3, P_INT }, { "flags", 4, P_INT } } },
+  /* No events in Falco: the kernel's names. */
+  { "setxattr", { { "path", 0, P_STR }, { "name", 1, P_STR }, { "flags", 4, P_INT } } },
+  { "lsetxattr", { { "path", 0, P_STR }, { "name", 1, P_STR }, { "flags", 4, P_INT } } },
+  { "fsetxattr", { { "fd", 0, P_FD }, { "name", 1, P_STR }, { "flags", 4, P_INT } } },
 };
 
 static void
@@ -1316,8 +1330,9 @@ live_arg_regs_init (void)
 static bool
 params_named_only (const char *type)
 {
-  static const char *const named_only[] = { "clone", "clone3", "userfaultfd", "open_tree", "move_mount",
-                                            "fsopen", "fsmount", "fsconfig", "mount_setattr" };
+  static const char *const named_only[] = { "clone",   "clone3",        "userfaultfd", "open_tree", "move_mount",
+                                            "fsopen",  "fsmount",       "fsconfig",    "mount_setattr", "setxattr",
+                                            "lsetxattr", "fsetxattr" };
   for (size_t i = 0; i < ARRAY_SIZE (named_only); i++)
     if (strcmp (type, named_only[i]) == 0)
       return true;
@@ -1514,7 +1529,7 @@ aliased_arg_field (struct live_event *ev, const struct param *as, bool raw, stru
   struct evtclass_arg a;
   const struct param *src;
 
-  evtclass_arg (ev->base.type, as->name, &a);
+  evtclass_arg (ev->base.type, ev->base.alias_view, as->name, &a);
   switch (a.how)
     {
     case EC_CONST:
@@ -1762,21 +1777,20 @@ live_extract_value (struct event *base, const struct field_ref *ref, enum live_f
   return VAL_UNREADABLE;
 }
 
-/* Whether the open writes a process's memory: decided on the object its
+/* Whether the open reaches a process's memory: decided on the object its
  * walk reached where vigil performs the open (a procfs file named mem is
- * one, wherever procfs is mounted), else on the path. */
+ * one, wherever procfs is mounted), else on the path.  An O_PATH open
+ * reads nothing; reopening it comes back here. */
 static int
-live_opens_proc_mem (struct event *base)
+live_opens_proc_mem (struct live_event *ev)
 {
-  struct live_event *ev = (struct live_event *) base;
   struct value v;
   int64_t flags;
   enum value_state s = open_flags_of (ev, &flags);
 
-  ev->impure = true; /* a class guard: no decision is remembered on it */
   if (s != VAL_PRESENT)
     return s == VAL_ABSENT ? 0 : -1;
-  if (!evtclass_open_writes (flags))
+  if (flags & O_PATH)
     return 0;
   if (ev->resolved)
     {
@@ -1788,6 +1802,80 @@ live_opens_proc_mem (struct event *base)
   char path[PATH_MAX];
   snprintf (path, sizeof path, "%.*s", (int) v.u.s.len, v.u.s.p);
   return evtclass_proc_mem_path (path);
+}
+
+/* Whether a rename's new path names an object it replaces (or, with
+ * RENAME_EXCHANGE, renames): the walk vigil made says where vigil performs
+ * it; otherwise the tree is looked at as the target sees it. */
+static int
+live_rename_replaces (struct live_event *ev)
+{
+  const char *type = evttype_name (ev->base.type);
+  const struct param *np = type ? find_param_named (type, "newpath") : NULL;
+  const struct param *dp = type ? find_param_named (type, "newdirfd") : NULL;
+  const struct param *fp = type ? find_param_named (type, "flags") : NULL;
+
+  if (np == NULL)
+    return 0;
+  if (fp && (ev->req->data.args[fp->arg] & 1 /* RENAME_NOREPLACE */))
+    return 0; /* it fails with EEXIST rather than replace anything */
+  struct stat st;
+  int rc;
+  const struct resolved_path *walked = ev->arg_resolved[np->arg];
+  if (walked)
+    /* The directory the walk reached, with the name the rename will use. */
+    rc = fstatat (walked->fd, walked->name, &st, AT_SYMLINK_NOFOLLOW);
+  else
+    {
+      const char *p;
+      size_t len;
+      struct value abs;
+      char where[PATH_MAX + 32];
+      if (read_arg_string (ev, (int) np->arg, &p, &len) != VAL_PRESENT
+          || absolute_path (ev, p, len, dp ? (int) ev->req->data.args[dp->arg] : AT_FDCWD, &abs) != VAL_PRESENT)
+        return -1;
+      snprintf (where, sizeof where, "/proc/%u/root%.*s", ev->req->pid, (int) abs.u.s.len, abs.u.s.p);
+      rc = fstatat (AT_FDCWD, where, &st, AT_SYMLINK_NOFOLLOW);
+    }
+  if (rc == 0)
+    return 1;
+  return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+}
+
+/* Whether a setxattr sets a POSIX ACL (a chmod): by its name, read from
+ * memory where vigil performs it or logs it; blind, unknown. */
+static int
+live_sets_acl (struct live_event *ev)
+{
+  const char *type = evttype_name (ev->base.type);
+  const struct param *np = type ? find_param_named (type, "name") : NULL;
+  const char *name;
+  size_t len;
+
+  if (np == NULL)
+    return 0;
+  if (read_arg_string (ev, (int) np->arg, &name, &len) != VAL_PRESENT)
+    return -1;
+  return evtclass_acl_xattr_name (name);
+}
+
+static int
+live_in_class (struct event *base, int test)
+{
+  struct live_event *ev = (struct live_event *) base;
+
+  ev->impure = true; /* a class guard: no decision is remembered on it */
+  switch (test)
+    {
+    case ET_PROC_MEM:
+      return live_opens_proc_mem (ev);
+    case ET_REPLACES:
+      return live_rename_replaces (ev);
+    case ET_ACL_XATTR:
+      return live_sets_acl (ev);
+    default:
+      return -1;
+    }
 }
 
 /* Every field a rule reads: its value, and whether a remembered decision
@@ -1803,7 +1891,7 @@ live_extract (struct event *base, const struct field_ref *ref, struct value *out
   return live_extract_value (base, ref, (enum live_family) f.family, out);
 }
 
-static const struct event_ops live_ops = { .extract = live_extract, .opens_proc_mem = live_opens_proc_mem };
+static const struct event_ops live_ops = { .extract = live_extract, .in_class = live_in_class };
 
 struct live_source *
 live_source_new (const struct container_identity *ci)

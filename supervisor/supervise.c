@@ -648,10 +648,15 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
       res = path_resolve (&w.h[i], &rq[i], &w.r[i]);
       /* The rules see the real path each argument reached. */
       if (res == 0)
-        ev->arg_override[call.p[i].arg] = w.r[i].path;
+        {
+          ev->arg_override[call.p[i].arg] = w.r[i].path;
+          ev->arg_resolved[call.p[i].arg] = &w.r[i];
+        }
     }
   if (call.target_arg >= 0)
     ev->arg_override[call.target_arg] = call.target;
+  if (call.xattr_name_arg > 0)
+    ev->arg_override[call.xattr_name_arg] = call.xattr_name; /* the name vigil will set */
   if (res < 0)
     live_event_set_result (ev, res);
 
@@ -665,6 +670,7 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
   else
     seccomp_notif_return (s->listener, req->id, 0);
   target_walk_end (&w);
+  path_call_release (&call);
   if (s->m.n)
     emit_alerts (s, &ev->base);
 }
@@ -1366,6 +1372,28 @@ handling_of (const struct ruleset *rs, enum vigil_mode mode, int t)
          "memory applies its errno";
 }
 
+/* When rule r covers type t only for what a call does (a class member by
+ * an event test), say when. */
+static const char *
+class_test_note (const struct rule *r, int t)
+{
+  for (size_t i = 0; i < r->naliases; i++)
+    if (r->aliases[i].type == t && r->aliases[i].guard)
+      switch (r->aliases[i].guard->test)
+        {
+        case ET_PROC_MEM:
+          return ", when it opens /proc/<pid>/mem: any open may reach it";
+        case ET_ALWAYS:
+        case ET_REPLACES:
+          return ", as an unlink of the name it takes away and of the file it replaces";
+        case ET_ACL_XATTR:
+          return ", when it sets a POSIX ACL";
+        case ET_ARG:
+          break;
+        }
+  return "";
+}
+
 void
 supervise_explain (const struct ruleset *rs, enum vigil_mode mode, FILE *out)
 {
@@ -1377,16 +1405,13 @@ supervise_explain (const struct ruleset *rs, enum vigil_mode mode, FILE *out)
       fprintf (out, "  %-18s %s\n", evttype_name ((int) t), handling_of (rs, mode, (int) t));
       if (!rs->need[t].enforce)
         continue;
-      int nr = seccomp_syscall_resolve_name (evttype_name ((int) t));
-      if (rs->need[t].enforce_flags && nr >= 0 && open_call_supported (nr))
-        fprintf (out, "  %-18s   only opens for writing: they may reach /proc/<pid>/mem (the ptrace class); "
-                      "the rest are continued\n", "");
       fprintf (out, "  %-18s   enforced by:", "");
       for (size_t i = 0; i < rs->by_type[t].n; i++)
         {
           const struct rule *r = &rs->rules[rs->by_type[t].idx[i]];
           if (r->action != ACTION_LOG)
-            fprintf (out, " '%s' (%s)", r->name, r->action == ACTION_KILL ? "kill" : "deny");
+            fprintf (out, " '%s' (%s%s)", r->name, r->action == ACTION_KILL ? "kill" : "deny",
+                     class_test_note (r, (int) t));
         }
       fputc ('\n', out);
     }

@@ -78,6 +78,9 @@ struct live_event {
   /* Path arguments as vigil resolved them (an emulated path syscall), by
    * syscall argument index: string arguments read these instead. */
   const char *arg_override[6];
+  /* What the walk of each of them reached (whether a rename's new path
+   * names a file it replaces). */
+  const struct resolved_path *arg_resolved[6];
   /* The syscall's result when it is a fact, not an assumption: vigil saw
    * the failure (an emulated open whose walk failed) or decided it (a
    * deny).  Result fields then show it, as Falco's exit event would. */
