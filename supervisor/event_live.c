@@ -306,7 +306,10 @@ open_path (struct live_event *ev, bool raw, struct value *out)
   if (raw)
     return set_str (out, p, len);
   if (ev->resolved)
-    return set_str (out, ev->resolved->path, strlen (ev->resolved->path));
+    {
+      const char *name = ev->object_name ? ev->object_name : ev->resolved->path;
+      return set_str (out, name, strlen (name));
+    }
   /* Made absolute once per event (a readlink of the cwd when relative). */
   if (!ev->abs_done)
     {
@@ -937,7 +940,10 @@ net_field (struct live_event *ev, const char *f, struct value *out)
   if (strcmp (f, "fd.sockfamily") == 0)
     return v4 || v6 ? set_str (out, "ip", 2) : unix_ ? set_str (out, "unix", 4) : VAL_ABSENT;
   if (unix_ && ev->resolved && strcmp (f, "fd.name") == 0)
-    return set_str (out, ev->resolved->path, strlen (ev->resolved->path));
+    {
+      const char *name = ev->object_name ? ev->object_name : ev->resolved->path;
+      return set_str (out, name, strlen (name));
+    }
   if (unix_ && (strcmp (f, "fd.name") == 0 || strcmp (f, "fd.nameraw") == 0))
     {
       const char *path = ((const struct sockaddr_un *) &ss)->sun_path;
