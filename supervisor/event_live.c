@@ -546,11 +546,29 @@ str_or_unreadable (struct value *out, const char *s)
   return s ? set_str (out, s, strlen (s)) : VAL_UNREADABLE;
 }
 
+/* proc.name and proc.exepath of the program an exec stop names another
+ * way (ev->program). */
+static enum value_state
+held_program_field (struct live_event *ev, const char *what, struct value *out)
+{
+  if (ev->program_unknown)
+    return VAL_UNREADABLE;
+  if (strcmp (what, "exepath") == 0)
+    return set_str (out, ev->program, strlen (ev->program));
+  const char *slash = strrchr (ev->program, '/');
+  const char *b = slash ? slash + 1 : ev->program;
+  size_t n = strlen (b);
+  return set_str (out, b, n > 15 ? 15 : n);
+}
+
 /* The ancestor N levels up; for an exec, level 0 is the program about to
  * run and the ancestors are the caller's. */
 static enum value_state
 ancestor_field (struct live_event *ev, const char *what, long n, struct value *out)
 {
+  if (n == 0 && ev->held && (ev->program || ev->program_unknown)
+      && (strcmp (what, "name") == 0 || strcmp (what, "exepath") == 0))
+    return held_program_field (ev, what, out);
   if (n == 0 && is_exec (ev))
     {
       if (strcmp (what, "name") == 0)

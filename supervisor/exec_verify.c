@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -36,7 +37,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vigil/exec_program.h"
 #include "vigil/exec_verify.h"
+#include "vigil/object_ids.h"
 #include "vigil/procinfo.h"
 #include "vigil/source_seccomp.h"
 
@@ -66,7 +69,26 @@ struct exec_verify {
   struct held *held;
   size_t nheld, cap;
   uint64_t nevents;
+  struct object_ids *programs; /* the files proc.exepath literals name, or NULL */
+  struct match_set other;      /* exec_program_evaluate's scratch */
 };
+
+/* The files deny/kill rules on proc.exepath name, known by identity: a
+ * hard link runs the same file (exec_program.h).  Without inotify, by
+ * name only. */
+static struct object_ids *
+track_programs (const struct ruleset *rs)
+{
+  static const char *const fields[] = { "proc.exepath", NULL };
+  const char **paths;
+  vigil_error_t err = NULL;
+
+  size_t n = object_ids_collect (rs, fields, &paths);
+  struct object_ids *ids = object_ids_new (paths, n, &err);
+  vigil_error_release (&err);
+  free (paths);
+  return ids;
+}
 
 struct exec_verify *
 exec_verify_new (const struct exec_verify_opts *o)
@@ -94,6 +116,7 @@ exec_verify_new (const struct exec_verify_opts *o)
   v->covered = covered;
   v->st = eval_state_new (rs);
   v->pi = xmalloc (sizeof *v->pi);
+  v->programs = track_programs (rs);
   return v;
 }
 
@@ -104,6 +127,8 @@ exec_verify_free (struct exec_verify *v)
     return;
   eval_state_free (v->st);
   match_set_free (&v->m);
+  match_set_free (&v->other);
+  object_ids_free (v->programs);
   arena_free (&v->arena);
   free (v->pi);
   free (v->held);
@@ -298,6 +323,7 @@ at_exec (struct exec_verify *v, pid_t pid)
   live_event_init_held (&ev, v->o.src, &req, evttype, ++v->nevents, v->o.hostname, &v->arena);
   eval_state_reset (v->st);
   rules_evaluate (v->rs, v->st, &ev.base, &v->m);
+  exec_program_evaluate (v->programs, v->rs, v->st, &ev, pid, &v->m, &v->other);
   if (v->m.action == ACTION_LOG)
     {
       ptrace_req (PTRACE_DETACH, pid, 0);
