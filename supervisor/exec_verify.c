@@ -83,7 +83,7 @@ track_programs (const struct ruleset *rs)
   const char **paths;
   vigil_error_t err = NULL;
 
-  size_t n = object_ids_collect (rs, fields, &paths);
+  size_t n = object_ids_collect (rs, fields, &paths, NULL);
   struct object_ids *ids = object_ids_new (paths, n, &err);
   vigil_error_release (&err);
   free (paths);

@@ -12,6 +12,7 @@
 
 #include "vigil/cnode.h"
 #include "vigil/event_live.h"
+#include "vigil/mount_names.h"
 #include "vigil/object_ids.h"
 #include "vigil/ops.h"
 #include "vigil/path_resolve.h"
@@ -23,13 +24,14 @@ struct collected {
   const char *const *fields;
   const char **v;
   size_t n, cap;
+  bool others; /* a comparison by another operator (startswith...) */
 };
 
 static bool
 is_collected_field (const struct collected *c, const struct field_ref *ref)
 {
-  for (size_t i = 0; c->fields[i]; i++)
-    if (ref->ntr == 0 && strcmp (ref->def->name, c->fields[i]) == 0)
+  for (size_t i = 0; ref && c->fields[i]; i++)
+    if (strcmp (ref->def->name, c->fields[i]) == 0)
       return true;
   return false;
 }
@@ -53,12 +55,17 @@ collect_node (struct collected *c, const struct cnode *n)
 {
   if (n == NULL)
     return;
-  if (n->kind == CN_CMP && (n->op == OP_EQ || n->op == OP_IN) && is_collected_field (c, n->ref))
+  if ((n->kind == CN_CMP || n->kind == CN_CMP_VAL) && is_collected_field (c, n->ref))
     {
-      size_t k;
-      const char *const *strs = operand_strings (n->operand, &k);
-      for (size_t i = 0; i < k; i++)
-        collect_path (c, strs[i]);
+      if (n->kind == CN_CMP && (n->op == OP_EQ || n->op == OP_IN) && n->ref->ntr == 0)
+        {
+          size_t k;
+          const char *const *strs = operand_strings (n->operand, &k);
+          for (size_t i = 0; i < k; i++)
+            collect_path (c, strs[i]);
+        }
+      else
+        c->others = true;
       return;
     }
   for (uint32_t i = 0; i < n->n; i++)
@@ -66,7 +73,7 @@ collect_node (struct collected *c, const struct cnode *n)
 }
 
 size_t
-object_ids_collect (const struct ruleset *rs, const char *const *fields, const char ***out)
+object_ids_collect (const struct ruleset *rs, const char *const *fields, const char ***out, bool *others)
 {
   struct collected c = { .fields = fields };
 
@@ -74,6 +81,8 @@ object_ids_collect (const struct ruleset *rs, const char *const *fields, const c
     if (rs->rules[i].enabled && rs->rules[i].action != ACTION_LOG)
       collect_node (&c, rs->rules[i].cond);
   *out = c.v;
+  if (others)
+    *others = c.others;
   return c.n;
 }
 
@@ -279,8 +288,10 @@ object_ids_names (struct object_ids *o, dev_t dev, ino_t ino, const char **names
 
 /* ---- the second look ---- */
 
-/* Names evaluated besides the walk's: the path from the container's root
- * and a few hard links among the rules' literals. */
+/* Names evaluated besides the walk's: the path from the container's
+ * root, a few through mounts, and a few hard links among the rules'
+ * literals. */
+#define MOUNTED_NAMES_MAX 3
 #define OTHER_NAMES_MAX 8
 
 static int
@@ -316,35 +327,52 @@ add_enforcing (struct match_set *m, const struct match_set *scratch)
   return added;
 }
 
+static bool
+named_already (const char *name, const struct resolved_path *r, const char **names, size_t n)
+{
+  if (strcmp (name, r->path) == 0)
+    return true;
+  for (size_t i = 0; i < n; i++)
+    if (strcmp (name, names[i]) == 0)
+      return true;
+  return false;
+}
+
 static size_t
-other_names (struct object_ids *ids, const struct resolved_path *r, const char **names)
+other_names (struct object_ids *ids, struct mount_table *mounts, pid_t tid, const struct resolved_path *r,
+             char (*mounted)[PATH_MAX], const char **names)
 {
   size_t n = 0;
 
   if (r->container_path[0] && strcmp (r->container_path, r->path) != 0)
     names[n++] = r->container_path;
+  size_t k = mounts ? mount_names (mounts, tid, r, mounted, MOUNTED_NAMES_MAX) : 0;
+  for (size_t i = 0; i < k; i++)
+    if (!named_already (mounted[i], r, names, n))
+      names[n++] = mounted[i];
   if (ids && !r->missing)
     {
-      const char *found[OTHER_NAMES_MAX - 1];
-      size_t k = object_ids_names (ids, r->st.st_dev, r->st.st_ino, found, ARRAY_SIZE (found));
-      for (size_t i = 0; i < k; i++)
-        if (strcmp (found[i], r->path) != 0 && (n == 0 || strcmp (found[i], names[0]) != 0))
+      const char *found[OTHER_NAMES_MAX - 1 - MOUNTED_NAMES_MAX];
+      size_t f = object_ids_names (ids, r->st.st_dev, r->st.st_ino, found, ARRAY_SIZE (found));
+      for (size_t i = 0; i < f; i++)
+        if (!named_already (found[i], r, names, n))
           names[n++] = found[i];
     }
   return n;
 }
 
 void
-object_names_evaluate (struct object_ids *ids, const struct ruleset *rs, struct eval_state *st,
-                       struct live_event *ev, struct match_set *m, struct match_set *scratch)
+object_names_evaluate (struct object_ids *ids, struct mount_table *mounts, const struct ruleset *rs,
+                       struct eval_state *st, struct live_event *ev, struct match_set *m, struct match_set *scratch)
 {
   const struct resolved_path *r = ev->resolved;
   const char *names[OTHER_NAMES_MAX];
+  char mounted[MOUNTED_NAMES_MAX][PATH_MAX];
   const char *decided = NULL;
 
-  if (r == NULL)
+  if (r == NULL || (ids == NULL && mounts == NULL && !r->container_path[0]))
     return;
-  size_t n = other_names (ids, r, names);
+  size_t n = other_names (ids, mounts, (pid_t) ev->req->pid, r, mounted, names);
   if (n == 0)
     return;
   for (size_t i = 0; i < n && m->action != ACTION_KILL; i++)
@@ -357,6 +385,7 @@ object_names_evaluate (struct object_ids *ids, const struct ruleset *rs, struct 
         decided = names[i];
     }
   /* Alerts name the object as the container sees it. */
-  ev->object_name = decided ? decided : r->container_path[0] ? r->container_path : NULL;
+  ev->object_name = decided ? arena_strndup (ev->arena, decided, strlen (decided))
+                    : r->container_path[0] ? r->container_path : NULL;
   eval_state_reset (st);
 }

@@ -39,6 +39,7 @@
 #include "vigil/evttypes.h"
 #include "vigil/exec_verify.h"
 #include "vigil/failclosed.h"
+#include "vigil/mount_names.h"
 #include "vigil/object_ids.h"
 #include "vigil/protect.h"
 #include "vigil/source_seccomp.h"
@@ -94,6 +95,7 @@ struct supervisor {
   struct evttype_set decided_without_memory; /* see find_decided_without_memory */
   struct decision_cache *decisions;          /* see decided_before */
   struct object_ids *objects; /* the files deny/kill rules name, or NULL */
+  struct mount_table *mounts;  /* when they compare fd.name otherwise, or NULL */
   struct match_set other_names; /* object_names_evaluate's scratch */
 };
 
@@ -364,7 +366,7 @@ evaluate_emulated (struct supervisor *s, struct live_event *ev, int walk_res)
   if (walk_res < 0)
     drop_unknown_matches (&s->m);
   else
-    object_names_evaluate (s->objects, s->rs, s->st, ev, &s->m, &s->other_names);
+    object_names_evaluate (s->objects, s->mounts, s->rs, s->st, ev, &s->m, &s->other_names);
   if (s->m.n)
     prefetch_outputs (s, ev);
 }
@@ -1179,9 +1181,14 @@ track_objects (struct supervisor *s, vigil_error_t *err)
 
   if (!s->emulating_opens && !s->emulating_connects)
     return 0;
-  size_t n = object_ids_collect (s->rs, fields, &paths);
+  bool others;
+  size_t n = object_ids_collect (s->rs, fields, &paths, &others);
   s->objects = object_ids_new (paths, n, err);
   free (paths);
+  /* A prefix is decided on the object's paths from the container's root,
+   * through the workload's own mounts too (mount_names.h). */
+  if (others)
+    s->mounts = mount_table_new ();
   return n && !s->objects ? -1 : 0;
 }
 
@@ -1267,6 +1274,7 @@ out:
   match_set_free (&s.m);
   match_set_free (&s.other_names);
   object_ids_free (s.objects);
+  mount_table_free (s.mounts);
   arena_free (&s.arena);
   protect_release (&s.protect);
   failclosed_free (s.fc);

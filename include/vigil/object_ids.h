@@ -30,14 +30,16 @@ struct ruleset;     /* rules.h */
 struct eval_state;  /* rules.h */
 struct match_set;   /* rules.h */
 struct live_event;  /* event_live.h */
+struct mount_table; /* mount_names.h */
 
 struct object_ids;
 
 /** The literal absolute paths that the enabled deny and kill rules of rs
  *  compare one of `fields` (NULL-ended: "fd.name") with by `=` or `in`,
  *  each once.  Returns their number; *out (NULL when none) is freed with
- *  free(), its strings borrowed from rs. */
-size_t object_ids_collect (const struct ruleset *rs, const char *const *fields, const char ***out);
+ *  free(), its strings borrowed from rs.  *others (if not NULL): whether
+ *  those rules also compare the fields otherwise (startswith, glob...). */
+size_t object_ids_collect (const struct ruleset *rs, const char *const *fields, const char ***out, bool *others);
 
 /** Track the objects that paths[0..n) name.  NULL when n is 0.  Returns
  *  NULL with *err set when vigil cannot watch them (inotify). */
@@ -51,11 +53,13 @@ size_t object_ids_names (struct object_ids *o, dev_t dev, ino_t ino, const char 
 /** After the rules saw ev, an emulated open, under the name its walk took
  *  (m holds the matches): evaluate them again under each other name of
  *  the object (its path from the container's root when the target is
- *  chrooted, and each path of ids that names it; ids may be NULL), and add
- *  to m the deny and kill rules that match so.  ev->object_name is then
- *  the name alerts show: the one that decided, or the path from the
- *  container's root.  scratch is a match set to evaluate into. */
-void object_names_evaluate (struct object_ids *ids, const struct ruleset *rs, struct eval_state *st,
-                            struct live_event *ev, struct match_set *m, struct match_set *scratch);
+ *  chrooted; through mounts, when mounts is not NULL; and each path of
+ *  ids that names it, when ids is not NULL), and add to m the deny and
+ *  kill rules that match so.  ev->object_name is then the name alerts
+ *  show: the one that decided, or the path from the container's root.
+ *  scratch is a match set to evaluate into. */
+void object_names_evaluate (struct object_ids *ids, struct mount_table *mounts, const struct ruleset *rs,
+                            struct eval_state *st, struct live_event *ev, struct match_set *m,
+                            struct match_set *scratch);
 
 #endif
