@@ -159,14 +159,19 @@ find_program (struct object_ids *ids, pid_t pid, struct exec_program *prog)
 
   memset (prog, 0, sizeof *prog);
   snprintf (link, sizeof link, "/proc/%d/exe", (int) pid);
-  int fd = open (link, O_RDONLY | O_CLOEXEC);
+  int fd = open (link, O_PATH | O_CLOEXEC);
   if (fd < 0 || fstat (fd, &st) < 0)
     {
       if (fd >= 0)
         close (fd);
       return false;
     }
-  bool loader = is_loader (fd);
+  /* A file vigil cannot read (mode --x, an unprivileged vigil) could be a
+   * loader: its program is then unknown. */
+  int rfd = self_fd_reopen (fd, O_RDONLY | O_CLOEXEC, 0);
+  bool loader = rfd < 0 || is_loader (rfd);
+  if (rfd >= 0)
+    close (rfd);
   close (fd);
   if (loader)
     {
