@@ -108,6 +108,7 @@ struct object_ids {
   struct watched_dir *dirs;
   size_t ndirs, dirs_cap;
   bool stale;       /* stat the paths again before the next lookup */
+  unsigned long reads; /* how often the paths were stat'ed */
   bool unwatchable; /* some directory could not be watched: stat every time */
 };
 
@@ -161,6 +162,7 @@ watch_all (struct object_ids *o)
 static void
 stat_all (struct object_ids *o)
 {
+  o->reads++;
   for (size_t i = 0; i < o->n; i++)
     {
       struct stat st;
@@ -193,6 +195,15 @@ event_concerns (const struct object_ids *o, int wd, const char *name)
   return false;
 }
 
+static bool
+is_watched (const struct object_ids *o, int wd)
+{
+  for (size_t d = 0; d < o->ndirs; d++)
+    if (o->dirs[d].wd == wd)
+      return true;
+  return false;
+}
+
 static void
 read_events (struct object_ids *o)
 {
@@ -203,8 +214,9 @@ read_events (struct object_ids *o)
     for (char *p = buf; p < buf + len; p += sizeof (struct inotify_event) + ((struct inotify_event *) p)->len)
       {
         const struct inotify_event *e = (const struct inotify_event *) p;
-        if ((e->mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))
-            || (e->len && event_concerns (o, e->wd, e->name)))
+        /* IN_IGNORED also ends the watches watch_all removed itself. */
+        if ((e->mask & (IN_Q_OVERFLOW | IN_DELETE_SELF | IN_MOVE_SELF))
+            || ((e->mask & IN_IGNORED) && is_watched (o, e->wd)) || (e->len && event_concerns (o, e->wd, e->name)))
           o->stale = true;
       }
   if (len < 0 && errno != EAGAIN)
@@ -388,4 +400,10 @@ object_names_evaluate (struct object_ids *ids, struct mount_table *mounts, const
   ev->object_name = decided ? arena_strndup (ev->arena, decided, strlen (decided))
                     : r->container_path[0] ? r->container_path : NULL;
   eval_state_reset (st);
+}
+
+unsigned long
+object_ids_reads (const struct object_ids *o)
+{
+  return o->reads;
 }

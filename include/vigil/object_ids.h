@@ -50,6 +50,9 @@ void object_ids_free (struct object_ids *o);
  *  them in names[], their number returned. */
 size_t object_ids_names (struct object_ids *o, dev_t dev, ino_t ino, const char **names, size_t max);
 
+/** How often o stat'ed its paths (once at the start, then after changes). */
+unsigned long object_ids_reads (const struct object_ids *o);
+
 /** After the rules saw ev, an emulated open, under the name its walk took
  *  (m holds the matches): evaluate them again under each other name of
  *  the object (its path from the container's root when the target is
