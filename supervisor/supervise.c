@@ -1181,10 +1181,15 @@ track_objects (struct supervisor *s, vigil_error_t *err)
 
   if (!s->emulating_opens && !s->emulating_connects)
     return 0;
-  bool others;
+  static const char *const dir_fields[] = { "fd.directory", NULL };
+  const char **dirs;
+  bool others, dir_others;
   size_t n = object_ids_collect (s->rs, fields, &paths, &others);
   s->objects = object_ids_new (paths, n, err);
   free (paths);
+  /* fd.directory names no file: any comparison is on the path. */
+  others |= object_ids_collect (s->rs, dir_fields, &dirs, &dir_others) > 0 || dir_others;
+  free (dirs);
   /* A prefix is decided on the object's paths from the container's root,
    * through the workload's own mounts too (mount_names.h). */
   if (others)
