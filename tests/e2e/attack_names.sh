@@ -98,6 +98,42 @@ fi
 
 fresh_secret
 
+# ---- a hard link to a path socket a connect rule names ----
+cat > "$tmp/sock.yaml" <<YAML
+- rule: Socket
+  desc: no connect to the socket
+  condition: evt.type = connect and fd.name = $d/srv/sock
+  output: "socket connect by %proc.name (file=%fd.name)"
+  priority: WARNING
+  action: deny
+  errno: EACCES
+YAML
+timeout 20 python3 -c "
+import os, socket, time
+s = socket.socket(socket.AF_UNIX); s.bind('$d/srv/sock'); s.listen(8); os.chmod('$d/srv/sock', 0o777)
+os.link('$d/srv/sock', '$d/pub/sock-link'); os.rename('$d/pub/sock-link', '$d/pub/sock')
+time.sleep(10)" &
+server=$!
+for _ in $(seq 50); do [ -S "$d/pub/sock" ] && break; sleep 0.1; done
+mkdir -p "$d/pub2"; socket_other=$d/pub2/sock
+timeout 20 python3 -c "
+import socket; s = socket.socket(socket.AF_UNIX); s.bind('$socket_other'); s.listen(8); import time; time.sleep(10)" &
+other=$!
+for _ in $(seq 50); do [ -S "$socket_other" ] && break; sleep 0.1; done
+run "$tmp/sock.yaml" python3 -c "
+import socket
+for p in ('$d/pub/sock', '$socket_other'):
+    c = socket.socket(socket.AF_UNIX)
+    try: c.connect(p); print('connected')
+    except OSError as e: print('refused', e.errno)"
+kill "$server" "$other" 2>/dev/null; wait "$server" "$other" 2>/dev/null
+if [ "$out" = "refused 13
+connected" ] && grep -q "file=$d/srv/sock)" <<< "$alerts"; then
+  ok "a hard link to a path socket a connect rule denies is denied; another socket connects"
+else
+  ko "hard link to a denied path socket" "$out" "$alerts"
+fi
+
 # ---- log rules keep Falco's name semantics ----
 run "$tmp/log.yaml" sh -c "cat $d/pub/hl >/dev/null; cat $d/srv/secret >/dev/null"
 if [ "$(grep -c 'secret seen' <<< "$alerts")" = 1 ] && grep -q "file=$d/srv/secret)" <<< "$alerts"; then
