@@ -152,7 +152,7 @@ resolve_in_target (pid_t pid, const char *path, struct resolved_path *r)
 /* Fill prog from the exec stop of pid.  Returns false when the file
  * executed is the program itself under its own name. */
 static bool
-find_program (struct object_ids *ids, pid_t pid, struct exec_program *prog)
+find_program (struct object_ids *ids, pid_t pid, struct exec_program *prog, bool *loads)
 {
   char link[64];
   struct stat st;
@@ -191,6 +191,7 @@ find_program (struct object_ids *ids, pid_t pid, struct exec_program *prog)
       free (args);
       if (a && !*a)
         return false; /* the loader runs nothing */
+      *loads = true;
       if (prog->unknown)
         return true;
     }
@@ -232,15 +233,16 @@ evaluate_as (const struct ruleset *rs, struct eval_state *st, struct live_event 
   add_enforcing (m, scratch, program == NULL);
 }
 
-void
+bool
 exec_program_evaluate (struct object_ids *ids, const struct ruleset *rs, struct eval_state *st,
                        struct live_event *ev, pid_t pid, struct match_set *m, struct match_set *scratch)
 {
   struct exec_program prog;
   const char *decided = NULL;
+  bool loads = false;
 
-  if (m->action == ACTION_KILL || !find_program (ids, pid, &prog))
-    return;
+  if (m->action == ACTION_KILL || !find_program (ids, pid, &prog, &loads))
+    return loads;
   const char *path = prog.path[0] ? arena_strndup (ev->arena, prog.path, strlen (prog.path)) : NULL;
   if (prog.unknown)
     evaluate_as (rs, st, ev, NULL, m, scratch);
@@ -255,6 +257,52 @@ exec_program_evaluate (struct object_ids *ids, const struct ruleset *rs, struct 
     }
   /* Alerts name the program that runs, as the rule that decided saw it. */
   ev->program = decided ? decided : path;
+  ev->program_unknown = false;
+  eval_state_reset (st);
+  return loads;
+}
+
+bool
+exec_program_file_is_program (int fd)
+{
+  int rfd = self_fd_reopen (fd, O_RDONLY | O_CLOEXEC, 0);
+  if (rfd < 0)
+    return true; /* vigil cannot tell: it is judged as one */
+  Elf64_Ehdr eh;
+  bool interp, program = false;
+  if (pread (rfd, &eh, sizeof eh, 0) == (ssize_t) sizeof eh && memcmp (eh.e_ident, ELFMAG, SELFMAG) == 0)
+    program = eh.e_type == ET_EXEC || (elf_has_dynamic_soname (rfd, &interp) >= 0 && interp);
+  close (rfd);
+  return program;
+}
+
+void
+exec_program_evaluate_file (struct object_ids *ids, const struct ruleset *rs, struct eval_state *st,
+                            struct live_event *ev, int fd, struct match_set *m, struct match_set *scratch)
+{
+  char path[PATH_MAX];
+  struct stat sb;
+  const char *names[EXEC_PROGRAM_NAMES];
+  const char *decided = NULL;
+
+  if (fd < 0)
+    {
+      evaluate_as (rs, st, ev, NULL, m, scratch);
+      return;
+    }
+  ssize_t n = self_fd_readlink (fd, path, sizeof path - 1);
+  path[n > 0 ? n : 0] = '\0';
+  size_t k = ids && fstat (fd, &sb) == 0 ? object_ids_names (ids, sb.st_dev, sb.st_ino, names, EXEC_PROGRAM_NAMES) : 0;
+  const char *copy = arena_strndup (ev->arena, path, strlen (path));
+  for (size_t i = 0; i <= k && m->action != ACTION_KILL; i++)
+    {
+      const char *name = i == 0 ? copy : names[i - 1];
+      const struct rule *before = m->enforcing;
+      evaluate_as (rs, st, ev, name, m, scratch);
+      if (m->enforcing != before)
+        decided = name;
+    }
+  ev->program = decided ? decided : copy;
   ev->program_unknown = false;
   eval_state_reset (st);
 }

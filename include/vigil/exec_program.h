@@ -32,8 +32,23 @@ struct exec_program {
  *  literals of deny/kill rules name; may be NULL), and add to m the deny
  *  and kill rules that match so.  A loader's program vigil cannot name
  *  makes proc.exepath and proc.name unknown: a deny/kill rule that then
- *  may hold applies.  ev->program is left as the name alerts show. */
-void exec_program_evaluate (struct object_ids *ids, const struct ruleset *rs, struct eval_state *st,
+ *  may hold applies.  ev->program is left as the name alerts show.
+ *  Returns whether pid is a loader that will open a program: the name in
+ *  its argv was checked, but the file the loader opens by that name is
+ *  the program (exec_program_evaluate_file). */
+bool exec_program_evaluate (struct object_ids *ids, const struct ruleset *rs, struct eval_state *st,
                             struct live_event *ev, pid_t pid, struct match_set *m, struct match_set *scratch);
+
+/** Is the file fd (opened by a loader) a program, not a library: an ELF
+ *  executable, or a shared object that names an interpreter (a PIE)?  A
+ *  file vigil cannot read is taken for one. */
+bool exec_program_file_is_program (int fd);
+
+/** Evaluate ev (held, m its matches) again as an exec of the program file
+ *  fd, under its path from vigil's root and each path of ids that names
+ *  it; deny and kill matches are added to m.  fd -1: a program vigil
+ *  could not see (proc.exepath and proc.name unknown). */
+void exec_program_evaluate_file (struct object_ids *ids, const struct ruleset *rs, struct eval_state *st,
+                                 struct live_event *ev, int fd, struct match_set *m, struct match_set *scratch);
 
 #endif

@@ -256,6 +256,26 @@ exec_tests "root workload"
 if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
   exec_tests "uid 65534 workload" setpriv --reuid=65534 --regid=65534 --clear-groups
 fi
+# The loader opens its program by name after the exec stop: a file
+# renamed into that name meanwhile must be judged, not the one argv named.
+n=${RACE_N:-1000}
+[ "$n" -gt 3000 ] && n=3000
+mkdir -p "$d/race"; ln "$d/bin/prog" "$d/race/a"; cp /bin/echo "$d/race/b"; chmod 755 "$d/race/b"
+timeout 300 python3 -c "
+import os
+d = '$d/race'
+while not os.path.exists(d + '/stop'):
+    for src in ('a', 'b'):
+        os.link(d + '/' + src, d + '/tmp'); os.rename(d + '/tmp', d + '/victim')" &
+swapper=$!
+run "$tmp/exec.yaml" sh -c "for i in \$(seq $n); do $loader $d/race/victim -u 2>/dev/null; done"
+touch "$d/race/stop"; wait "$swapper" 2>/dev/null
+ran=$(grep -cE "^[0-9]+$" <<< "$out"); allowed=$(grep -cx -- "-u" <<< "$out")
+if [ "$ran" = 0 ] && [ "$allowed" -gt 0 ]; then
+  ok "loader race: the file the loader opens is judged, not the name argv gave ($n attempts, $allowed allowed runs, the killed program ran 0 times)"
+else
+  ko "loader race: a killed program renamed under the loader's argument ran $ran times in $n attempts ($allowed allowed runs)"
+fi
 run "$tmp/exec.yaml" sh -c "$d/pub/prog-copy -u; echo copy=\$?"
 if grep -qx "copy=0" <<< "$out"; then
   echo "INFO: a copy of a killed program runs (another file: issue 12's drift rules, not vigil's identity check)"
