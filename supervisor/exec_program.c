@@ -167,13 +167,15 @@ find_program (struct object_ids *ids, pid_t pid, struct exec_program *prog, bool
       return false;
     }
   /* A file vigil cannot read (mode --x, an unprivileged vigil) could be a
-   * loader: its program is then unknown. */
+   * loader: it is judged by its argv alone, and where that names no
+   * program, the program is unknown.  A loader vigil knows is followed to
+   * the file it opens (exec_verify.c), whatever its argv says. */
   int rfd = self_fd_reopen (fd, O_RDONLY | O_CLOEXEC, 0);
-  bool loader = rfd < 0 || is_loader (rfd);
+  bool known_loader = rfd >= 0 && is_loader (rfd);
   if (rfd >= 0)
     close (rfd);
   close (fd);
-  if (loader)
+  if (known_loader || rfd < 0)
     {
       char *args = malloc (ARGV_READ);
       ssize_t n = args ? read_argv (pid, args, ARGV_READ) : -1;
@@ -186,14 +188,15 @@ find_program (struct object_ids *ids, pid_t pid, struct exec_program *prog, bool
           close (r->fd);
         }
       else
-        prog->unknown = !a;
+        prog->unknown = !a && !known_loader;
+      bool named = a != NULL, runs = !a || *a;
       free (r);
       free (args);
-      if (a && !*a)
+      if (!runs)
         return false; /* the loader runs nothing */
-      *loads = true;
-      if (prog->unknown)
-        return true;
+      *loads = known_loader;
+      if (!named)
+        return prog->unknown;
     }
   prog->nnames = ids ? object_ids_names (ids, st.st_dev, st.st_ino, prog->names, EXEC_PROGRAM_NAMES) : 0;
   return prog->path[0] || prog->nnames;
