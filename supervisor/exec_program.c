@@ -31,24 +31,29 @@
 
 /* Is the ELF file fd a shared object with a SONAME?  Returns 1, 0, or -1
  * when it is no 64-bit ELF shared object; *interp: it names an
- * interpreter (PT_INTERP). */
+ * interpreter (PT_INTERP).  Two reads: the headers, then the dynamic
+ * section (only for a shared object without an interpreter). */
 static int
 elf_has_dynamic_soname (int fd, bool *interp)
 {
-  Elf64_Ehdr eh;
-  Elf64_Phdr ph;
+  union {
+    Elf64_Ehdr eh;
+    unsigned char b[4096];
+  } h;
+  Elf64_Dyn dyn[256];
   Elf64_Off dyn_off = 0;
   Elf64_Xword dyn_size = 0;
 
   *interp = false;
-  if (pread (fd, &eh, sizeof eh, 0) != (ssize_t) sizeof eh || memcmp (eh.e_ident, ELFMAG, SELFMAG) != 0
-      || eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_type != ET_DYN || eh.e_phentsize != sizeof ph
-      || eh.e_phnum > 256)
+  ssize_t n = pread (fd, &h, sizeof h, 0);
+  if (n < (ssize_t) sizeof h.eh || memcmp (h.eh.e_ident, ELFMAG, SELFMAG) != 0 || h.eh.e_ident[EI_CLASS] != ELFCLASS64
+      || h.eh.e_type != ET_DYN || h.eh.e_phentsize != sizeof (Elf64_Phdr) || h.eh.e_phoff > (Elf64_Off) n
+      || h.eh.e_phnum > ((size_t) n - h.eh.e_phoff) / sizeof (Elf64_Phdr))
     return -1;
-  for (unsigned i = 0; i < eh.e_phnum; i++)
+  for (unsigned i = 0; i < h.eh.e_phnum; i++)
     {
-      if (pread (fd, &ph, sizeof ph, (off_t) (eh.e_phoff + i * sizeof ph)) != (ssize_t) sizeof ph)
-        return -1;
+      Elf64_Phdr ph;
+      memcpy (&ph, h.b + h.eh.e_phoff + i * sizeof ph, sizeof ph);
       if (ph.p_type == PT_INTERP)
         *interp = true;
       if (ph.p_type == PT_DYNAMIC)
@@ -57,14 +62,12 @@ elf_has_dynamic_soname (int fd, bool *interp)
           dyn_size = ph.p_filesz;
         }
     }
-  for (Elf64_Xword off = 0; off + sizeof (Elf64_Dyn) <= dyn_size && off < 64 * 1024; off += sizeof (Elf64_Dyn))
-    {
-      Elf64_Dyn d;
-      if (pread (fd, &d, sizeof d, (off_t) (dyn_off + off)) != (ssize_t) sizeof d || d.d_tag == DT_NULL)
-        break;
-      if (d.d_tag == DT_SONAME)
-        return 1;
-    }
+  if (*interp || dyn_size == 0)
+    return 0;
+  n = pread (fd, dyn, dyn_size < sizeof dyn ? dyn_size : sizeof dyn, (off_t) dyn_off);
+  for (ssize_t i = 0; n > 0 && i < n / (ssize_t) sizeof *dyn && dyn[i].d_tag != DT_NULL; i++)
+    if (dyn[i].d_tag == DT_SONAME)
+      return 1;
   return 0;
 }
 
