@@ -194,7 +194,7 @@ bind_test () {
     ko "$who: bind mount in a user+mount namespace" "$out" "$alerts"
   fi
 }
-bind_test "root workload"
+bind_test "uid $(id -u) workload"
 
 # ---- unprivileged workload (and unprivileged vigil) ----
 if [ "$(id -u)" != 0 ] || ! command -v setpriv > /dev/null; then
@@ -252,7 +252,7 @@ exec_tests () {
     ko "$who: exec through a hard link or the dynamic loader" "$out" "$alerts"
   fi
 }
-exec_tests "root workload"
+exec_tests "uid $(id -u) workload"
 if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
   exec_tests "uid 65534 workload" setpriv --reuid=65534 --regid=65534 --clear-groups
 fi
