@@ -64,12 +64,14 @@ if ! "$vigil" run -r "$tmp/rules.yaml" -- true 2>"$tmp/err" && grep -q seccomp "
   finish
 fi
 
-# run RULES CMD...: the workload's output in $out, the alerts in $alerts.
+# run RULES CMD...: the workload's output in $out, the alerts in $alerts
+# (vigil runs as ${as_vigil[@]}, when set).
+as_vigil=()
 run () {
   local rules=$1
   shift
   rm -f "$tmp/alerts"
-  out=$(timeout 60 "$vigil" run -r "$rules" -o file_output.enabled=true -o file_output.filename="$tmp/alerts" \
+  out=$(timeout 60 "${as_vigil[@]}" "$vigil" run -r "$rules" -o file_output.enabled=true -o file_output.filename="$tmp/alerts" \
           -o stdout_output.enabled=false -- "$@" 2>&1 | grep -v '^vigil:')
   alerts=$(cat "$tmp/alerts" 2>/dev/null)
 }
@@ -215,6 +217,11 @@ else
   else
     ko "uid 65534 vigil: hard link" "$out"
   fi
+  # vigil and the workload both uid 65534 (the alerts file must be theirs).
+  saved_vigil=$vigil; vigil=$tmp/vigil; as_vigil=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+  chmod 777 "$tmp"
+  bind_test "uid 65534 vigil and workload"
+  chmod 755 "$tmp"; vigil=$saved_vigil; as_vigil=()
 fi
 
 # ---- exec: the program that really runs ----
