@@ -306,7 +306,10 @@ open_path (struct live_event *ev, bool raw, struct value *out)
   if (raw)
     return set_str (out, p, len);
   if (ev->resolved)
-    return set_str (out, ev->resolved->path, strlen (ev->resolved->path));
+    {
+      const char *name = ev->object_name ? ev->object_name : ev->resolved->path;
+      return set_str (out, name, strlen (name));
+    }
   /* Made absolute once per event (a readlink of the cwd when relative). */
   if (!ev->abs_done)
     {
@@ -543,11 +546,29 @@ str_or_unreadable (struct value *out, const char *s)
   return s ? set_str (out, s, strlen (s)) : VAL_UNREADABLE;
 }
 
+/* proc.name and proc.exepath of the program an exec stop names another
+ * way (ev->program). */
+static enum value_state
+held_program_field (struct live_event *ev, const char *what, struct value *out)
+{
+  if (ev->program_unknown)
+    return VAL_UNREADABLE;
+  if (strcmp (what, "exepath") == 0)
+    return set_str (out, ev->program, strlen (ev->program));
+  const char *slash = strrchr (ev->program, '/');
+  const char *b = slash ? slash + 1 : ev->program;
+  size_t n = strlen (b);
+  return set_str (out, b, n > 15 ? 15 : n);
+}
+
 /* The ancestor N levels up; for an exec, level 0 is the program about to
  * run and the ancestors are the caller's. */
 static enum value_state
 ancestor_field (struct live_event *ev, const char *what, long n, struct value *out)
 {
+  if (n == 0 && ev->held && (ev->program || ev->program_unknown)
+      && (strcmp (what, "name") == 0 || strcmp (what, "exepath") == 0))
+    return held_program_field (ev, what, out);
   if (n == 0 && is_exec (ev))
     {
       if (strcmp (what, "name") == 0)
@@ -937,7 +958,10 @@ net_field (struct live_event *ev, const char *f, struct value *out)
   if (strcmp (f, "fd.sockfamily") == 0)
     return v4 || v6 ? set_str (out, "ip", 2) : unix_ ? set_str (out, "unix", 4) : VAL_ABSENT;
   if (unix_ && ev->resolved && strcmp (f, "fd.name") == 0)
-    return set_str (out, ev->resolved->path, strlen (ev->resolved->path));
+    {
+      const char *name = ev->object_name ? ev->object_name : ev->resolved->path;
+      return set_str (out, name, strlen (name));
+    }
   if (unix_ && (strcmp (f, "fd.name") == 0 || strcmp (f, "fd.nameraw") == 0))
     {
       const char *path = ((const struct sockaddr_un *) &ss)->sun_path;

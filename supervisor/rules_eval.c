@@ -488,6 +488,12 @@ rules_evaluate (const struct ruleset *rs, struct eval_state *st, struct event *e
 }
 
 void
+match_set_add (struct match_set *m, const struct rule *r)
+{
+  match_add (m, r, false, NULL);
+}
+
+void
 match_set_free (struct match_set *m)
 {
   free (m->v);

@@ -40,6 +40,8 @@
 #include "vigil/exec_verify.h"
 #include "vigil/failclosed.h"
 #include "vigil/limits.h"
+#include "vigil/mount_names.h"
+#include "vigil/object_ids.h"
 #include "vigil/protect.h"
 #include "vigil/signal_guard.h"
 #include "vigil/source_seccomp.h"
@@ -99,6 +101,9 @@ struct supervisor {
   bool receiving_thread; /* notifications are received off the main loop */
   struct evttype_set decided_without_memory; /* see find_decided_without_memory */
   struct decision_cache *decisions;          /* see decided_before */
+  struct object_ids *objects; /* the files deny/kill rules name, or NULL */
+  struct mount_table *mounts;  /* when they compare fd.name otherwise, or NULL */
+  struct match_set other_names; /* object_names_evaluate's scratch */
 };
 
 /* Entries of the decision cache: a few hundred bytes each at most, so
@@ -375,6 +380,8 @@ evaluate_emulated (struct supervisor *s, struct live_event *ev, int walk_res)
   rules_evaluate (s->rs, s->st, &ev->base, &s->m);
   if (walk_res < 0)
     drop_unknown_matches (&s->m);
+  else
+    object_names_evaluate (s->objects, s->mounts, s->rs, s->st, ev, &s->m, &s->other_names);
   if (s->m.n)
     prefetch_outputs (s, ev);
 }
@@ -1235,6 +1242,32 @@ loop (struct supervisor *s)
   return status;
 }
 
+/* Deny and kill rules on fd.name decide on the object: track the files
+ * their literal paths name (object_ids.h). */
+static int
+track_objects (struct supervisor *s, vigil_error_t *err)
+{
+  static const char *const fields[] = { "fd.name", NULL };
+  const char **paths;
+
+  if (!s->emulating_opens && !s->emulating_connects)
+    return 0;
+  static const char *const dir_fields[] = { "fd.directory", NULL };
+  const char **dirs;
+  bool others, dir_others;
+  size_t n = object_ids_collect (s->rs, fields, &paths, &others);
+  s->objects = object_ids_new (paths, n, err);
+  free (paths);
+  /* fd.directory names no file: any comparison is on the path. */
+  others |= object_ids_collect (s->rs, dir_fields, &dirs, &dir_others) > 0 || dir_others;
+  free (dirs);
+  /* A prefix is decided on the object's paths from the container's root,
+   * through the workload's own mounts too (mount_names.h). */
+  if (others)
+    s->mounts = mount_table_new ();
+  return n && !s->objects ? -1 : 0;
+}
+
 /* With any capability, vigil could do for the workload what the workload
  * may not: emulated syscalls must then act with the target's credentials. */
 static bool
@@ -1286,6 +1319,8 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   find_flags_args (&s);
   s.native_arch = seccomp_arch_native ();
   s.st = eval_state_new (s.rs);
+  if (track_objects (&s, err) < 0)
+    goto out;
   s.fc = failclosed_new ();
   s.src = live_source_new (o->container);
   struct exec_verify_opts vo = { o->engine, s.src, o->hostname, o->emit, o->emit_ctx };
@@ -1319,6 +1354,9 @@ out:
   live_source_free (s.src);
   entry_watch_stop (&s.entries);
   match_set_free (&s.m);
+  match_set_free (&s.other_names);
+  object_ids_free (s.objects);
+  mount_table_free (s.mounts);
   arena_free (&s.arena);
   protect_release (&s.protect);
   failclosed_free (s.fc);

@@ -71,6 +71,17 @@ struct live_event {
    * walk reached (NULL when the walk failed).  Rules see exactly these. */
   const struct open_call *open_call;
   const struct resolved_path *resolved;
+  /* Another name of the object resolved reached, read as its fd.name
+   * instead of resolved->path (deny and kill decide on the object:
+   * object_ids.h), or NULL. */
+  const char *object_name;
+  /* At an exec stop: the program that runs when it is not the file the
+   * kernel executed (the dynamic loader's program, or the same file under
+   * another name: object_ids.h), read as proc.exepath and proc.name; or
+   * NULL.  program_unknown: the loader's program could not be identified
+   * (those fields are then unreadable). */
+  const char *program;
+  bool program_unknown;
   /* The destination as vigil read it once (an emulated connect sets it
    * first; otherwise the first read of it keeps it for the event). */
   const struct sockaddr_storage *sockaddr;
