@@ -26,6 +26,7 @@
 #include "vigil/event_live.h"
 #include "vigil/evttypes.h"
 #include "vigil/failclosed.h"
+#include "vigil/net_addr.h"
 #include "vigil/source_seccomp.h"
 
 /* Falco's limit on strings read from a process. */
@@ -907,6 +908,9 @@ read_sockaddr (struct live_event *ev, struct sockaddr_storage *ss)
     }
   if (!target_unchanged (ev))
     return -1;
+  /* The peer the kernel will reach (0.0.0.0 is the local host). */
+  net_addr_reach_target (live_event_pidfd (ev), (int) ev->req->data.args[0], ss, (socklen_t) len,
+                         !(live_type (ev->base.type) & LT_CONNECT));
   /* Every field of this event sees the same destination. */
   struct sockaddr_storage *keep = arena_alloc (ev->arena, sizeof *keep);
   *keep = *ss;
@@ -926,9 +930,11 @@ net_field (struct live_event *ev, const char *f, struct value *out)
     return VAL_ABSENT;
   if (r < 0)
     return VAL_UNREADABLE;
-  bool v4 = ss.ss_family == AF_INET, v6 = ss.ss_family == AF_INET6, unix_ = ss.ss_family == AF_UNIX;
-  const struct sockaddr_in *in4 = (const struct sockaddr_in *) &ss;
-  const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) &ss;
+  struct ipaddr ip;
+  uint16_t port;
+  bool is_ip = net_addr_peer (&ss, &ip, &port), unix_ = ss.ss_family == AF_UNIX;
+  /* As libsinsp types it: a v4-mapped peer is an ipv4 connection. */
+  bool v4 = is_ip && ip.family == AF_INET, v6 = is_ip && ip.family == AF_INET6;
 
   if (strcmp (f, "fd.typechar") == 0)
     return v4 ? set_str (out, "4", 1) : v6 ? set_str (out, "6", 1) : unix_ ? set_str (out, "u", 1) : VAL_ABSENT;
@@ -950,16 +956,11 @@ net_field (struct live_event *ev, const char *f, struct value *out)
       || strcmp (f, "fd.snet") == 0 || strcmp (f, "fd.rnet") == 0)
     {
       out->kind = VK_IP;
-      memset (&out->u.ip, 0, sizeof out->u.ip);
-      out->u.ip.family = ss.ss_family;
-      if (v4)
-        memcpy (out->u.ip.a, &in4->sin_addr, 4);
-      else
-        memcpy (out->u.ip.a, &in6->sin6_addr, 16);
+      out->u.ip = ip;
       return VAL_PRESENT;
     }
   if (strcmp (f, "fd.sport") == 0 || strcmp (f, "fd.rport") == 0 || strcmp (f, "fd.port") == 0)
-    return set_int (out, ntohs (v4 ? in4->sin_port : in6->sin6_port));
+    return set_int (out, port);
   return VAL_UNREADABLE;
 }
 
@@ -1790,6 +1791,19 @@ live_opens_proc_mem (struct event *base)
   return evtclass_proc_mem_path (path);
 }
 
+/* Whether a send names its destination, so that it reaches a peer of its
+ * own (a connect rule's class guard): where vigil performs the send, each
+ * message's destination as vigil read it. */
+static int
+live_names_peer (struct event *base)
+{
+  struct live_event *ev = (struct live_event *) base;
+  uint64_t addr, len;
+
+  ev->impure = true; /* a class guard: no decision is remembered on it */
+  return sockaddr_arg (ev, &addr, &len);
+}
+
 /* Every field a rule reads: its value, and whether a remembered decision
  * could rest on it. */
 static enum value_state
@@ -1803,7 +1817,8 @@ live_extract (struct event *base, const struct field_ref *ref, struct value *out
   return live_extract_value (base, ref, (enum live_family) f.family, out);
 }
 
-static const struct event_ops live_ops = { .extract = live_extract, .opens_proc_mem = live_opens_proc_mem };
+static const struct event_ops live_ops
+    = { .extract = live_extract, .opens_proc_mem = live_opens_proc_mem, .names_peer = live_names_peer };
 
 struct live_source *
 live_source_new (const struct container_identity *ci)

@@ -285,18 +285,22 @@ evttype_set_is_full (const struct evttype_set *s)
 
 /* ---- syscall classes ---- */
 
-enum { C_OPEN, C_CHMOD, C_SEND, C_DUP, C_NAMESPACES, C_MOUNT, C_PTRACE, C__COUNT };
+enum { C_OPEN, C_CHMOD, C_SEND, C_DUP, C_NAMESPACES, C_MOUNT, C_PTRACE, C_CONNECT, C__COUNT };
 
 #define CLONE_NEW_ANY 0x7e020000ull /* NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET */
 #define CLONE3_NEW_ANY (CLONE_NEW_ANY | 0x80ull) /* and NEWTIME, which clone's exit signal hides */
 
-static const struct evtclass_guard guard_clone = { "flags", true, CLONE_NEW_ANY, { 0 }, 0, false };
-static const struct evtclass_guard guard_clone3 = { "flags", true, CLONE3_NEW_ANY, { 0 }, 0, false };
-static const struct evtclass_guard guard_fcntl = { "cmd", false, 0, { 0 /* F_DUPFD */, 1030 /* F_DUPFD_CLOEXEC */ }, 2, false };
+static const struct evtclass_guard guard_clone = { "flags", true, CLONE_NEW_ANY, { 0 }, 0, false, false };
+static const struct evtclass_guard guard_clone3 = { "flags", true, CLONE3_NEW_ANY, { 0 }, 0, false, false };
+static const struct evtclass_guard guard_fcntl = { "cmd", false, 0, { 0 /* F_DUPFD */, 1030 /* F_DUPFD_CLOEXEC */ }, 2, false, false };
 /* An open is a ptrace operation when it opens a process's memory for
  * writing: the filter sees the access mode (O_WRONLY, O_RDWR), the walk
  * the object. */
-static const struct evtclass_guard guard_proc_mem = { "flags", true, 3 /* O_ACCMODE */, { 0 }, 0, true };
+static const struct evtclass_guard guard_proc_mem = { "flags", true, 3 /* O_ACCMODE */, { 0 }, 0, true, false };
+/* A send reaches a new peer when it names a destination: a UDP datagram's
+ * address, or a TCP Fast Open (MSG_FASTOPEN), which connects as it sends.
+ * A send without one goes to the peer the socket has. */
+static const struct evtclass_guard guard_names_peer = { "addr", false, 0, { 0 }, 0, false, true };
 
 /* Members in the order a class picks the sibling to present as: the
  * most general member first (openat sees every open the others do).  A
@@ -325,6 +329,10 @@ static const struct evtclass_member {
    * open_by_handle_at: procfs gives out no file handles.) */
   { "openat", C_PTRACE, &guard_proc_mem, false }, { "open", C_PTRACE, &guard_proc_mem, false },
   { "openat2", C_PTRACE, &guard_proc_mem, false }, { "creat", C_PTRACE, &guard_proc_mem, false },
+  /* A rule on connects is about reaching a peer: a send with a destination
+   * does.  (A rule on sends is no rule on connects.) */
+  { "connect", C_CONNECT, NULL, false },  { "sendto", C_CONNECT, &guard_names_peer, false },
+  { "sendmsg", C_CONNECT, &guard_names_peer, false }, { "sendmmsg", C_CONNECT, &guard_names_peer, false },
 };
 
 /* Parameters a member supplies otherwise than under its own name. */
@@ -380,7 +388,7 @@ bool
 evtclass_named_by (int id, int cls)
 {
   const struct evtclass_member *m = class_member (id, cls);
-  return m && !(m->guard && m->guard->proc_mem);
+  return m && !(m->guard && (m->guard->proc_mem || m->guard->names_peer));
 }
 
 void

@@ -1053,7 +1053,7 @@ rule_add_alias (struct compiler *c, struct rule *r, int t, int cls)
 {
   struct rule_alias al = { .type = t, .as = evtclass_presented_as (t, cls, &r->types),
                            .guard = evtclass_guard (t, cls) };
-  if (al.guard && !al.guard->proc_mem)
+  if (al.guard && !al.guard->proc_mem && !al.guard->names_peer)
     {
       char text[64], msg[128];
       struct field_ref ref;

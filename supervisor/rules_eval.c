@@ -398,6 +398,8 @@ guard_admits (const struct rule_alias *al, struct eval_state *st)
   present_as (st, ev->type);
   if (al->guard->proc_mem)
     return ev->ops->opens_proc_mem ? ev->ops->opens_proc_mem (ev) : -1;
+  if (al->guard->names_peer)
+    return ev->ops->names_peer ? ev->ops->names_peer (ev) : -1;
   if (!al->guard_ref)
     return -1;
   struct value v;

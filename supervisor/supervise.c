@@ -32,6 +32,7 @@
 
 #include "vigil/decision_cache.h"
 #include "vigil/emulate_net.h"
+#include "vigil/net_addr.h"
 #include "vigil/emulate_open.h"
 #include "vigil/emulate_path.h"
 #include "vigil/entry_watch.h"
@@ -702,6 +703,8 @@ handle_connect (struct supervisor *s, const struct seccomp_notif *req, struct li
 
   if (answer_unread (s, req, ev, res))
     return;
+  /* Decided on, and connected to, the peer the kernel reaches. */
+  net_addr_reach_target (live_event_pidfd (ev), call.sockfd, &call.addr, call.len, false);
   ev->sockaddr = &call.addr;
   const struct sockaddr_un *un = (const struct sockaddr_un *) &call.addr;
   if (call.addr.ss_family == AF_UNIX && call.len > offsetof (struct sockaddr_un, sun_path) && un->sun_path[0])
@@ -895,6 +898,10 @@ handle_send (struct supervisor *s, const struct seccomp_notif *req, struct live_
       send_call_free (&call);
       return;
     }
+  /* Decided on, and sent to, the peers the kernel reaches. */
+  for (unsigned i = 0; i < call.nmsgs; i++)
+    if (call.msgs[i].has_addr)
+      net_addr_reach_target (live_event_pidfd (ev), call.sockfd, &call.msgs[i].addr, call.msgs[i].addrlen, true);
   evaluate_send (s, ev, &call);
   if (s->m.n)
     prefetch_outputs (s, ev);

@@ -18,6 +18,10 @@ struct event_ops {
   /** Whether the event is an open of a process's memory (/proc/<pid>/mem)
    *  for writing: 1, 0, or -1 when that cannot be known.  NULL: -1. */
   int (*opens_proc_mem) (struct event *ev);
+  /** Whether the event names the peer it reaches (a sendto, sendmsg or
+   *  sendmmsg with a destination address): 1, 0, or -1 when that cannot
+   *  be known.  NULL: -1. */
+  int (*names_peer) (struct event *ev);
 };
 
 struct event {

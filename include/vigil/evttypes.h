@@ -47,7 +47,7 @@ bool evttype_set_is_full (const struct evttype_set *s);
  *
  * Syscalls that do the same thing: a deny/kill rule on one member is
  * enforced on all of them (opens, chmods, sends, dups, namespaces, mounts,
- * ptrace).  A member the rule does not name is evaluated for the rule as
+ * ptrace, connects: every call that reaches a new peer).  A member the rule does not name is evaluated for the rule as
  * the sibling it names (the event presents itself as that type), each
  * parameter of the sibling taken from the member by name (evtclass_arg). */
 
@@ -83,6 +83,8 @@ struct evtclass_guard {
   bool proc_mem;       /* the event decides: it opens /proc/<pid>/mem for
                           writing (event_ops.opens_proc_mem); arg and mask
                           only narrow the filter */
+  bool names_peer;     /* the event decides: it names a destination
+                          (event_ops.names_peer); arg narrows nothing */
 };
 
 /** Whether an open with these flags can write (O_WRONLY or O_RDWR, not
