@@ -909,8 +909,7 @@ read_sockaddr (struct live_event *ev, struct sockaddr_storage *ss)
   if (!target_unchanged (ev))
     return -1;
   /* The peer the kernel will reach (0.0.0.0 is the local host). */
-  net_addr_reach_target (live_event_pidfd (ev), (int) ev->req->data.args[0], ss, (socklen_t) len,
-                         !(live_type (ev->base.type) & LT_CONNECT));
+  net_addr_reach_target (live_event_pidfd (ev), (int) ev->req->data.args[0], ss, (socklen_t) len);
   /* Every field of this event sees the same destination. */
   struct sockaddr_storage *keep = arena_alloc (ev->arena, sizeof *keep);
   *keep = *ss;

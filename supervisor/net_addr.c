@@ -53,7 +53,7 @@ reach_v4 (const struct sockaddr_storage *local)
 }
 
 void
-net_addr_reach (struct sockaddr_storage *dst, const struct sockaddr_storage *local, bool datagram_send)
+net_addr_reach (struct sockaddr_storage *dst, const struct sockaddr_storage *local)
 {
   struct sockaddr_in *in4 = (struct sockaddr_in *) dst;
   struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) dst;
@@ -66,7 +66,7 @@ net_addr_reach (struct sockaddr_storage *dst, const struct sockaddr_storage *loc
     {
       bool mapped_local = local && local->ss_family == AF_INET6
                           && v4_mapped (&((const struct sockaddr_in6 *) local)->sin6_addr);
-      if (mapped_local && !datagram_send)
+      if (mapped_local)
         {
           in6->sin6_addr.s6_addr32[2] = htonl (0xffff);
           in6->sin6_addr.s6_addr32[3] = htonl (INADDR_LOOPBACK);
@@ -77,12 +77,10 @@ net_addr_reach (struct sockaddr_storage *dst, const struct sockaddr_storage *loc
 }
 
 void
-net_addr_reach_target (int pidfd, int sockfd, struct sockaddr_storage *dst, socklen_t len, bool send)
+net_addr_reach_target (int pidfd, int sockfd, struct sockaddr_storage *dst, socklen_t len)
 {
   struct sockaddr_storage local;
   socklen_t llen = sizeof local;
-  int type = 0;
-  socklen_t tlen = sizeof type;
   bool bound = false;
 
   if (!net_addr_is_any (dst, len))
@@ -92,11 +90,9 @@ net_addr_reach_target (int pidfd, int sockfd, struct sockaddr_storage *dst, sock
     {
       memset (&local, 0, sizeof local);
       bound = getsockname (sock, (struct sockaddr *) &local, &llen) == 0;
-      if (getsockopt (sock, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0)
-        type = 0;
       close (sock);
     }
-  net_addr_reach (dst, bound ? &local : NULL, send && type != SOCK_STREAM);
+  net_addr_reach (dst, bound ? &local : NULL);
 }
 
 bool

@@ -704,7 +704,7 @@ handle_connect (struct supervisor *s, const struct seccomp_notif *req, struct li
   if (answer_unread (s, req, ev, res))
     return;
   /* Decided on, and connected to, the peer the kernel reaches. */
-  net_addr_reach_target (live_event_pidfd (ev), call.sockfd, &call.addr, call.len, false);
+  net_addr_reach_target (live_event_pidfd (ev), call.sockfd, &call.addr, call.len);
   ev->sockaddr = &call.addr;
   const struct sockaddr_un *un = (const struct sockaddr_un *) &call.addr;
   if (call.addr.ss_family == AF_UNIX && call.len > offsetof (struct sockaddr_un, sun_path) && un->sun_path[0])
@@ -901,7 +901,7 @@ handle_send (struct supervisor *s, const struct seccomp_notif *req, struct live_
   /* Decided on, and sent to, the peers the kernel reaches. */
   for (unsigned i = 0; i < call.nmsgs; i++)
     if (call.msgs[i].has_addr)
-      net_addr_reach_target (live_event_pidfd (ev), call.sockfd, &call.msgs[i].addr, call.msgs[i].addrlen, true);
+      net_addr_reach_target (live_event_pidfd (ev), call.sockfd, &call.msgs[i].addr, call.msgs[i].addrlen);
   evaluate_send (s, ev, &call);
   if (s->m.n)
     prefetch_outputs (s, ev);

@@ -6,8 +6,8 @@
  *  - the any-address (0.0.0.0, ::, ::ffff:0.0.0.0): the kernel connects
  *    to the local host instead: to the socket's bound IPv4 address, else
  *    127.0.0.1 (ip_route_output_key_hash); for ::, to ::1, or to
- *    ::ffff:127.0.0.1 when a stream or connected socket is bound to a
- *    v4-mapped address (tcp_v6_connect, ip6_datagram_connect);
+ *    ::ffff:127.0.0.1 when the socket is bound to a v4-mapped address
+ *    (tcp_v6_connect, ip6_datagram_connect, and so do UDP sends);
  *  - a v4-mapped IPv6 address (::ffff:127.0.0.1) reaches the IPv4 host,
  *    and libsinsp types such a connection ipv4 with fd.sip the IPv4
  *    address (is_ipv4_mapped_ipv6 in parsers.cpp).
@@ -30,16 +30,15 @@ bool net_addr_is_any (const struct sockaddr_storage *dst, socklen_t len);
 
 /** Rewrite any-address dst, in its own family (it stays what the workload's
  *  socket accepts), to the local address the kernel reaches.  local is the
- *  socket's own address (getsockname), NULL when unknown or unbound;
- *  datagram_send is a send on a socket that is not a stream (there :: is
- *  always ::1).  Other addresses are left alone. */
-void net_addr_reach (struct sockaddr_storage *dst, const struct sockaddr_storage *local, bool datagram_send);
+ *  socket's own address (getsockname), NULL when unknown or unbound.
+ *  Other addresses are left alone. */
+void net_addr_reach (struct sockaddr_storage *dst, const struct sockaddr_storage *local);
 
 /** The same for a call of the target: when dst is an any-address, the
  *  socket (the target's fd sockfd, fetched through pidfd, or -1 when it
- *  has none) says what it is bound to and whether it is a stream; a
- *  socket vigil cannot fetch counts as unbound. */
-void net_addr_reach_target (int pidfd, int sockfd, struct sockaddr_storage *dst, socklen_t len, bool send);
+ *  has none) says what it is bound to; a socket vigil cannot fetch counts
+ *  as unbound (the kernel fails the call then). */
+void net_addr_reach_target (int pidfd, int sockfd, struct sockaddr_storage *dst, socklen_t len);
 
 /** The IP address and port of ss as Falco shows a peer: a v4-mapped IPv6
  *  address is its IPv4 address.  False when ss is not AF_INET/AF_INET6. */

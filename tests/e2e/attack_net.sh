@@ -161,7 +161,9 @@ attacks () { # attacks ACTION EXPECT PREFIX [PRIV...]
   run_attack "$pre connect 0.0.0.0" "$action" "$@" -- connect 0.0.0.0 "$p1" "$expect" tcp 127.0.0.1
   run_attack "$pre connect ::ffff:0.0.0.0" "$action" "$@" -- connect ::ffff:0.0.0.0 "$p1" "$expect" tcp 127.0.0.1
   run_attack "$pre connect :: (reaches ::1)" "$action" "$@" -- connect :: "$p1" "$expect" tcp ::1
-  run_attack "$pre bound to 127.0.0.1, connect 0.0.0.0" "$action" "$@" -- bind4 127.0.0.1 "$p1" "$expect" tcp 127.0.0.1
+  run_attack "$pre bound to 127.0.0.1, connect 0.0.0.0" "$action" "$@" -- bindany 127.0.0.1 "$p1" "$expect" tcp 127.0.0.1
+  run_attack "$pre bound to ::ffff:127.0.0.1, connect :: (reaches 127.0.0.1)" "$action" "$@" -- \
+    bindany ::ffff:127.0.0.1 "$p1" "$expect" tcp 127.0.0.1
   run_attack "$pre udp sendto 127.0.0.1" "$action" "$@" -- udp 127.0.0.1 "$p1" "$expect" udp 127.0.0.1
   run_attack "$pre udp sendto 0.0.0.0" "$action" "$@" -- udp 0.0.0.0 "$p1" "$expect" udp 127.0.0.1
   run_attack "$pre udp sendto :: (reaches ::1)" "$action" "$@" -- udp :: "$p1" "$expect" udp ::1
@@ -182,7 +184,7 @@ controls () { # controls PREFIX [PRIV...]: what the rules allow still works
   run_attack "$pre control: udp sendto 0.0.0.0 other port" deny "$@" -- udp 0.0.0.0 "$p2" ok udp 127.0.0.1
   run_attack "$pre control: udp sendto on a connected socket" deny "$@" -- udpconn 127.0.0.1 "$p2" ok udp 127.0.0.1
   run_attack "$pre control: bound to 127.0.0.2, connect 0.0.0.0 reaches 127.0.0.2" deny "$@" -- \
-    bind4 127.0.0.2 "$p1" ECONNREFUSED tcp 127.0.0.1
+    bindany 127.0.0.2 "$p1" ECONNREFUSED tcp 127.0.0.1
   if [ "$have_tfo" = 1 ]; then
     run_attack "$pre control: tfo sendto other port" deny "$@" -- tfo 127.0.0.1 "$p2" ok tcp 127.0.0.1
   fi

@@ -4,8 +4,8 @@
  * (sendmsg MSG_FASTOPEN), udp (sendto with an address), udpmsg (sendmsg
  * with msg_name), mmsg (sendmmsg: first to the port after PORT, then to
  * PORT), udpconn (sendto without an address on a UDP socket connected to
- * ADDR:PORT before vigil's rules apply: not a new peer), bind4 (connect
- * 0.0.0.0 from a socket bound to ADDR).  ADDR is an IPv4 or IPv6 literal;
+ * ADDR:PORT: not a new peer), bindany (connect 0.0.0.0 or :: from a
+ * socket bound to ADDR).  ADDR is an IPv4 or IPv6 literal;
  * the socket's family is the literal's.  Prints "ok" or the errno's name. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -98,19 +98,20 @@ main (int argc, char **argv)
     }
   if (strcmp (how, "udpconn") == 0)
     {
-      /* Connected before the test's rule sees it? No: the connect itself
-       * goes to ADDR:PORT; the caller passes an allowed peer here. */
+      /* The connect goes to ADDR:PORT: the caller passes an allowed peer. */
       if (connect (s, (struct sockaddr *) &ss, len) < 0)
         return report (-1);
       return report (sendto (s, data, sizeof data - 1, 0, NULL, 0));
     }
-  if (strcmp (how, "bind4") == 0)
+  if (strcmp (how, "bindany") == 0)
     {
-      struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons ((uint16_t) port) };
-      ((struct sockaddr_in *) &ss)->sin_port = 0;
+      /* Bound to ADDR, connected to the any-address of its family. */
+      struct sockaddr_storage any;
+      socklen_t alen = parse (ss.ss_family == AF_INET ? "0.0.0.0" : "::", port, &any);
+      ((struct sockaddr_in *) &ss)->sin_port = 0; /* sin6_port is at the same offset */
       if (bind (s, (struct sockaddr *) &ss, len) < 0)
         return report (-1);
-      return report (connect (s, (struct sockaddr *) &any, sizeof any));
+      return report (connect (s, (struct sockaddr *) &any, alen));
     }
   fprintf (stderr, "unknown HOW %s\n", how);
   return 2;
