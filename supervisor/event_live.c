@@ -1071,7 +1071,8 @@ fd_table_field (struct live_event *ev, int fdarg, const char *f, struct value *o
         return set_str (out, "unix", 4);
       return VAL_UNREADABLE;
     }
-  bool v6 = t >= 2;
+  /* An IPv6 socket carrying IPv4 (v4-mapped ends) is ipv4, as libsinsp has it. */
+  bool v6 = t >= 2 && !net_addr_unmap_pair (&la, &ra);
   if (strcmp (f, "fd.typechar") == 0)
     return set_str (out, v6 ? "6" : "4", 1);
   if (strcmp (f, "fd.type") == 0)

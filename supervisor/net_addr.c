@@ -95,6 +95,35 @@ net_addr_reach_target (int pidfd, int sockfd, struct sockaddr_storage *dst, sock
   net_addr_reach (dst, bound ? &local : NULL);
 }
 
+static bool
+ip_v4_mapped (const struct ipaddr *ip)
+{
+  return ip->family == AF_INET6 && v4_mapped ((const struct in6_addr *) ip->a);
+}
+
+static bool
+ip_unset (const struct ipaddr *ip)
+{
+  return ip->family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED ((const struct in6_addr *) ip->a);
+}
+
+bool
+net_addr_unmap_pair (struct ipaddr *l, struct ipaddr *r)
+{
+  if (!(ip_v4_mapped (l) || ip_unset (l)) || !(ip_v4_mapped (r) || ip_unset (r)) || (ip_unset (l) && ip_unset (r)))
+    return false;
+  struct ipaddr *ends[2] = { l, r };
+  for (int k = 0; k < 2; k++)
+    {
+      uint8_t v4[4];
+      memcpy (v4, ends[k]->a + 12, 4); /* 0.0.0.0 for an unset end */
+      memset (ends[k], 0, sizeof *ends[k]);
+      ends[k]->family = AF_INET;
+      memcpy (ends[k]->a, v4, 4);
+    }
+  return true;
+}
+
 bool
 net_addr_peer (const struct sockaddr_storage *ss, struct ipaddr *ip, uint16_t *port)
 {

@@ -44,4 +44,10 @@ void net_addr_reach_target (int pidfd, int sockfd, struct sockaddr_storage *dst,
  *  address is its IPv4 address.  False when ss is not AF_INET/AF_INET6. */
 bool net_addr_peer (const struct sockaddr_storage *ss, struct ipaddr *ip, uint16_t *port);
 
+/** The two ends of an IPv6 socket as libsinsp types it: when both are
+ *  v4-mapped (or one is, the other unset), the socket carries IPv4 and
+ *  both become IPv4 addresses; returns whether they did.  (libsinsp also
+ *  calls a socket with two unset ends IPv4; vigil leaves that one IPv6.) */
+bool net_addr_unmap_pair (struct ipaddr *l, struct ipaddr *r);
+
 #endif

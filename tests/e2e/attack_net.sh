@@ -208,6 +208,25 @@ else
   skip "unprivileged variants need root and setpriv (run as root)"
 fi
 
+# A socket's own ends (dup, listen...) are rendered as libsinsp renders
+# them: an IPv6 socket with v4-mapped ends is an ipv4 socket.
+cat > "$tmp/ends.yaml" <<YAML
+- rule: IPv4 ends
+  desc: a duplicate of a connection to 127.0.0.1
+  condition: evt.type=dup2 and fd.type=ipv4 and fd.rip=127.0.0.1 and fd.rport=$p2
+  output: "ends %evt.type type=%fd.type lip=%fd.lip rip=%fd.rip"
+  priority: WARNING
+YAML
+out=$(timeout 20 "$vigil" run -r "$tmp/ends.yaml" -- python3 -c "
+import os, socket
+c = socket.socket(socket.AF_INET6); c.connect(('::ffff:127.0.0.1', $p2)); os.dup2(c.fileno(), 100)
+" 2>&1)
+if printf '%s\n' "$out" | grep -q "ends dup2 type=ipv4 lip=127.0.0.1 rip=127.0.0.1"; then
+  ok "a dup2 of an IPv6 socket connected to ::ffff:127.0.0.1 is ipv4 with fd.rip=127.0.0.1"
+else
+  ko "IPv4 ends of an IPv6 socket" "out: $out"
+fi
+
 # io_uring connects (IORING_OP_CONNECT, IORING_OP_SENDMSG) would bypass
 # seccomp: io_uring_setup must fail while a connect rule enforces.
 cat > "$tmp/uring.py" <<'PY'

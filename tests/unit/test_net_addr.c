@@ -137,6 +137,38 @@ START_TEST (test_peer_as_falco_shows_it)
 }
 END_TEST
 
+static struct ipaddr
+ip6 (const char *text6)
+{
+  struct ipaddr ip = { .family = AF_INET6 };
+  ck_assert_int_eq (inet_pton (AF_INET6, text6, ip.a), 1);
+  return ip;
+}
+
+/* The ends of an IPv6 socket from /proc/net/tcp6: IPv4 when they carry it. */
+START_TEST (test_unmap_pair)
+{
+  const uint8_t lo4[4] = { 127, 0, 0, 1 }, zero[4] = { 0 };
+  struct ipaddr l = ip6 ("::ffff:127.0.0.1"), r = ip6 ("::ffff:127.0.0.1");
+
+  ck_assert (net_addr_unmap_pair (&l, &r));
+  ck_assert_int_eq (l.family, AF_INET);
+  ck_assert_int_eq (r.family, AF_INET);
+  ck_assert_mem_eq (l.a, lo4, 4);
+  ck_assert_mem_eq (r.a, lo4, 4);
+  l = ip6 ("::ffff:127.0.0.1"), r = ip6 ("::"); /* bound, not connected */
+  ck_assert (net_addr_unmap_pair (&l, &r));
+  ck_assert_int_eq (r.family, AF_INET);
+  ck_assert_mem_eq (r.a, zero, 4);
+  l = ip6 ("::"), r = ip6 ("::"); /* a listener on [::]: left IPv6 */
+  ck_assert (!net_addr_unmap_pair (&l, &r));
+  ck_assert_int_eq (l.family, AF_INET6);
+  l = ip6 ("::1"), r = ip6 ("::ffff:127.0.0.1");
+  ck_assert (!net_addr_unmap_pair (&l, &r));
+  ck_assert_int_eq (r.family, AF_INET6);
+}
+END_TEST
+
 /* The binding comes from the socket itself, fetched through a pidfd (this
  * process plays the target). */
 START_TEST (test_reach_target_reads_the_socket)
@@ -171,6 +203,7 @@ main (void)
   tcase_add_test (tc, test_any_addresses);
   tcase_add_test (tc, test_reach_as_the_kernel);
   tcase_add_test (tc, test_peer_as_falco_shows_it);
+  tcase_add_test (tc, test_unmap_pair);
   tcase_add_test (tc, test_reach_target_reads_the_socket);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
