@@ -1,8 +1,8 @@
 /* vigil: which peer a connect or a send reaches, and how Falco shows its
  * address (net_addr.h says why). */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -60,7 +60,8 @@ net_addr_reach (struct sockaddr_storage *dst, const struct sockaddr_storage *loc
 
   if (dst->ss_family == AF_INET && in4->sin_addr.s_addr == htonl (INADDR_ANY))
     in4->sin_addr.s_addr = reach_v4 (local);
-  else if (dst->ss_family == AF_INET6 && v4_mapped (&in6->sin6_addr) && in6->sin6_addr.s6_addr32[3] == htonl (INADDR_ANY))
+  else if (dst->ss_family == AF_INET6 && v4_mapped (&in6->sin6_addr)
+           && in6->sin6_addr.s6_addr32[3] == htonl (INADDR_ANY))
     in6->sin6_addr.s6_addr32[3] = reach_v4 (local);
   else if (dst->ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED (&in6->sin6_addr))
     {

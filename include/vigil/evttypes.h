@@ -47,9 +47,10 @@ bool evttype_set_is_full (const struct evttype_set *s);
  *
  * Syscalls that do the same thing: a deny/kill rule on one member is
  * enforced on all of them (opens, chmods, sends, dups, namespaces, mounts,
- * ptrace, connects: every call that reaches a new peer).  A member the rule does not name is evaluated for the rule as
- * the sibling it names (the event presents itself as that type), each
- * parameter of the sibling taken from the member by name (evtclass_arg). */
+ * ptrace, connects: every call that reaches a new peer).  A member the
+ * rule does not name is evaluated for the rule as the sibling it names
+ * (the event presents itself as that type), each parameter of the
+ * sibling taken from the member by name (evtclass_arg). */
 
 /** Number of classes: they are numbered from 0. */
 int evtclass_count (void);
