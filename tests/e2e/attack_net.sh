@@ -208,6 +208,78 @@ else
   skip "unprivileged variants need root and setpriv (run as root)"
 fi
 
+# AF_UNIX datagram sockets are peers too: a connect rule on a socket's
+# path holds on sendto/sendmsg/sendmmsg to it, through a symlink as well
+# (the path is walked, as a connect's is, and the send goes to the file
+# reached).
+u=$tmp/u
+mkdir -p "$u" && chmod 777 "$u"
+cat > "$tmp/userver.py" <<'PY'
+import os, selectors, socket, sys, time
+log, ready, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
+sel = selectors.DefaultSelector()
+for p in paths:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(p); os.chmod(p, 0o777)
+    s.setblocking(False); sel.register(s, selectors.EVENT_READ, p)
+open(ready, "w").close()
+end = time.time() + 300
+with open(log, "a", buffering=1) as out:
+    while time.time() < end:
+        for key, _ in sel.select(1):
+            key.fileobj.recv(65536); out.write("unix %s\n" % key.data)
+PY
+python3 "$tmp/userver.py" "$tmp/log" "$tmp/uready" "$u/dgram.sock" "$u/dgram.sock.ok" 2> "$tmp/userver.err" &
+userver_pid=$!
+for _ in $(seq 100); do [ -e "$tmp/uready" ] && break; sleep 0.1; done
+ln -s "$u/dgram.sock" "$u/link"; ln -s "$u/dgram.sock.ok" "$u/link.ok"
+cat > "$tmp/rules-unix.yaml" <<YAML
+- rule: No dgram socket
+  desc: nothing may connect to $u/dgram.sock
+  condition: evt.type=connect and fd.name=$u/dgram.sock
+  output: "unix connect (name=%fd.name type=%fd.type)"
+  priority: WARNING
+  action: deny
+  errno: EACCES
+YAML
+uattack () { # uattack NAME [PRIV...] -- HOW PATH EXPECT RECEIVER
+  local name=$1; shift
+  local priv=()
+  while [ "$1" != -- ]; do priv+=("$1"); shift; done
+  shift
+  local how=$1 path=$2 expect=$3 rcv=$4 before after result
+  before=$(grep -c "^unix $rcv\$" "$tmp/log")
+  result=$(timeout 20 "${priv[@]}" "$vigil" run -o stdout_output.enabled=false -r "$tmp/rules-unix.yaml" -- "$tmp/net_attack" "$how" "$path" 0 2> "$tmp/err.u")
+  sleep 0.2
+  after=$(grep -c "^unix $rcv\$" "$tmp/log")
+  result=$(printf '%s\n' "$result" | tail -n 1)
+  if { [ "$expect" = ok ] && [ "$result" = ok ] && [ "$after" -gt "$before" ]; } ||
+     { [ "$expect" != ok ] && [ "$result" = "$expect" ] && [ "$after" = "$before" ]; }; then
+    ok "$name"
+  else
+    ko "$name" "expected $expect at $rcv" "result: $result" "received before/after: $before/$after" \
+      "stderr: $(head -n 3 "$tmp/err.u")"
+  fi
+}
+unix_attacks () { # unix_attacks PREFIX [PRIV...]
+  local pre=$1; shift
+  uattack "$pre unix sendto the denied socket" "$@" -- udp "$u/dgram.sock" EACCES "$u/dgram.sock"
+  uattack "$pre unix sendto through a symlink" "$@" -- udp "$u/link" EACCES "$u/dgram.sock"
+  uattack "$pre unix sendmsg through a symlink" "$@" -- udpmsg "$u/link" EACCES "$u/dgram.sock"
+  uattack "$pre unix sendmmsg, allowed then through a symlink" "$@" -- mmsg "$u/link" EACCES "$u/dgram.sock"
+  uattack "$pre control: unix sendto another socket" "$@" -- udp "$u/dgram.sock.ok" ok "$u/dgram.sock.ok"
+  uattack "$pre control: unix sendto a missing path fails as the kernel fails it" "$@" -- \
+    udp "$u/missing" "$(cd "$tmp" && "$tmp/net_attack" udp "$u/missing" 0)" "$u/missing"
+}
+if [ -e "$tmp/uready" ]; then
+  unix_attacks "deny:"
+  if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+    unix_attacks "unprivileged deny:" setpriv --reuid=65534 --regid=65534 --clear-groups
+  fi
+else
+  skip "the unix datagram server could not start: $(head -n 2 "$tmp/userver.err")"
+fi
+kill "$userver_pid" 2> /dev/null
+
 # A socket's own ends (dup, listen...) are rendered as libsinsp renders
 # them: an IPv6 socket with v4-mapped ends is an ipv4 socket.
 cat > "$tmp/ends.yaml" <<YAML

@@ -5,17 +5,20 @@
  * with msg_name), mmsg (sendmmsg: first to the port after PORT, then to
  * PORT), udpconn (sendto without an address on a UDP socket connected to
  * ADDR:PORT: not a new peer), bindany (connect 0.0.0.0 or :: from a
- * socket bound to ADDR).  ADDR is an IPv4 or IPv6 literal;
- * the socket's family is the literal's.  Prints "ok" or the errno's name. */
+ * socket bound to ADDR).  ADDR is an IPv4 or IPv6 literal, or an AF_UNIX
+ * path (then PORT is ignored, and mmsg's first message goes to ADDR.ok);
+ * the socket's family is ADDR's.  Prints "ok" or the errno's name. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static socklen_t
@@ -25,6 +28,13 @@ parse (const char *addr, int port, struct sockaddr_storage *ss)
   struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) ss;
 
   memset (ss, 0, sizeof *ss);
+  if (addr[0] == '/')
+    {
+      struct sockaddr_un *un = (struct sockaddr_un *) ss;
+      un->sun_family = AF_UNIX;
+      snprintf (un->sun_path, sizeof un->sun_path, "%s%s", addr, port < 0 ? ".ok" : "");
+      return (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (un->sun_path) + 1);
+    }
   if (inet_pton (AF_INET, addr, &in4->sin_addr) == 1)
     {
       in4->sin_family = AF_INET;
@@ -69,7 +79,7 @@ main (int argc, char **argv)
   const char *how = argv[1];
   int port = atoi (argv[3]);
   socklen_t len = parse (argv[2], port, &ss);
-  bool dgram = strncmp (how, "udp", 3) == 0 || strcmp (how, "mmsg") == 0;
+  bool dgram = strncmp (how, "udp", 3) == 0 || strcmp (how, "mmsg") == 0 || argv[2][0] == '/';
   int s = socket (ss.ss_family, dgram ? SOCK_DGRAM : SOCK_STREAM, 0);
   struct msghdr m = { .msg_name = &ss, .msg_namelen = len, .msg_iov = &iov, .msg_iovlen = 1 };
 
@@ -87,7 +97,7 @@ main (int argc, char **argv)
     return report (sendmsg (s, &m, 0));
   if (strcmp (how, "mmsg") == 0)
     {
-      socklen_t olen = parse (argv[2], port + 1, &other);
+      socklen_t olen = parse (argv[2], argv[2][0] == '/' ? -1 : port + 1, &other);
       struct mmsghdr v[2] = { { .msg_hdr = m }, { .msg_hdr = m } };
       v[0].msg_hdr.msg_name = &other;
       v[0].msg_hdr.msg_namelen = olen;
