@@ -299,6 +299,23 @@ else
   ko "IPv4 ends of an IPv6 socket" "out: $out"
 fi
 
+# Other ABIs: a connect through int 0x80 (ia32) or the x32 ABI must reach
+# nothing (vigil's filter kills a foreign architecture's syscall; a kernel
+# without that ABI fails it).  Guards, not fixes: these held before.
+for abi in ia32 x32; do
+  before=$(received tcp 127.0.0.1 "$p1")
+  out=$(timeout 20 "$vigil" run -o stdout_output.enabled=false -r "$tmp/rules-deny.yaml" -- \
+          "$tmp/net_attack" "$abi" 127.0.0.1 "$p1" 2> /dev/null)
+  st=$?
+  sleep 0.2
+  after=$(received tcp 127.0.0.1 "$p1")
+  if [ "$after" = "$before" ] && [ "$out" != ok ]; then
+    ok "$abi connect reaches nothing (status $st${out:+, $out})"
+  else
+    ko "$abi connect" "result: $out (status $st)" "received before/after: $before/$after"
+  fi
+done
+
 # io_uring connects (IORING_OP_CONNECT, IORING_OP_SENDMSG) would bypass
 # seccomp: io_uring_setup must fail while a connect rule enforces.
 cat > "$tmp/uring.py" <<'PY'

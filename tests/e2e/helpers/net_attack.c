@@ -5,7 +5,8 @@
  * with msg_name), mmsg (sendmmsg: first to the port after PORT, then to
  * PORT), udpconn (sendto without an address on a UDP socket connected to
  * ADDR:PORT: not a new peer), bindany (connect 0.0.0.0 or :: from a
- * socket bound to ADDR).  ADDR is an IPv4 or IPv6 literal, or an AF_UNIX
+ * socket bound to ADDR), ia32 (connect through int 0x80), x32 (connect
+ * through the x32 ABI).  ADDR is an IPv4 or IPv6 literal, or an AF_UNIX
  * path (then PORT is ignored, and mmsg's first message goes to ADDR.ok);
  * the socket's family is ADDR's.  Prints "ok" or the errno's name. */
 #define _GNU_SOURCE
@@ -17,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -64,6 +67,26 @@ report (long r)
   return 0;
 }
 
+/* connect (362 on i386) through the 32-bit entry: its sockaddr must lie
+ * below 4 GiB. */
+static long
+ia32_connect (int s, const struct sockaddr_storage *ss, socklen_t len)
+{
+  void *low = mmap (NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+  long ret;
+
+  if (low == MAP_FAILED)
+    return -1;
+  memcpy (low, ss, len);
+  __asm__ volatile ("int $0x80" : "=a"(ret) : "a"(362L), "b"((long) s), "c"(low), "d"((long) len) : "memory");
+  if (ret < 0)
+    {
+      errno = (int) -ret;
+      return -1;
+    }
+  return ret;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -87,6 +110,10 @@ main (int argc, char **argv)
     return report (-1);
   if (strcmp (how, "connect") == 0)
     return report (connect (s, (struct sockaddr *) &ss, len));
+  if (strcmp (how, "ia32") == 0)
+    return report (ia32_connect (s, &ss, len));
+  if (strcmp (how, "x32") == 0)
+    return report (syscall (0x40000000L | 42 /* x32 connect */, s, &ss, len));
   if (strcmp (how, "tfo") == 0)
     return report (sendto (s, data, sizeof data - 1, MSG_FASTOPEN, (struct sockaddr *) &ss, len));
   if (strcmp (how, "tfomsg") == 0)
