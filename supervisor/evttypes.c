@@ -299,8 +299,10 @@ static const struct evtclass_guard guard_fcntl = { "cmd", false, 0, { 0 /* F_DUP
 static const struct evtclass_guard guard_proc_mem = { "flags", true, 3 /* O_ACCMODE */, { 0 }, 0, true, false };
 /* A send reaches a new peer when it names a destination: a UDP datagram's
  * address, or a TCP Fast Open (MSG_FASTOPEN), which connects as it sends.
- * A send without one goes to the peer the socket has. */
-static const struct evtclass_guard guard_names_peer = { "addr", false, 0, { 0 }, 0, false, true };
+ * A send without one goes to the peer the socket has (a TCP Fast Open
+ * without one fails).  The filter sees sendto's pointer (non-zero), the
+ * event the destination of each message. */
+static const struct evtclass_guard guard_names_peer = { "addr", true, ~0ull, { 0 }, 0, false, true };
 
 /* Members in the order a class picks the sibling to present as: the
  * most general member first (openat sees every open the others do).  A

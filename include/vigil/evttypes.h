@@ -85,7 +85,8 @@ struct evtclass_guard {
                           writing (event_ops.opens_proc_mem); arg and mask
                           only narrow the filter */
   bool names_peer;     /* the event decides: it names a destination
-                          (event_ops.names_peer); arg narrows nothing */
+                          (event_ops.names_peer); arg and mask only
+                          narrow the filter */
 };
 
 /** Whether an open with these flags can write (O_WRONLY or O_RDWR, not

@@ -167,6 +167,7 @@ attacks () { # attacks ACTION EXPECT PREFIX [PRIV...]
   run_attack "$pre udp sendto 127.0.0.1" "$action" "$@" -- udp 127.0.0.1 "$p1" "$expect" udp 127.0.0.1
   run_attack "$pre udp sendto 0.0.0.0" "$action" "$@" -- udp 0.0.0.0 "$p1" "$expect" udp 127.0.0.1
   run_attack "$pre udp sendto :: (reaches ::1)" "$action" "$@" -- udp :: "$p1" "$expect" udp ::1
+  run_attack "$pre udp sendto, address at 0x200000000" "$action" "$@" -- udphigh 127.0.0.1 "$p1" "$expect" udp 127.0.0.1
   run_attack "$pre udp sendmsg ::ffff:127.0.0.1" "$action" "$@" -- udpmsg ::ffff:127.0.0.1 "$p1" "$expect" udp 127.0.0.1
   run_attack "$pre udp sendmmsg, allowed then denied" "$action" "$@" -- mmsg 127.0.0.1 "$p1" "$expect" udp 127.0.0.1
   if [ "$have_tfo" = 1 ]; then

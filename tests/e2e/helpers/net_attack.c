@@ -6,7 +6,8 @@
  * PORT), udpconn (sendto without an address on a UDP socket connected to
  * ADDR:PORT: not a new peer), bindany (connect 0.0.0.0 or :: from a
  * socket bound to ADDR), ia32 (connect through int 0x80), x32 (connect
- * through the x32 ABI).  ADDR is an IPv4 or IPv6 literal, or an AF_UNIX
+ * through the x32 ABI), udphigh (udp with the address at 0x200000000, a
+ * pointer whose low 32 bits are zero).  ADDR is an IPv4 or IPv6 literal, or an AF_UNIX
  * path (then PORT is ignored, and mmsg's first message goes to ADDR.ok);
  * the socket's family is ADDR's.  Prints "ok" or the errno's name. */
 #define _GNU_SOURCE
@@ -120,6 +121,15 @@ main (int argc, char **argv)
     return report (sendmsg (s, &m, MSG_FASTOPEN));
   if (strcmp (how, "udp") == 0)
     return report (sendto (s, data, sizeof data - 1, 0, (struct sockaddr *) &ss, len));
+  if (strcmp (how, "udphigh") == 0)
+    {
+      void *high = mmap ((void *) 0x200000000UL, 4096, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+      if (high != (void *) 0x200000000UL)
+        return report (-1);
+      memcpy (high, &ss, len);
+      return report (sendto (s, data, sizeof data - 1, 0, (struct sockaddr *) high, len));
+    }
   if (strcmp (how, "udpmsg") == 0)
     return report (sendmsg (s, &m, 0));
   if (strcmp (how, "mmsg") == 0)
