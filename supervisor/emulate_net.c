@@ -299,6 +299,17 @@ passed_fds_each (struct send_msg *msg, int pidfd, bool fetch, int *err)
       }
 }
 
+static void
+send_msg_free (struct send_msg *m)
+{
+  free (m->data);
+  free (m->control);
+  if (m->via)
+    close (m->via_fd);
+  m->data = m->control = NULL;
+  m->via = false;
+}
+
 void
 send_call_close_fds (struct send_call *call)
 {
@@ -322,13 +333,19 @@ void
 send_call_free (struct send_call *call)
 {
   for (unsigned i = 0; i < call->nmsgs; i++)
-    {
-      free (call->msgs[i].data);
-      free (call->msgs[i].control);
-    }
+    send_msg_free (&call->msgs[i]);
   free (call->msgs);
   call->msgs = NULL;
   call->nmsgs = 0;
+}
+
+void
+send_call_truncate (struct send_call *call, unsigned n)
+{
+  for (unsigned i = n; i < call->nmsgs; i++)
+    send_msg_free (&call->msgs[i]);
+  if (n < call->nmsgs)
+    call->nmsgs = n;
 }
 
 struct send_job {
@@ -363,6 +380,14 @@ send_job_run (void *arg)
       struct msghdr h = { .msg_name = m->has_addr ? &m->addr : NULL, .msg_namelen = m->has_addr ? m->addrlen : 0,
                           .msg_iov = &iov, .msg_iovlen = 1, .msg_control = m->control,
                           .msg_controllen = m->controllen };
+      struct sockaddr_un via = { .sun_family = AF_UNIX };
+      if (m->via)
+        {
+          /* The very socket file the rules were evaluated on. */
+          snprintf (via.sun_path, sizeof via.sun_path, "/proc/self/fd/%d", m->via_fd);
+          h.msg_name = &via;
+          h.msg_namelen = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (via.sun_path) + 1);
+        }
       /* MSG_NOSIGNAL: a SIGPIPE is the target's, raised below. */
       while ((n = sendmsg (j->sock, &h, (int) (c->flags | MSG_NOSIGNAL))) < 0 && errno == EINTR
              && seccomp_notif_valid (j->listener, j->id))

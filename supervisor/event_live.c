@@ -26,6 +26,7 @@
 #include "vigil/event_live.h"
 #include "vigil/evttypes.h"
 #include "vigil/failclosed.h"
+#include "vigil/net_addr.h"
 #include "vigil/source_seccomp.h"
 
 /* Falco's limit on strings read from a process. */
@@ -928,6 +929,8 @@ read_sockaddr (struct live_event *ev, struct sockaddr_storage *ss)
     }
   if (!target_unchanged (ev))
     return -1;
+  /* The peer the kernel will reach (0.0.0.0 is the local host). */
+  net_addr_reach_target (live_event_pidfd (ev), (int) ev->req->data.args[0], ss, (socklen_t) len);
   /* Every field of this event sees the same destination. */
   struct sockaddr_storage *keep = arena_alloc (ev->arena, sizeof *keep);
   *keep = *ss;
@@ -947,9 +950,11 @@ net_field (struct live_event *ev, const char *f, struct value *out)
     return VAL_ABSENT;
   if (r < 0)
     return VAL_UNREADABLE;
-  bool v4 = ss.ss_family == AF_INET, v6 = ss.ss_family == AF_INET6, unix_ = ss.ss_family == AF_UNIX;
-  const struct sockaddr_in *in4 = (const struct sockaddr_in *) &ss;
-  const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) &ss;
+  struct ipaddr ip;
+  uint16_t port;
+  bool is_ip = net_addr_peer (&ss, &ip, &port), unix_ = ss.ss_family == AF_UNIX;
+  /* As libsinsp types it: a v4-mapped peer is an ipv4 connection. */
+  bool v4 = is_ip && ip.family == AF_INET, v6 = is_ip && ip.family == AF_INET6;
 
   if (strcmp (f, "fd.typechar") == 0)
     return v4 ? set_str (out, "4", 1) : v6 ? set_str (out, "6", 1) : unix_ ? set_str (out, "u", 1) : VAL_ABSENT;
@@ -974,16 +979,11 @@ net_field (struct live_event *ev, const char *f, struct value *out)
       || strcmp (f, "fd.snet") == 0 || strcmp (f, "fd.rnet") == 0)
     {
       out->kind = VK_IP;
-      memset (&out->u.ip, 0, sizeof out->u.ip);
-      out->u.ip.family = ss.ss_family;
-      if (v4)
-        memcpy (out->u.ip.a, &in4->sin_addr, 4);
-      else
-        memcpy (out->u.ip.a, &in6->sin6_addr, 16);
+      out->u.ip = ip;
       return VAL_PRESENT;
     }
   if (strcmp (f, "fd.sport") == 0 || strcmp (f, "fd.rport") == 0 || strcmp (f, "fd.port") == 0)
-    return set_int (out, ntohs (v4 ? in4->sin_port : in6->sin6_port));
+    return set_int (out, port);
   return VAL_UNREADABLE;
 }
 
@@ -1095,7 +1095,8 @@ fd_table_field (struct live_event *ev, int fdarg, const char *f, struct value *o
         return set_str (out, "unix", 4);
       return VAL_UNREADABLE;
     }
-  bool v6 = t >= 2;
+  /* An IPv6 socket carrying IPv4 (v4-mapped ends) is ipv4, as libsinsp has it. */
+  bool v6 = t >= 2 && !net_addr_unmap_pair (&la, &ra);
   if (strcmp (f, "fd.typechar") == 0)
     return set_str (out, v6 ? "6" : "4", 1);
   if (strcmp (f, "fd.type") == 0)
@@ -1883,6 +1884,17 @@ live_sets_acl (struct live_event *ev)
   return evtclass_acl_xattr_name (name);
 }
 
+/* Whether a send names its destination, so that it reaches a peer of its
+ * own (a connect rule's class guard): where vigil performs the send, each
+ * message's destination as vigil read it. */
+static int
+live_names_peer (struct live_event *ev)
+{
+  uint64_t addr, len;
+
+  return sockaddr_arg (ev, &addr, &len);
+}
+
 static int
 live_in_class (struct event *base, int test)
 {
@@ -1897,6 +1909,8 @@ live_in_class (struct event *base, int test)
       return live_rename_replaces (ev);
     case ET_ACL_XATTR:
       return live_sets_acl (ev);
+    case ET_NAMES_PEER:
+      return live_names_peer (ev);
     default:
       return -1;
     }

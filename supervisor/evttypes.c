@@ -287,7 +287,7 @@ evttype_set_is_full (const struct evttype_set *s)
 
 enum {
   C_OPEN, C_CHMOD, C_SEND, C_DUP, C_NAMESPACES, C_MOUNT, C_PTRACE, C_UNLINK, C_RENAME, C_LINK, C_SYMLINK,
-  C_MKDIR, C_CHOWN, C_MODULE, C_EXEC, C__COUNT
+  C_MKDIR, C_CHOWN, C_MODULE, C_EXEC, C_CONNECT, C__COUNT
 };
 
 #define CLONE_NEW_ANY 0x7e020000ull /* NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET */
@@ -308,6 +308,12 @@ static const struct evtclass_guard guard_rename_old = { NULL, false, 0, { 0 }, 0
 static const struct evtclass_guard guard_rename_new = { NULL, false, 0, { 0 }, 0, ET_REPLACES, 1 };
 /* Setting a file's access or default ACL changes its permissions. */
 static const struct evtclass_guard guard_acl = { NULL, false, 0, { 0 }, 0, ET_ACL_XATTR, 0 };
+/* A send reaches a new peer when it names a destination: a UDP datagram's
+ * address, or a TCP Fast Open (MSG_FASTOPEN), which connects as it sends.
+ * A send without one goes to the peer the socket has (a TCP Fast Open
+ * without one fails).  The filter sees sendto's pointer (non-zero), the
+ * event the destination of each message. */
+static const struct evtclass_guard guard_names_peer = { "addr", true, ~0ull, { 0 }, 0, ET_NAMES_PEER, 0 };
 
 /* Members in the order a class picks the sibling to present as: the
  * most general member first (openat sees every open the others do).  A
@@ -359,6 +365,10 @@ static const struct evtclass_member {
   { "lchown", C_CHOWN, NULL, false },     { "fchown", C_CHOWN, NULL, false },
   { "finit_module", C_MODULE, NULL, false }, { "init_module", C_MODULE, NULL, false },
   { "execve", C_EXEC, NULL, false },      { "execveat", C_EXEC, NULL, false },
+  /* A rule on connects is about reaching a peer: a send with a destination
+   * does.  (A rule on sends is no rule on connects.) */
+  { "connect", C_CONNECT, NULL, false },  { "sendto", C_CONNECT, &guard_names_peer, false },
+  { "sendmsg", C_CONNECT, &guard_names_peer, false }, { "sendmmsg", C_CONNECT, &guard_names_peer, false },
 };
 
 /* Parameters a member supplies otherwise than under its own name, in

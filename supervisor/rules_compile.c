@@ -958,7 +958,7 @@ struct acons {
   size_t n;
 };
 
-static const char *const constrained_args[] = { "domain", "request", "flags", "cmd" };
+static const char *const constrained_args[] = { "domain", "request", "flags", "cmd", "addr" };
 
 static void
 acons_free (struct acons *a)

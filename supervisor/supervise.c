@@ -32,6 +32,7 @@
 
 #include "vigil/decision_cache.h"
 #include "vigil/emulate_net.h"
+#include "vigil/net_addr.h"
 #include "vigil/emulate_open.h"
 #include "vigil/emulate_path.h"
 #include "vigil/entry_watch.h"
@@ -730,6 +731,8 @@ handle_connect (struct supervisor *s, const struct seccomp_notif *req, struct li
 
   if (answer_unread (s, req, ev, res))
     return;
+  /* Decided on, and connected to, the peer the kernel reaches. */
+  net_addr_reach_target (live_event_pidfd (ev), call.sockfd, &call.addr, call.len);
   ev->sockaddr = &call.addr;
   const struct sockaddr_un *un = (const struct sockaddr_un *) &call.addr;
   if (call.addr.ss_family == AF_UNIX && call.len > offsetof (struct sockaddr_un, sun_path) && un->sun_path[0])
@@ -866,21 +869,71 @@ emulates_send (const struct supervisor *s, const struct live_event *ev)
          && send_call_supported (ev->req->data.nr) && s->rs->need[ev->base.type].enforce;
 }
 
+/* A message to an AF_UNIX path names a socket file: walked as the target
+ * would walk it (as a connect's path is), so that the rules see the file
+ * reached and vigil sends to that very file.  Returns 0, or -errno of the
+ * walk. */
+static int
+send_msg_resolve (struct supervisor *s, struct live_event *ev, struct send_msg *m)
+{
+  const struct sockaddr_un *un = (const struct sockaddr_un *) &m->addr;
+  size_t off = offsetof (struct sockaddr_un, sun_path);
+
+  if (!m->has_addr || un->sun_family != AF_UNIX || m->addrlen <= off || !un->sun_path[0])
+    return 0; /* no path: abstract, unnamed, or another family */
+  char path[sizeof un->sun_path + 1];
+  size_t n = strnlen (un->sun_path, m->addrlen - off < sizeof un->sun_path ? m->addrlen - off : sizeof un->sun_path);
+  memcpy (path, un->sun_path, n);
+  path[n] = '\0';
+  struct resolve_request rq = { .dirfd = AT_FDCWD, .path = path, .follow_last = true };
+  struct target_walk w;
+  int res = target_walk (s, ev->req, ev, &rq, false, &w);
+  if (res == 0)
+    {
+      /* The rules and the alert see the walk's result after the walk ends. */
+      struct resolved_path *keep = arena_alloc (ev->arena, sizeof *keep);
+      *keep = w.r[0];
+      keep->fd = -1;
+      ev->resolved = keep;
+      m->via_fd = fcntl (w.r[0].fd, F_DUPFD_CLOEXEC, 0);
+      m->via = m->via_fd >= 0;
+      res = m->via ? 0 : -errno;
+    }
+  target_walk_end (&w);
+  return res;
+}
+
 /* Evaluate each message's destination (sendmmsg names one per message):
- * the first that a deny/kill rule matches decides, else the last. */
-static void
-evaluate_send (struct supervisor *s, struct live_event *ev, const struct send_call *call)
+ * the first that a deny/kill rule matches decides, else the last.  A path
+ * that cannot be walked ends the call at its message: sendmmsg sends the
+ * messages before it, a first message fails with the walk's error, which
+ * is returned (0 otherwise). */
+static int
+evaluate_send (struct supervisor *s, struct live_event *ev, struct send_call *call)
 {
   for (unsigned i = 0; i < (call->nmsgs ? call->nmsgs : 1); i++)
     {
-      const struct send_msg *m = call->nmsgs ? &call->msgs[i] : NULL;
+      struct send_msg *m = call->nmsgs ? &call->msgs[i] : NULL;
       ev->sockaddr = m && m->has_addr ? &m->addr : NULL;
       ev->no_sockaddr = m == NULL || !m->has_addr;
+      ev->resolved = NULL;
+      int walk_res = m ? send_msg_resolve (s, ev, m) : 0;
+      if (walk_res < 0 && i > 0)
+        {
+          send_call_truncate (call, i);
+          return 0;
+        }
       eval_state_reset (s->st);
       rules_evaluate (s->rs, s->st, &ev->base, &s->m);
+      if (walk_res < 0)
+        {
+          drop_unknown_matches (&s->m);
+          return walk_res;
+        }
       if (s->m.action != ACTION_LOG)
-        return;
+        return 0;
     }
+  return 0;
 }
 
 /* Sent by vigil with the data and destination it checked, from a thread
@@ -923,11 +976,17 @@ handle_send (struct supervisor *s, const struct seccomp_notif *req, struct live_
       send_call_free (&call);
       return;
     }
-  evaluate_send (s, ev, &call);
+  /* Decided on, and sent to, the peers the kernel reaches. */
+  for (unsigned i = 0; i < call.nmsgs; i++)
+    if (call.msgs[i].has_addr)
+      net_addr_reach_target (live_event_pidfd (ev), call.sockfd, &call.msgs[i].addr, call.msgs[i].addrlen);
+  int walk_res = evaluate_send (s, ev, &call);
   if (s->m.n)
     prefetch_outputs (s, ev);
   if (s->m.action != ACTION_LOG)
     answer (s, req, s->m.action);
+  else if (walk_res < 0)
+    seccomp_notif_fail (s->listener, req->id, -walk_res);
   else if (res == 1)
     seccomp_notif_continue (s->listener, req->id); /* sendto to the socket's peer: nothing in memory decides */
   else
@@ -1426,6 +1485,8 @@ class_test_note (const struct rule *r, int t)
           return ", as an unlink of the name it takes away and of the file it replaces";
         case ET_ACL_XATTR:
           return ", when it sets a POSIX ACL";
+        case ET_NAMES_PEER:
+          return ", when it names a destination";
         case ET_ARG:
           break;
         }

@@ -57,6 +57,8 @@ struct send_msg {
   size_t len;
   unsigned char *control; /* ancillary data, SCM_RIGHTS fds made vigil's (owned) */
   size_t controllen;
+  bool via;             /* an AF_UNIX path vigil walked: sent to the socket */
+  int via_fd;           /* file it reached, vigil's O_PATH fd (owned) */
 };
 
 struct send_call {
@@ -89,6 +91,10 @@ int send_call_take_fds (struct send_call *call, int pidfd);
 void send_call_close_fds (struct send_call *call);
 
 void send_call_free (struct send_call *call);
+
+/** Keep the first n messages only (sendmmsg sends those before a message
+ *  that fails). */
+void send_call_truncate (struct send_call *call, unsigned n);
 
 /** Send on sock (vigil's fd, taken) from a thread of its own, which takes
  *  creds for good first (if not NULL), and answer req with the result.

@@ -47,9 +47,10 @@ bool evttype_set_is_full (const struct evttype_set *s);
  *
  * Syscalls that do the same thing: a deny/kill rule on one member is
  * enforced on all of them (opens, chmods, sends, dups, namespaces, mounts,
- * ptrace).  A member the rule does not name is evaluated for the rule as
- * the sibling it names (the event presents itself as that type), each
- * parameter of the sibling taken from the member by name (evtclass_arg). */
+ * ptrace, connects: every call that reaches a new peer).  A member the
+ * rule does not name is evaluated for the rule as the sibling it names
+ * (the event presents itself as that type), each parameter of the
+ * sibling taken from the member by name (evtclass_arg). */
 
 /** Number of classes: they are numbered from 0. */
 int evtclass_count (void);
@@ -83,6 +84,8 @@ enum evtclass_test {
   ET_PROC_MEM,  /* it opens a process's memory, /proc/<pid>/mem */
   ET_REPLACES,  /* a rename whose new path names a file it replaces or exchanges */
   ET_ACL_XATTR, /* a setxattr of system.posix_acl_access or _default */
+  ET_NAMES_PEER, /* a send that names a destination (a new peer: a connect);
+                    `arg` still narrows the filter (a non-null address) */
 };
 
 struct evtclass_guard {
