@@ -46,13 +46,13 @@ rule_widened_text (const struct rule *r)
 {
   if (!r->enabled || r->all_types)
     return xstrdup ("");
-  /* An open that is a member as a write to /proc/<pid>/mem is named so. */
+  /* An open that is a member as an open of /proc/<pid>/mem is named so. */
   struct evttype_set plain = { { 0 } };
   bool proc_mem = false;
   for (size_t i = 0; i < r->naliases; i++)
     {
       const struct rule_alias *al = &r->aliases[i];
-      if (al->guard && al->guard->proc_mem)
+      if (al->guard && al->guard->test == ET_PROC_MEM)
         proc_mem = true;
       else
         evttype_set_add (&plain, al->type);
@@ -61,7 +61,7 @@ rule_widened_text (const struct rule *r)
   if (!proc_mem)
     return s;
   char *t = xmalloc (strlen (s) + 32);
-  sprintf (t, "%s%swrites to /proc/<pid>/mem", s, s[0] ? "," : "");
+  sprintf (t, "%s%sopens of /proc/<pid>/mem", s, s[0] ? "," : "");
   free (s);
   return t;
 }

@@ -80,7 +80,8 @@ connect_job_run (void *arg)
       seccomp_notif_fail (j->listener, j->id, EPERM);
       goto out;
     }
-  while ((r = connect (j->sock, (const struct sockaddr *) &j->call.addr, j->call.len)) < 0 && errno == EINTR)
+  while ((r = connect (j->sock, (const struct sockaddr *) &j->call.addr, j->call.len)) < 0 && errno == EINTR
+         && seccomp_notif_valid (j->listener, j->id))
     ;
   if (r == 0)
     seccomp_notif_return (j->listener, j->id, 0);
@@ -126,7 +127,7 @@ connect_finish_async (int listener, uint64_t id, int sock, const struct connect_
       snprintf (un->sun_path, sizeof un->sun_path, "/proc/self/fd/%d", j->keep_fd);
       j->call.len = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (un->sun_path) + 1);
     }
-  e = emulate_thread_start (connect_job_run, j, EMULATE_STACK);
+  e = emulate_job_start (connect_job_run, j, EMULATE_STACK, listener, id, 0);
   if (e != 0)
     {
       close (sock);
@@ -279,39 +280,10 @@ send_call_read (const struct seccomp_notif *req, int listener, struct send_call 
   return r;
 }
 
-int
-send_call_take_fds (struct send_call *call, int pidfd)
-{
-  for (unsigned i = 0; i < call->nmsgs; i++)
-    {
-      struct msghdr m = { .msg_control = call->msgs[i].control, .msg_controllen = call->msgs[i].controllen };
-      for (struct cmsghdr *c = CMSG_FIRSTHDR (&m); c; c = CMSG_NXTHDR (&m, c))
-        {
-          if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-            continue;
-          int *fds = (int *) CMSG_DATA (c);
-          size_t n = (c->cmsg_len - CMSG_LEN (0)) / sizeof (int);
-          for (size_t k = 0; k < n; k++)
-            {
-              int mine = target_fetch_fd (pidfd, fds[k]);
-              if (mine < 0)
-                {
-                  int e = -mine;
-                  for (size_t j = 0; j < k; j++)
-                    close (fds[j]);
-                  for (size_t j = k; j < n; j++)
-                    fds[j] = -1;
-                  return -e;
-                }
-              fds[k] = mine;
-            }
-        }
-    }
-  return 0;
-}
-
+/* Each SCM_RIGHTS fd of msg: fetched as vigil's own (fetch), or closed
+ * if it is vigil's (!fetch); marked -1 once not vigil's. */
 static void
-close_passed_fds (struct send_msg *msg)
+passed_fds_each (struct send_msg *msg, int pidfd, bool fetch, int *err)
 {
   struct msghdr m = { .msg_control = msg->control, .msg_controllen = msg->controllen };
   for (struct cmsghdr *c = CMSG_FIRSTHDR (&m); c; c = CMSG_NXTHDR (&m, c))
@@ -319,53 +291,64 @@ close_passed_fds (struct send_msg *msg)
       {
         int *fds = (int *) CMSG_DATA (c);
         for (size_t k = 0; k < (c->cmsg_len - CMSG_LEN (0)) / sizeof (int); k++)
-          if (fds[k] >= 0)
-            close (fds[k]);
+          {
+            int mine = fetch && *err == 0 ? target_fetch_fd (pidfd, fds[k]) : -1;
+            if (fetch && *err == 0 && mine < 0)
+              *err = mine; /* the rest stay the workload's numbers: marked, never closed */
+            if (!fetch && fds[k] >= 0)
+              close (fds[k]);
+            fds[k] = fetch ? mine : -1;
+          }
       }
 }
 
-bool
-send_msg_unix_path (const struct send_msg *m, char *path, size_t size)
+static void
+send_msg_free (struct send_msg *m)
 {
-  const struct sockaddr_un *un = (const struct sockaddr_un *) &m->addr;
-  if (!m->has_addr || un->sun_family != AF_UNIX || m->addrlen <= offsetof (struct sockaddr_un, sun_path)
-      || !un->sun_path[0])
-    return false;
-  size_t n = strnlen (un->sun_path, m->addrlen - offsetof (struct sockaddr_un, sun_path));
-  snprintf (path, size, "%.*s", (int) n, un->sun_path);
-  return true;
+  free (m->data);
+  free (m->control);
+  if (m->via)
+    close (m->via_fd);
+  m->data = m->control = NULL;
+  m->via = false;
 }
 
 void
-send_msg_via (struct send_msg *m, int res, int fd)
+send_call_close_fds (struct send_call *call)
 {
-  if (res < 0)
-    {
-      m->via_errno = -res;
-      return;
-    }
-  struct sockaddr_un *un = (struct sockaddr_un *) &m->addr;
-  memset (un, 0, sizeof *un);
-  un->sun_family = AF_UNIX;
-  snprintf (un->sun_path, sizeof un->sun_path, "/proc/self/fd/%d", fd);
-  m->addrlen = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (un->sun_path) + 1);
-  m->has_via = true;
-  m->via_fd = fd;
+  int none = 0;
+  for (unsigned i = 0; i < call->nmsgs; i++)
+    passed_fds_each (&call->msgs[i], -1, false, &none);
+}
+
+int
+send_call_take_fds (struct send_call *call, int pidfd)
+{
+  int err = 0;
+  for (unsigned i = 0; i < call->nmsgs; i++)
+    passed_fds_each (&call->msgs[i], pidfd, true, &err);
+  if (err < 0)
+    send_call_close_fds (call); /* none of those fetched may stay open in vigil */
+  return err;
 }
 
 void
 send_call_free (struct send_call *call)
 {
   for (unsigned i = 0; i < call->nmsgs; i++)
-    {
-      free (call->msgs[i].data);
-      free (call->msgs[i].control);
-      if (call->msgs[i].has_via)
-        close (call->msgs[i].via_fd);
-    }
+    send_msg_free (&call->msgs[i]);
   free (call->msgs);
   call->msgs = NULL;
   call->nmsgs = 0;
+}
+
+void
+send_call_truncate (struct send_call *call, unsigned n)
+{
+  for (unsigned i = n; i < call->nmsgs; i++)
+    send_msg_free (&call->msgs[i]);
+  if (n < call->nmsgs)
+    call->nmsgs = n;
 }
 
 struct send_job {
@@ -400,13 +383,17 @@ send_job_run (void *arg)
       struct msghdr h = { .msg_name = m->has_addr ? &m->addr : NULL, .msg_namelen = m->has_addr ? m->addrlen : 0,
                           .msg_iov = &iov, .msg_iovlen = 1, .msg_control = m->control,
                           .msg_controllen = m->controllen };
-      if (m->via_errno)
+      struct sockaddr_un via = { .sun_family = AF_UNIX };
+      if (m->via)
         {
-          e = m->via_errno; /* the walk to its path socket failed */
-          break;
+          /* The very socket file the rules were evaluated on. */
+          snprintf (via.sun_path, sizeof via.sun_path, "/proc/self/fd/%d", m->via_fd);
+          h.msg_name = &via;
+          h.msg_namelen = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (via.sun_path) + 1);
         }
       /* MSG_NOSIGNAL: a SIGPIPE is the target's, raised below. */
-      while ((n = sendmsg (j->sock, &h, (int) (c->flags | MSG_NOSIGNAL))) < 0 && errno == EINTR)
+      while ((n = sendmsg (j->sock, &h, (int) (c->flags | MSG_NOSIGNAL))) < 0 && errno == EINTR
+             && seccomp_notif_valid (j->listener, j->id))
         ;
       if (n < 0)
         {
@@ -434,8 +421,7 @@ send_job_run (void *arg)
   else
     seccomp_notif_return (j->listener, j->id, c->nr == SYS_sendmmsg ? 0 : first);
 out:
-  for (unsigned i = 0; i < c->nmsgs; i++)
-    close_passed_fds (&c->msgs[i]);
+  send_call_close_fds (c);
   send_call_free (c);
   close (j->sock);
   target_creds_release (&j->creds);
@@ -456,10 +442,14 @@ send_finish_async (int listener, uint64_t id, int sock, struct send_call *call, 
   j->switch_creds = creds != NULL;
   if (creds)
     target_creds_copy (&j->creds, creds);
-  e = emulate_thread_start (send_job_run, j, EMULATE_STACK);
+  size_t bytes = 0;
+  for (unsigned i = 0; i < call->nmsgs; i++)
+    bytes += call->msgs[i].len + call->msgs[i].controllen;
+  e = emulate_job_start (send_job_run, j, EMULATE_STACK, listener, id, bytes);
   if (e != 0)
     {
       close (sock);
+      send_call_close_fds (call); /* refused: the passed fds vigil holds go too */
       target_creds_release (&j->creds);
       free (j);
       return -e;

@@ -17,6 +17,7 @@
 
 #include "vigil/emulate_open.h"
 #include "vigil/evttypes.h"
+#include "vigil/limits.h"
 #include "vigil/source_seccomp.h"
 
 #ifndef FUSE_SUPER_MAGIC
@@ -311,19 +312,56 @@ open_answer_fd (int listener, uint64_t id, int fd, const struct open_call *call)
 
 /* ---- blocking opens, on a thread of their own ---- */
 
+/* A job's thread: its slot among the jobs in flight (limits.h) is given
+ * back when it ends. */
+struct job_start {
+  void *(*fn) (void *);
+  void *arg;
+  int slot;
+};
+
+static void *
+job_run (void *arg)
+{
+  struct job_start js = *(struct job_start *) arg;
+  free (arg);
+  limits_job_running (js.slot);
+  void *ret = js.fn (js.arg);
+  limits_job_end (js.slot);
+  return ret;
+}
+
 int
-emulate_thread_start (void *(*fn) (void *), void *arg, size_t stack_size)
+emulate_job_start (void *(*fn) (void *), void *arg, size_t stack_size, int listener, uint64_t id, size_t bytes)
 {
   pthread_attr_t attr;
   pthread_t t;
 
+  int slot = limits_job_begin (listener, id, bytes);
+  if (slot < 0)
+    return -slot;
+  struct job_start *js = xmalloc (sizeof *js);
+  js->fn = fn;
+  js->arg = arg;
+  js->slot = slot;
   pthread_attr_init (&attr);
   pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
   if (stack_size)
     pthread_attr_setstacksize (&attr, stack_size);
-  int e = pthread_create (&t, &attr, fn, arg);
+  int e = pthread_create (&t, &attr, job_run, js);
   pthread_attr_destroy (&attr);
+  if (e != 0)
+    {
+      free (js);
+      limits_job_failed (slot, e);
+    }
   return e;
+}
+
+int
+emulate_thread_start (void *(*fn) (void *), void *arg, size_t stack_size)
+{
+  return emulate_job_start (fn, arg, stack_size, -1, 0, 0);
 }
 
 struct open_job {
@@ -374,7 +412,7 @@ open_finish_async (int listener, uint64_t id, struct resolved_path *r, const str
   if (creds)
     target_creds_copy (&j->creds, creds);
   j->creds.umask = umask_value;
-  e = emulate_thread_start (open_job_run, j, EMULATE_STACK);
+  e = emulate_job_start (open_job_run, j, EMULATE_STACK, listener, id, 0);
   if (e != 0)
     {
       target_creds_release (&j->creds);

@@ -2,13 +2,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "vigil/emulate_open.h"
 #include "vigil/emulate_path.h"
+#include "vigil/error.h"
 #include "vigil/evttypes.h"
 #include "vigil/source_seccomp.h"
 
@@ -44,7 +47,14 @@ static const struct path_shape {
   { SYS_linkat, "linkat", PATH_LINK, { 1, 3 }, { 0, 2 }, 4, -1, -1, 0 },
   { SYS_symlink, "symlink", PATH_SYMLINK, { 1, -1 }, { -1, -1 }, -1, -1, 0, 0 },
   { SYS_symlinkat, "symlinkat", PATH_SYMLINK, { 2, -1 }, { 1, -1 }, -1, -1, 0, 0 },
+  /* The xattr flags (XATTR_CREATE, XATTR_REPLACE) do not overlap
+   * AT_SYMLINK_NOFOLLOW, which says lsetxattr's walk. */
+  { SYS_setxattr, "setxattr", PATH_SETXATTR, { 0, -1 }, { -1, -1 }, 4, -1, -1, 0 },
+  { SYS_lsetxattr, "lsetxattr", PATH_SETXATTR, { 0, -1 }, { -1, -1 }, 4, -1, -1, AT_SYMLINK_NOFOLLOW },
 };
+
+#define XATTR_FLAGS (XATTR_CREATE | XATTR_REPLACE)
+#define XATTR_VALUE_MAX 65536 /* XATTR_SIZE_MAX */
 
 static const struct path_shape *
 shape_of (int nr)
@@ -84,6 +94,61 @@ read_path (const struct seccomp_notif *req, int arg, char *buf)
   return 0;
 }
 
+/* Whether pid is in vigil's user namespace.  One that is not holds its
+ * capabilities relative to its own (all of them, after unshare -U), and
+ * the kernel reads an ACL's ids and a file capability's root in the
+ * caller's namespace: what vigil would do with them is not what the
+ * kernel would have done for the workload.  Unknown: not the same. */
+static bool
+same_user_ns (pid_t pid)
+{
+  char link[64], theirs[64], ours[64];
+  ssize_t a, b;
+
+  snprintf (link, sizeof link, "/proc/%d/ns/user", (int) pid);
+  a = readlink (link, theirs, sizeof theirs);
+  b = readlink ("/proc/self/ns/user", ours, sizeof ours);
+  return a > 0 && a == b && memcmp (theirs, ours, (size_t) a) == 0;
+}
+
+/* setxattr's name and value, checked as the kernel checks them before it
+ * looks at the path: flags, then the name (ERANGE when empty or longer than
+ * 255 bytes), then the size (E2BIG beyond 64 KiB) and the value. */
+static int
+xattr_read (const struct seccomp_notif *req, struct path_call *call)
+{
+  const __u64 *a = req->data.args;
+  bool truncated;
+
+  if ((unsigned) a[4] & ~(unsigned) XATTR_FLAGS)
+    return -EINVAL;
+  call->xattr_name_arg = 1;
+  call->foreign_userns = !same_user_ns ((pid_t) req->pid);
+  ssize_t n = target_read_string ((pid_t) req->pid, a[1], call->xattr_name, sizeof call->xattr_name, &truncated);
+  if (n < 0)
+    return target_read_errno ();
+  if (truncated && (size_t) n < sizeof call->xattr_name - 1)
+    return -EFAULT; /* unreadable memory before the name's end */
+  if (n == 0 || truncated)
+    return -ERANGE;
+  call->xattr_size = (size_t) a[3];
+  if (call->xattr_size > XATTR_VALUE_MAX)
+    return -E2BIG;
+  if (call->xattr_size == 0)
+    return 0;
+  call->xattr_value = xmalloc (call->xattr_size);
+  if (target_read ((pid_t) req->pid, a[2], call->xattr_value, call->xattr_size) < 0)
+    return target_read_errno ();
+  return 0;
+}
+
+void
+path_call_release (struct path_call *call)
+{
+  free (call->xattr_value);
+  call->xattr_value = NULL;
+}
+
 /* The flags each syscall accepts; others fail before the path is read. */
 static int
 flags_check (int nr, unsigned flags)
@@ -98,8 +163,8 @@ flags_check (int nr, unsigned flags)
   return (flags & ~valid) ? -EINVAL : 0;
 }
 
-int
-path_call_read (const struct seccomp_notif *req, int listener, struct path_call *call)
+static int
+call_read (const struct seccomp_notif *req, int listener, struct path_call *call)
 {
   const struct path_shape *sh = shape_of (req->data.nr);
   const __u64 *a = req->data.args;
@@ -114,6 +179,8 @@ path_call_read (const struct seccomp_notif *req, int listener, struct path_call 
   call->target_arg = sh->target;
   if ((r = flags_check (sh->nr, sh->flags >= 0 ? (unsigned) a[sh->flags] : 0)) < 0)
     return r;
+  if (call->op == PATH_SETXATTR && (r = xattr_read (req, call)) < 0)
+    return r;
   for (int i = 0; i < 2 && sh->path[i] >= 0; i++)
     {
       struct path_arg *p = &call->p[call->npaths++];
@@ -127,7 +194,7 @@ path_call_read (const struct seccomp_notif *req, int listener, struct path_call 
   /* The last symlink is followed by chmod (not fchmodat2's
    * AT_SYMLINK_NOFOLLOW) and by linkat's AT_SYMLINK_FOLLOW: then the
    * object itself is walked to, not its parent. */
-  if (call->op == PATH_CHMOD)
+  if (call->op == PATH_CHMOD || call->op == PATH_SETXATTR)
     call->p[0].follow = !(call->flags & AT_SYMLINK_NOFOLLOW);
   if (call->op == PATH_LINK)
     call->p[0].follow = (call->flags & AT_SYMLINK_FOLLOW) != 0;
@@ -136,6 +203,15 @@ path_call_read (const struct seccomp_notif *req, int listener, struct path_call 
   if (!seccomp_notif_valid (listener, req->id))
     return -ESRCH;
   return 0;
+}
+
+int
+path_call_read (const struct seccomp_notif *req, int listener, struct path_call *call)
+{
+  int r = call_read (req, listener, call);
+  if (r < 0)
+    path_call_release (call);
+  return r;
 }
 
 void
@@ -154,6 +230,30 @@ self_fd (int fd, char *buf, size_t size)
 {
   snprintf (buf, size, "/proc/self/fd/%d", fd);
   return buf;
+}
+
+/* setxattr on the object the walk reached, or lsetxattr on the name in
+ * the directory it reached (the symlink itself, if it is one). */
+static int
+xattr_perform (const struct path_call *call, const struct resolved_path *r)
+{
+  char via[64 + NAME_MAX];
+  unsigned flags = call->flags & XATTR_FLAGS;
+
+  /* Never grant what the kernel would refuse (a file capability valid
+   * outside the workload's namespace, trusted.* without CAP_SYS_ADMIN
+   * there): refused, as by a process without the capabilities. */
+  if (call->foreign_userns)
+    {
+      errno = EPERM;
+      return -1;
+    }
+
+  if (call->p[0].follow)
+    return setxattr (self_fd (r->fd, via, sizeof via), call->xattr_name, call->xattr_value, call->xattr_size,
+                     (int) flags);
+  snprintf (via, sizeof via, "/proc/self/fd/%d/%s", r->fd, r->name);
+  return lsetxattr (via, call->xattr_name, call->xattr_value, call->xattr_size, (int) flags);
 }
 
 /* What the name, unlooked-up by the walk, is: 0 missing, else its type. */
@@ -242,6 +342,7 @@ last_component_error (const struct path_call *call, const struct resolved_path *
     case PATH_LINK:
       return link_error (call, r);
     case PATH_CHMOD:
+    case PATH_SETXATTR:
       return 0;
     }
   return 0;
@@ -310,6 +411,9 @@ path_call_perform (const struct path_call *call, const struct resolved_path *r, 
       break;
     case PATH_SYMLINK:
       rc = symlinkat (call->target, r[0].fd, r[0].name);
+      break;
+    case PATH_SETXATTR:
+      rc = xattr_perform (call, &r[0]);
       break;
     }
   return rc < 0 ? -errno : 0;

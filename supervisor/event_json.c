@@ -58,9 +58,9 @@ struct replay_event {
 
 static enum value_state replay_extract (struct event *ev, const struct field_ref *ref, struct value *out);
 
-static int replay_opens_proc_mem (struct event *ev);
+static int replay_in_class (struct event *ev, int test);
 
-static const struct event_ops replay_ops = { .extract = replay_extract, .opens_proc_mem = replay_opens_proc_mem };
+static const struct event_ops replay_ops = { .extract = replay_extract, .in_class = replay_in_class };
 
 
 /* ---- parsing ---- */
@@ -791,7 +791,7 @@ replay_aliased (struct replay_event *re, const struct field_ref *ref, struct val
   if ((!raw && strcmp (name, "evt.arg") != 0) || ref->arg == NULL)
     return -1;
   struct evtclass_arg a;
-  evtclass_arg (re->base.type, ref->arg, &a);
+  evtclass_arg (re->base.type, re->base.alias_view, ref->arg, &a);
   switch (a.how)
     {
     case EC_NONE:
@@ -865,31 +865,38 @@ replay_extract (struct event *ev, const struct field_ref *ref, struct value *out
   return convert_scalar (re, j, t, out);
 }
 
-/* A recorded open writes a process's memory when its flags say it writes
- * and fd.name is /proc/<pid>/mem. */
+/* A recorded open reads or writes a process's memory when fd.name is
+ * /proc/<pid>/mem (an O_PATH open does neither). */
 static int
-replay_opens_proc_mem (struct event *ev)
+replay_opens_proc_mem (struct replay_event *re)
 {
-  struct replay_event *re = (struct replay_event *) ev;
-  const cJSON *w = cJSON_GetObjectItemCaseSensitive (re->root, "evt.is_open_write");
   const cJSON *raw = cJSON_GetObjectItemCaseSensitive (re->root, "evt.rawarg.flags");
   const cJSON *flags = cJSON_GetObjectItemCaseSensitive (re->root, "evt.arg.flags");
   const cJSON *name = cJSON_GetObjectItemCaseSensitive (re->root, "fd.name");
-  const char *type = evttype_name (ev->type);
-  int writes = -1;
 
-  if (cJSON_IsBool (w))
-    writes = cJSON_IsTrue (w);
-  else if (cJSON_IsNumber (raw))
-    writes = evtclass_open_writes ((int64_t) raw->valuedouble);
-  else if (cJSON_IsString (flags))
-    writes = (strstr (flags->valuestring, "O_WRONLY") || strstr (flags->valuestring, "O_RDWR"))
-             && !strstr (flags->valuestring, "O_PATH");
-  else if (type && strcmp (type, "creat") == 0)
-    writes = 1;
-  if (writes == 0)
+  if ((cJSON_IsNumber (raw) && ((int64_t) raw->valuedouble & 010000000 /* O_PATH */))
+      || (cJSON_IsString (flags) && strstr (flags->valuestring, "O_PATH")))
     return 0;
   if (!cJSON_IsString (name))
     return -1;
-  return evtclass_proc_mem_path (name->valuestring) ? writes : 0;
+  return evtclass_proc_mem_path (name->valuestring);
+}
+
+/* Class tests a record can answer: a rename's record does not say whether
+ * its new path named a file, so that is unknown. */
+static int
+replay_in_class (struct event *ev, int test)
+{
+  struct replay_event *re = (struct replay_event *) ev;
+  const cJSON *name = cJSON_GetObjectItemCaseSensitive (re->root, "evt.arg.name");
+
+  switch (test)
+    {
+    case ET_PROC_MEM:
+      return replay_opens_proc_mem (re);
+    case ET_ACL_XATTR:
+      return cJSON_IsString (name) ? evtclass_acl_xattr_name (name->valuestring) : -1;
+    default:
+      return -1;
+    }
 }

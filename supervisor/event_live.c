@@ -26,6 +26,7 @@
 #include "vigil/event_live.h"
 #include "vigil/evttypes.h"
 #include "vigil/failclosed.h"
+#include "vigil/net_addr.h"
 #include "vigil/source_seccomp.h"
 
 /* Falco's limit on strings read from a process. */
@@ -306,7 +307,10 @@ open_path (struct live_event *ev, bool raw, struct value *out)
   if (raw)
     return set_str (out, p, len);
   if (ev->resolved)
-    return set_str (out, ev->resolved->path, strlen (ev->resolved->path));
+    {
+      const char *name = ev->object_name ? ev->object_name : ev->resolved->path;
+      return set_str (out, name, strlen (name));
+    }
   /* Made absolute once per event (a readlink of the cwd when relative). */
   if (!ev->abs_done)
     {
@@ -543,11 +547,29 @@ str_or_unreadable (struct value *out, const char *s)
   return s ? set_str (out, s, strlen (s)) : VAL_UNREADABLE;
 }
 
+/* proc.name and proc.exepath of the program an exec stop names another
+ * way (ev->program). */
+static enum value_state
+held_program_field (struct live_event *ev, const char *what, struct value *out)
+{
+  if (ev->program_unknown)
+    return VAL_UNREADABLE;
+  if (strcmp (what, "exepath") == 0)
+    return set_str (out, ev->program, strlen (ev->program));
+  const char *slash = strrchr (ev->program, '/');
+  const char *b = slash ? slash + 1 : ev->program;
+  size_t n = strlen (b);
+  return set_str (out, b, n > 15 ? 15 : n);
+}
+
 /* The ancestor N levels up; for an exec, level 0 is the program about to
  * run and the ancestors are the caller's. */
 static enum value_state
 ancestor_field (struct live_event *ev, const char *what, long n, struct value *out)
 {
+  if (n == 0 && ev->held && (ev->program || ev->program_unknown)
+      && (strcmp (what, "name") == 0 || strcmp (what, "exepath") == 0))
+    return held_program_field (ev, what, out);
   if (n == 0 && is_exec (ev))
     {
       if (strcmp (what, "name") == 0)
@@ -907,6 +929,8 @@ read_sockaddr (struct live_event *ev, struct sockaddr_storage *ss)
     }
   if (!target_unchanged (ev))
     return -1;
+  /* The peer the kernel will reach (0.0.0.0 is the local host). */
+  net_addr_reach_target (live_event_pidfd (ev), (int) ev->req->data.args[0], ss, (socklen_t) len);
   /* Every field of this event sees the same destination. */
   struct sockaddr_storage *keep = arena_alloc (ev->arena, sizeof *keep);
   *keep = *ss;
@@ -926,9 +950,11 @@ net_field (struct live_event *ev, const char *f, struct value *out)
     return VAL_ABSENT;
   if (r < 0)
     return VAL_UNREADABLE;
-  bool v4 = ss.ss_family == AF_INET, v6 = ss.ss_family == AF_INET6, unix_ = ss.ss_family == AF_UNIX;
-  const struct sockaddr_in *in4 = (const struct sockaddr_in *) &ss;
-  const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) &ss;
+  struct ipaddr ip;
+  uint16_t port;
+  bool is_ip = net_addr_peer (&ss, &ip, &port), unix_ = ss.ss_family == AF_UNIX;
+  /* As libsinsp types it: a v4-mapped peer is an ipv4 connection. */
+  bool v4 = is_ip && ip.family == AF_INET, v6 = is_ip && ip.family == AF_INET6;
 
   if (strcmp (f, "fd.typechar") == 0)
     return v4 ? set_str (out, "4", 1) : v6 ? set_str (out, "6", 1) : unix_ ? set_str (out, "u", 1) : VAL_ABSENT;
@@ -937,7 +963,10 @@ net_field (struct live_event *ev, const char *f, struct value *out)
   if (strcmp (f, "fd.sockfamily") == 0)
     return v4 || v6 ? set_str (out, "ip", 2) : unix_ ? set_str (out, "unix", 4) : VAL_ABSENT;
   if (unix_ && ev->resolved && strcmp (f, "fd.name") == 0)
-    return set_str (out, ev->resolved->path, strlen (ev->resolved->path));
+    {
+      const char *name = ev->object_name ? ev->object_name : ev->resolved->path;
+      return set_str (out, name, strlen (name));
+    }
   if (unix_ && (strcmp (f, "fd.name") == 0 || strcmp (f, "fd.nameraw") == 0))
     {
       const char *path = ((const struct sockaddr_un *) &ss)->sun_path;
@@ -950,16 +979,11 @@ net_field (struct live_event *ev, const char *f, struct value *out)
       || strcmp (f, "fd.snet") == 0 || strcmp (f, "fd.rnet") == 0)
     {
       out->kind = VK_IP;
-      memset (&out->u.ip, 0, sizeof out->u.ip);
-      out->u.ip.family = ss.ss_family;
-      if (v4)
-        memcpy (out->u.ip.a, &in4->sin_addr, 4);
-      else
-        memcpy (out->u.ip.a, &in6->sin6_addr, 16);
+      out->u.ip = ip;
       return VAL_PRESENT;
     }
   if (strcmp (f, "fd.sport") == 0 || strcmp (f, "fd.rport") == 0 || strcmp (f, "fd.port") == 0)
-    return set_int (out, ntohs (v4 ? in4->sin_port : in6->sin6_port));
+    return set_int (out, port);
   return VAL_UNREADABLE;
 }
 
@@ -1071,7 +1095,8 @@ fd_table_field (struct live_event *ev, int fdarg, const char *f, struct value *o
         return set_str (out, "unix", 4);
       return VAL_UNREADABLE;
     }
-  bool v6 = t >= 2;
+  /* An IPv6 socket carrying IPv4 (v4-mapped ends) is ipv4, as libsinsp has it. */
+  bool v6 = t >= 2 && !net_addr_unmap_pair (&la, &ra);
   if (strcmp (f, "fd.typechar") == 0)
     return set_str (out, v6 ? "6" : "4", 1);
   if (strcmp (f, "fd.type") == 0)
@@ -1279,7 +1304,7 @@ static const struct syscall_params {
   { "dup2", { { "oldfd", 0, P_FD }, { "newfd", 1, P_FD } } },
   { "dup3", { { "oldfd", 0, P_FD }, { "newfd", 1, P_FD }, { "flags", 2, P_INT } } },
   { "finit_module", { { "fd", 0, P_FD }, { "uargs", 1, P_STR }, { "flags", 2, P_INT } } },
-  { "init_module", { { "len", 1, P_INT }, { "uargs", 2, P_STR } } },
+  { "init_module", { { "length", 1, P_INT }, { "uargs", 2, P_STR } } },
   { "clone3", { { "flags", 0, P_CLONE3_FLAGS } } },
   { "bpf", { { "cmd", 0, P_BPF_CMD } } },
   { "userfaultfd", { { "flags", 0, P_UFFD_FLAGS } } },
@@ -1295,6 +1320,20 @@ static const struct syscall_params {
     { { "fd", 0, P_FD }, { "cmd", 1, P_FSCONFIG_CMD }, { "key", 2, P_STR }, { "value_charbuf", 3, P_FSCONFIG_VALUE },
       { "aux", 4, P_INT } } },
   { "mount_setattr", { { "dfd", 0, P_FD }, { "path", 1, P_STR }, { "flags", 2, P_INT } } },
+  { "mount", { { "dev", 0, P_STR }, { "dir", 1, P_STR }, { "type", 2, P_STR } } },
+  { "umount2", { { "name", 0, P_STR }, { "flags", 1, P_INT } } },
+  { "umount", { { "name", 0, P_STR } } },
+  { "process_vm_readv", { { "pid", 0, P_INT } } },
+  { "pidfd_getfd", { { "pid_fd", 0, P_FD }, { "target_fd", 1, P_INT }, { "flags", 2, P_INT } } },
+  { "chown", { { "path", 0, P_STR }, { "uid", 1, P_INT }, { "gid", 2, P_INT } } },
+  { "lchown", { { "path", 0, P_STR }, { "uid", 1, P_INT }, { "gid", 2, P_INT } } },
+  { "fchown", { { "fd", 0, P_FD }, { "uid", 1, P_INT }, { "gid", 2, P_INT } } },
+  { "fchownat",
+    { { "dirfd", 0, P_FD }, { "pathname", 1, P_STR }, { "uid", 2, P_INT }, { "gid", 3, P_INT }, { "flags", 4, P_INT } } },
+  /* No events in Falco: the kernel's names. */
+  { "setxattr", { { "path", 0, P_STR }, { "name", 1, P_STR }, { "flags", 4, P_INT } } },
+  { "lsetxattr", { { "path", 0, P_STR }, { "name", 1, P_STR }, { "flags", 4, P_INT } } },
+  { "fsetxattr", { { "fd", 0, P_FD }, { "name", 1, P_STR }, { "flags", 4, P_INT } } },
 };
 
 static void
@@ -1316,8 +1355,9 @@ live_arg_regs_init (void)
 static bool
 params_named_only (const char *type)
 {
-  static const char *const named_only[] = { "clone", "clone3", "userfaultfd", "open_tree", "move_mount",
-                                            "fsopen", "fsmount", "fsconfig", "mount_setattr" };
+  static const char *const named_only[] = { "clone",   "clone3",        "userfaultfd", "open_tree", "move_mount",
+                                            "fsopen",  "fsmount",       "fsconfig",    "mount_setattr", "setxattr",
+                                            "lsetxattr", "fsetxattr" };
   for (size_t i = 0; i < ARRAY_SIZE (named_only); i++)
     if (strcmp (type, named_only[i]) == 0)
       return true;
@@ -1514,7 +1554,7 @@ aliased_arg_field (struct live_event *ev, const struct param *as, bool raw, stru
   struct evtclass_arg a;
   const struct param *src;
 
-  evtclass_arg (ev->base.type, as->name, &a);
+  evtclass_arg (ev->base.type, ev->base.alias_view, as->name, &a);
   switch (a.how)
     {
     case EC_CONST:
@@ -1762,21 +1802,20 @@ live_extract_value (struct event *base, const struct field_ref *ref, enum live_f
   return VAL_UNREADABLE;
 }
 
-/* Whether the open writes a process's memory: decided on the object its
+/* Whether the open reaches a process's memory: decided on the object its
  * walk reached where vigil performs the open (a procfs file named mem is
- * one, wherever procfs is mounted), else on the path. */
+ * one, wherever procfs is mounted), else on the path.  An O_PATH open
+ * reads nothing; reopening it comes back here. */
 static int
-live_opens_proc_mem (struct event *base)
+live_opens_proc_mem (struct live_event *ev)
 {
-  struct live_event *ev = (struct live_event *) base;
   struct value v;
   int64_t flags;
   enum value_state s = open_flags_of (ev, &flags);
 
-  ev->impure = true; /* a class guard: no decision is remembered on it */
   if (s != VAL_PRESENT)
     return s == VAL_ABSENT ? 0 : -1;
-  if (!evtclass_open_writes (flags))
+  if (flags & O_PATH)
     return 0;
   if (ev->resolved)
     {
@@ -1788,6 +1827,93 @@ live_opens_proc_mem (struct event *base)
   char path[PATH_MAX];
   snprintf (path, sizeof path, "%.*s", (int) v.u.s.len, v.u.s.p);
   return evtclass_proc_mem_path (path);
+}
+
+/* Whether a rename's new path names an object it replaces (or, with
+ * RENAME_EXCHANGE, renames): the walk vigil made says where vigil performs
+ * it; otherwise the tree is looked at as the target sees it. */
+static int
+live_rename_replaces (struct live_event *ev)
+{
+  const char *type = evttype_name (ev->base.type);
+  const struct param *np = type ? find_param_named (type, "newpath") : NULL;
+  const struct param *dp = type ? find_param_named (type, "newdirfd") : NULL;
+  const struct param *fp = type ? find_param_named (type, "flags") : NULL;
+
+  if (np == NULL)
+    return 0;
+  if (fp && (ev->req->data.args[fp->arg] & 1 /* RENAME_NOREPLACE */))
+    return 0; /* it fails with EEXIST rather than replace anything */
+  struct stat st;
+  int rc;
+  const struct resolved_path *walked = ev->arg_resolved[np->arg];
+  if (walked)
+    /* The directory the walk reached, with the name the rename will use. */
+    rc = fstatat (walked->fd, walked->name, &st, AT_SYMLINK_NOFOLLOW);
+  else
+    {
+      const char *p;
+      size_t len;
+      struct value abs;
+      char where[PATH_MAX + 32];
+      if (read_arg_string (ev, (int) np->arg, &p, &len) != VAL_PRESENT
+          || absolute_path (ev, p, len, dp ? (int) ev->req->data.args[dp->arg] : AT_FDCWD, &abs) != VAL_PRESENT)
+        return -1;
+      snprintf (where, sizeof where, "/proc/%u/root%.*s", ev->req->pid, (int) abs.u.s.len, abs.u.s.p);
+      rc = fstatat (AT_FDCWD, where, &st, AT_SYMLINK_NOFOLLOW);
+    }
+  if (rc == 0)
+    return 1;
+  return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+}
+
+/* Whether a setxattr sets a POSIX ACL (a chmod): by its name, read from
+ * memory where vigil performs it or logs it; blind, unknown. */
+static int
+live_sets_acl (struct live_event *ev)
+{
+  const char *type = evttype_name (ev->base.type);
+  const struct param *np = type ? find_param_named (type, "name") : NULL;
+  const char *name;
+  size_t len;
+
+  if (np == NULL)
+    return 0;
+  if (read_arg_string (ev, (int) np->arg, &name, &len) != VAL_PRESENT)
+    return -1;
+  return evtclass_acl_xattr_name (name);
+}
+
+/* Whether a send names its destination, so that it reaches a peer of its
+ * own (a connect rule's class guard): where vigil performs the send, each
+ * message's destination as vigil read it. */
+static int
+live_names_peer (struct live_event *ev)
+{
+  uint64_t addr, len;
+
+  return sockaddr_arg (ev, &addr, &len);
+}
+
+static int
+live_in_class (struct event *base, int test)
+{
+  struct live_event *ev = (struct live_event *) base;
+
+  ev->impure = true; /* a class guard: no decision is remembered on it */
+  switch (test)
+    {
+    case ET_PROC_MEM:
+      return live_opens_proc_mem (ev);
+    case ET_REPLACES:
+      return live_rename_replaces (ev);
+    case ET_ACL_XATTR:
+      return live_sets_acl (ev);
+    case ET_NAMES_PEER:
+      return live_names_peer (ev);
+    default:
+      return -1;
+    }
 }
 
 /* Every field a rule reads: its value, and whether a remembered decision
@@ -1803,7 +1929,7 @@ live_extract (struct event *base, const struct field_ref *ref, struct value *out
   return live_extract_value (base, ref, (enum live_family) f.family, out);
 }
 
-static const struct event_ops live_ops = { .extract = live_extract, .opens_proc_mem = live_opens_proc_mem };
+static const struct event_ops live_ops = { .extract = live_extract, .in_class = live_in_class };
 
 struct live_source *
 live_source_new (const struct container_identity *ci)

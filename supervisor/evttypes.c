@@ -285,22 +285,40 @@ evttype_set_is_full (const struct evttype_set *s)
 
 /* ---- syscall classes ---- */
 
-enum { C_OPEN, C_CHMOD, C_SEND, C_DUP, C_NAMESPACES, C_MOUNT, C_PTRACE, C__COUNT };
+enum {
+  C_OPEN, C_CHMOD, C_SEND, C_DUP, C_NAMESPACES, C_MOUNT, C_PTRACE, C_UNLINK, C_RENAME, C_LINK, C_SYMLINK,
+  C_MKDIR, C_CHOWN, C_MODULE, C_EXEC, C_CONNECT, C__COUNT
+};
 
 #define CLONE_NEW_ANY 0x7e020000ull /* NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET */
 #define CLONE3_NEW_ANY (CLONE_NEW_ANY | 0x80ull) /* and NEWTIME, which clone's exit signal hides */
 
-static const struct evtclass_guard guard_clone = { "flags", true, CLONE_NEW_ANY, { 0 }, 0, false };
-static const struct evtclass_guard guard_clone3 = { "flags", true, CLONE3_NEW_ANY, { 0 }, 0, false };
-static const struct evtclass_guard guard_fcntl = { "cmd", false, 0, { 0 /* F_DUPFD */, 1030 /* F_DUPFD_CLOEXEC */ }, 2, false };
-/* An open is a ptrace operation when it opens a process's memory for
- * writing: the filter sees the access mode (O_WRONLY, O_RDWR), the walk
- * the object. */
-static const struct evtclass_guard guard_proc_mem = { "flags", true, 3 /* O_ACCMODE */, { 0 }, 0, true };
+static const struct evtclass_guard guard_clone = { "flags", true, CLONE_NEW_ANY, { 0 }, 0, ET_ARG, 0 };
+static const struct evtclass_guard guard_clone3 = { "flags", true, CLONE3_NEW_ANY, { 0 }, 0, ET_ARG, 0 };
+static const struct evtclass_guard guard_fcntl
+    = { "cmd", false, 0, { 0 /* F_DUPFD */, 1030 /* F_DUPFD_CLOEXEC */ }, 2, ET_ARG, 0 };
+/* An open is a ptrace operation when it opens a process's memory, to read
+ * it (PTRACE_PEEKDATA) or to write it (PTRACE_POKEDATA): any open may
+ * reach /proc/<pid>/mem through a symlink or a dirfd, so the walk decides. */
+static const struct evtclass_guard guard_proc_mem = { NULL, false, 0, { 0 }, 0, ET_PROC_MEM, 0 };
+/* A rename takes its old path's name away (the file goes on under a name
+ * no rule protects), and destroys the file its new path named, or, with
+ * RENAME_EXCHANGE, gives it the old name: an unlink of each. */
+static const struct evtclass_guard guard_rename_old = { NULL, false, 0, { 0 }, 0, ET_ALWAYS, 0 };
+static const struct evtclass_guard guard_rename_new = { NULL, false, 0, { 0 }, 0, ET_REPLACES, 1 };
+/* Setting a file's access or default ACL changes its permissions. */
+static const struct evtclass_guard guard_acl = { NULL, false, 0, { 0 }, 0, ET_ACL_XATTR, 0 };
+/* A send reaches a new peer when it names a destination: a UDP datagram's
+ * address, or a TCP Fast Open (MSG_FASTOPEN), which connects as it sends.
+ * A send without one goes to the peer the socket has (a TCP Fast Open
+ * without one fails).  The filter sees sendto's pointer (non-zero), the
+ * event the destination of each message. */
+static const struct evtclass_guard guard_names_peer = { "addr", true, ~0ull, { 0 }, 0, ET_NAMES_PEER, 0 };
 
 /* Members in the order a class picks the sibling to present as: the
  * most general member first (openat sees every open the others do).  A
- * syscall may belong to several classes; its first is its own kind. */
+ * syscall may belong to several classes; its first is its own kind, and
+ * to one class in several ways (a rename of each of its paths). */
 static const struct evtclass_member {
   const char *name;
   int cls;
@@ -312,6 +330,8 @@ static const struct evtclass_member {
   { "open_by_handle_at", C_OPEN, NULL, false },
   { "fchmodat", C_CHMOD, NULL, false },   { "chmod", C_CHMOD, NULL, false },
   { "fchmod", C_CHMOD, NULL, false },     { "fchmodat2", C_CHMOD, NULL, false },
+  { "setxattr", C_CHMOD, &guard_acl, false }, { "lsetxattr", C_CHMOD, &guard_acl, false },
+  { "fsetxattr", C_CHMOD, &guard_acl, false },
   { "sendto", C_SEND, NULL, false },      { "sendmsg", C_SEND, NULL, false },
   { "send", C_SEND, NULL, false },        { "sendmmsg", C_SEND, NULL, false },
   { "dup", C_DUP, NULL, false },          { "dup2", C_DUP, NULL, false },
@@ -320,36 +340,130 @@ static const struct evtclass_member {
   { "clone", C_NAMESPACES, &guard_clone, false }, { "clone3", C_NAMESPACES, &guard_clone3, false },
   { "mount", C_MOUNT, NULL, false },      { "open_tree", C_MOUNT, NULL, true },
   { "move_mount", C_MOUNT, NULL, true },  { "fsmount", C_MOUNT, NULL, true },
+  { "mount_setattr", C_MOUNT, NULL, false }, { "umount2", C_MOUNT, NULL, false },
+  { "umount", C_MOUNT, NULL, false },
   { "ptrace", C_PTRACE, NULL, false },    { "process_vm_writev", C_PTRACE, NULL, false },
-  /* Writes to /proc/<pid>/mem poke what PTRACE_POKEDATA pokes.  (Not
-   * open_by_handle_at: procfs gives out no file handles.) */
+  { "process_vm_readv", C_PTRACE, NULL, false }, { "pidfd_getfd", C_PTRACE, NULL, false },
+  /* Opens of /proc/<pid>/mem peek and poke what PTRACE_PEEKDATA and
+   * PTRACE_POKEDATA do.  (Not open_by_handle_at: procfs gives out no file
+   * handles.) */
   { "openat", C_PTRACE, &guard_proc_mem, false }, { "open", C_PTRACE, &guard_proc_mem, false },
   { "openat2", C_PTRACE, &guard_proc_mem, false }, { "creat", C_PTRACE, &guard_proc_mem, false },
+  /* rmdir is unlinkat with AT_REMOVEDIR. */
+  { "unlinkat", C_UNLINK, NULL, false },  { "unlink", C_UNLINK, NULL, false },
+  { "rmdir", C_UNLINK, NULL, false },
+  { "renameat2", C_UNLINK, &guard_rename_old, false }, { "renameat2", C_UNLINK, &guard_rename_new, false },
+  { "renameat", C_UNLINK, &guard_rename_old, false }, { "renameat", C_UNLINK, &guard_rename_new, false },
+  { "rename", C_UNLINK, &guard_rename_old, false }, { "rename", C_UNLINK, &guard_rename_new, false },
+  /* The *at forms and their older siblings. */
+  { "renameat2", C_RENAME, NULL, false }, { "renameat", C_RENAME, NULL, false },
+  { "rename", C_RENAME, NULL, false },
+  { "linkat", C_LINK, NULL, false },      { "link", C_LINK, NULL, false },
+  { "symlinkat", C_SYMLINK, NULL, false }, { "symlink", C_SYMLINK, NULL, false },
+  { "mkdirat", C_MKDIR, NULL, false },    { "mkdir", C_MKDIR, NULL, false },
+  { "fchownat", C_CHOWN, NULL, false },   { "chown", C_CHOWN, NULL, false },
+  { "lchown", C_CHOWN, NULL, false },     { "fchown", C_CHOWN, NULL, false },
+  { "finit_module", C_MODULE, NULL, false }, { "init_module", C_MODULE, NULL, false },
+  { "execve", C_EXEC, NULL, false },      { "execveat", C_EXEC, NULL, false },
+  /* A rule on connects is about reaching a peer: a send with a destination
+   * does.  (A rule on sends is no rule on connects.) */
+  { "connect", C_CONNECT, NULL, false },  { "sendto", C_CONNECT, &guard_names_peer, false },
+  { "sendmsg", C_CONNECT, &guard_names_peer, false }, { "sendmmsg", C_CONNECT, &guard_names_peer, false },
 };
 
-/* Parameters a member supplies otherwise than under its own name. */
+/* Parameters a member supplies otherwise than under its own name, in
+ * presentation `view` (a rename as an unlink of its old path, 0, or of
+ * its new one, 1). */
 static const struct evtclass_arg_map {
-  const char *member, *param;
+  const char *member;
+  int view;
+  const char *param;
   struct evtclass_arg arg;
 } class_args[] = {
-  { "open", "dirfd", { EC_CONST, NULL, -100 /* AT_FDCWD */ } },
-  { "creat", "dirfd", { EC_CONST, NULL, -100 } },
-  { "creat", "flags", { EC_CONST, NULL, 01101 /* O_WRONLY|O_CREAT|O_TRUNC */ } },
-  { "open_by_handle_at", "name", { EC_NONE, NULL, 0 } },
-  { "open_by_handle_at", "dirfd", { EC_NONE, NULL, 0 } },
-  { "chmod", "dirfd", { EC_CONST, NULL, -100 } },
-  { "fchmod", "filename", { EC_FD_PATH, "fd", 0 } },
-  { "dup", "oldfd", { EC_RENAMED, "fd", 0 } },
-  { "fcntl", "oldfd", { EC_RENAMED, "fd", 0 } },
-  { "dup2", "fd", { EC_RENAMED, "oldfd", 0 } },
-  { "dup3", "fd", { EC_RENAMED, "oldfd", 0 } },
-  { "unshare", "nstype", { EC_RENAMED, "flags", 0 } },
-  { "clone", "nstype", { EC_RENAMED, "flags", 0 } },
-  { "clone3", "nstype", { EC_RENAMED, "flags", 0 } },
-  { "setns", "flags", { EC_RENAMED, "nstype", 0 } },
+  { "open", 0, "dirfd", { EC_CONST, NULL, -100 /* AT_FDCWD */ } },
+  { "creat", 0, "dirfd", { EC_CONST, NULL, -100 } },
+  { "creat", 0, "flags", { EC_CONST, NULL, 01101 /* O_WRONLY|O_CREAT|O_TRUNC */ } },
+  { "open_by_handle_at", 0, "name", { EC_NONE, NULL, 0 } },
+  { "open_by_handle_at", 0, "dirfd", { EC_NONE, NULL, 0 } },
+  { "chmod", 0, "dirfd", { EC_CONST, NULL, -100 } },
+  { "fchmod", 0, "filename", { EC_FD_PATH, "fd", 0 } },
+  /* An ACL's mode bits are in its value, which vigil does not parse. */
+  { "setxattr", 0, "filename", { EC_RENAMED, "path", 0 } },
+  { "setxattr", 0, "dirfd", { EC_CONST, NULL, -100 } },
+  { "setxattr", 0, "mode", { EC_NONE, NULL, 0 } },
+  { "lsetxattr", 0, "filename", { EC_RENAMED, "path", 0 } },
+  { "lsetxattr", 0, "dirfd", { EC_CONST, NULL, -100 } },
+  { "lsetxattr", 0, "mode", { EC_NONE, NULL, 0 } },
+  { "fsetxattr", 0, "filename", { EC_FD_PATH, "fd", 0 } },
+  { "fsetxattr", 0, "mode", { EC_NONE, NULL, 0 } },
+  { "dup", 0, "oldfd", { EC_RENAMED, "fd", 0 } },
+  { "fcntl", 0, "oldfd", { EC_RENAMED, "fd", 0 } },
+  { "dup2", 0, "fd", { EC_RENAMED, "oldfd", 0 } },
+  { "dup3", 0, "fd", { EC_RENAMED, "oldfd", 0 } },
+  { "unshare", 0, "nstype", { EC_RENAMED, "flags", 0 } },
+  { "clone", 0, "nstype", { EC_RENAMED, "flags", 0 } },
+  { "clone3", 0, "nstype", { EC_RENAMED, "flags", 0 } },
+  { "setns", 0, "flags", { EC_RENAMED, "nstype", 0 } },
+  /* Where a mount goes is what umount2 and mount_setattr act on. */
+  { "umount2", 0, "dir", { EC_RENAMED, "name", 0 } },
+  { "umount2", 0, "flags", { EC_NONE, NULL, 0 } },
+  { "umount", 0, "dir", { EC_RENAMED, "name", 0 } },
+  { "mount_setattr", 0, "dir", { EC_RENAMED, "path", 0 } },
+  { "mount_setattr", 0, "flags", { EC_NONE, NULL, 0 } },
   /* process_vm_writev writes the memory ptrace's request would poke: which
    * request is unknowable, so a rule that asks is not decided by it. */
-  { "process_vm_writev", "request", { EC_NONE, NULL, 0 } },
+  { "process_vm_writev", 0, "request", { EC_NONE, NULL, 0 } },
+  { "process_vm_readv", 0, "request", { EC_NONE, NULL, 0 } },
+  { "pidfd_getfd", 0, "request", { EC_NONE, NULL, 0 } },
+  { "rmdir", 0, "name", { EC_RENAMED, "path", 0 } },
+  { "rmdir", 0, "dirfd", { EC_CONST, NULL, -100 } },
+  { "rmdir", 0, "flags", { EC_CONST, NULL, 0x200 /* AT_REMOVEDIR */ } },
+  { "unlink", 0, "name", { EC_RENAMED, "path", 0 } },
+  { "unlink", 0, "dirfd", { EC_CONST, NULL, -100 } },
+  { "unlink", 0, "flags", { EC_CONST, NULL, 0 } },
+  { "unlinkat", 0, "path", { EC_RENAMED, "name", 0 } },
+  { "rename", 0, "olddirfd", { EC_CONST, NULL, -100 } },
+  { "rename", 0, "newdirfd", { EC_CONST, NULL, -100 } },
+  { "link", 0, "olddir", { EC_CONST, NULL, -100 } },
+  { "link", 0, "newdir", { EC_CONST, NULL, -100 } },
+  { "link", 0, "flags", { EC_CONST, NULL, 0 } },
+  { "symlink", 0, "linkdirfd", { EC_CONST, NULL, -100 } },
+  { "mkdir", 0, "dirfd", { EC_CONST, NULL, -100 } },
+  { "chown", 0, "pathname", { EC_RENAMED, "path", 0 } },
+  { "chown", 0, "dirfd", { EC_CONST, NULL, -100 } },
+  { "chown", 0, "flags", { EC_CONST, NULL, 0 } },
+  { "lchown", 0, "pathname", { EC_RENAMED, "path", 0 } },
+  { "lchown", 0, "dirfd", { EC_CONST, NULL, -100 } },
+  { "lchown", 0, "flags", { EC_CONST, NULL, 0x100 /* AT_SYMLINK_NOFOLLOW */ } },
+  { "fchown", 0, "path", { EC_FD_PATH, "fd", 0 } },
+  { "fchown", 0, "pathname", { EC_FD_PATH, "fd", 0 } },
+  { "fchown", 0, "flags", { EC_CONST, NULL, 0x1000 /* AT_EMPTY_PATH */ } },
+  { "fchownat", 0, "path", { EC_RENAMED, "pathname", 0 } },
+  { "init_module", 0, "flags", { EC_CONST, NULL, 0 } },
+  { "rename", 0, "path", { EC_RENAMED, "oldpath", 0 } },
+  { "rename", 0, "name", { EC_RENAMED, "oldpath", 0 } },
+  { "rename", 0, "dirfd", { EC_CONST, NULL, -100 } },
+  { "rename", 0, "flags", { EC_CONST, NULL, 0 } },
+  { "rename", 1, "path", { EC_RENAMED, "newpath", 0 } },
+  { "rename", 1, "name", { EC_RENAMED, "newpath", 0 } },
+  { "rename", 1, "dirfd", { EC_CONST, NULL, -100 } },
+  { "rename", 1, "flags", { EC_CONST, NULL, 0 } },
+  { "renameat", 0, "path", { EC_RENAMED, "oldpath", 0 } },
+  { "renameat", 0, "name", { EC_RENAMED, "oldpath", 0 } },
+  { "renameat", 0, "dirfd", { EC_RENAMED, "olddirfd", 0 } },
+  { "renameat", 0, "flags", { EC_CONST, NULL, 0 } },
+  { "renameat", 1, "path", { EC_RENAMED, "newpath", 0 } },
+  { "renameat", 1, "name", { EC_RENAMED, "newpath", 0 } },
+  { "renameat", 1, "dirfd", { EC_RENAMED, "newdirfd", 0 } },
+  { "renameat", 1, "flags", { EC_CONST, NULL, 0 } },
+  { "renameat2", 0, "path", { EC_RENAMED, "oldpath", 0 } },
+  { "renameat2", 0, "name", { EC_RENAMED, "oldpath", 0 } },
+  { "renameat2", 0, "dirfd", { EC_RENAMED, "olddirfd", 0 } },
+  { "renameat2", 0, "flags", { EC_CONST, NULL, 0 } },
+  { "renameat2", 1, "path", { EC_RENAMED, "newpath", 0 } },
+  { "renameat2", 1, "name", { EC_RENAMED, "newpath", 0 } },
+  { "renameat2", 1, "dirfd", { EC_RENAMED, "newdirfd", 0 } },
+  { "renameat2", 1, "flags", { EC_CONST, NULL, 0 } },
 };
 
 /* Member `id` of class cls, or of its first class when cls < 0. */
@@ -380,7 +494,7 @@ bool
 evtclass_named_by (int id, int cls)
 {
   const struct evtclass_member *m = class_member (id, cls);
-  return m && !(m->guard && m->guard->proc_mem);
+  return m && !(m->guard && m->guard->test != ET_ARG);
 }
 
 void
@@ -413,6 +527,18 @@ evtclass_guard (int id, int cls)
   return m ? m->guard : NULL;
 }
 
+size_t
+evtclass_guards (int id, int cls, const struct evtclass_guard **out, size_t max)
+{
+  const char *name = evttype_name (id);
+  size_t n = 0;
+
+  for (size_t i = 0; name && i < ARRAY_SIZE (class_members) && n < max; i++)
+    if (class_members[i].cls == cls && strcmp (class_members[i].name, name) == 0)
+      out[n++] = class_members[i].guard;
+  return n;
+}
+
 bool
 evtclass_guard_holds (const struct evtclass_guard *g, int64_t v)
 {
@@ -433,10 +559,9 @@ skip_component (const char *s)
 }
 
 bool
-evtclass_open_writes (int64_t flags)
+evtclass_acl_xattr_name (const char *name)
 {
-  int acc = (int) (flags & 3 /* O_ACCMODE */);
-  return (acc == 1 /* O_WRONLY */ || acc == 2 /* O_RDWR */) && !(flags & 010000000 /* O_PATH */);
+  return strcmp (name, "system.posix_acl_access") == 0 || strcmp (name, "system.posix_acl_default") == 0;
 }
 
 bool
@@ -450,7 +575,7 @@ evtclass_proc_mem_path (const char *path)
 }
 
 void
-evtclass_arg (int id, const char *param, struct evtclass_arg *out)
+evtclass_arg (int id, int view, const char *param, struct evtclass_arg *out)
 {
   const struct evtclass_member *m = class_member (id, -1);
   const char *name = evttype_name (id);
@@ -462,7 +587,8 @@ evtclass_arg (int id, const char *param, struct evtclass_arg *out)
       return;
     }
   for (size_t i = 0; name && i < ARRAY_SIZE (class_args); i++)
-    if (strcmp (class_args[i].member, name) == 0 && strcmp (class_args[i].param, param) == 0)
+    if (class_args[i].view == view && strcmp (class_args[i].member, name) == 0
+        && strcmp (class_args[i].param, param) == 0)
       *out = class_args[i].arg;
 }
 

@@ -27,8 +27,11 @@
  * is released by the kernel without an exit report, so it is forgotten
  * there. */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -36,9 +39,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vigil/exec_program.h"
 #include "vigil/exec_verify.h"
+#include "vigil/object_ids.h"
 #include "vigil/procinfo.h"
 #include "vigil/source_seccomp.h"
+#include "vigil/target_kill.h"
 
 /* A thread seized at its exec notification. */
 struct held {
@@ -46,6 +52,11 @@ struct held {
   int evttype; /* execve or execveat: the event is described again */
   bool stale;  /* the notification was gone when continued: the thread seized
                   may not be the notifier (a reused tid); only let it go */
+  /* A dynamic loader followed from syscall stop to syscall stop until
+   * it opens its program (see follow_loader). */
+  bool loading;
+  unsigned stops;
+  long nr; /* the syscall at the last entry stop */
 };
 
 /* glibc's ptrace is variadic and reads addr and data as pointers. */
@@ -66,7 +77,26 @@ struct exec_verify {
   struct held *held;
   size_t nheld, cap;
   uint64_t nevents;
+  struct object_ids *programs; /* the files proc.exepath literals name, or NULL */
+  struct match_set other;      /* exec_program_evaluate's scratch */
 };
+
+/* The files deny/kill rules on proc.exepath name, known by identity: a
+ * hard link runs the same file (exec_program.h).  Without inotify, by
+ * name only. */
+static struct object_ids *
+track_programs (const struct ruleset *rs)
+{
+  static const char *const fields[] = { "proc.exepath", NULL };
+  const char **paths;
+  vigil_error_t err = NULL;
+
+  size_t n = object_ids_collect (rs, fields, &paths, NULL);
+  struct object_ids *ids = object_ids_new (paths, n, &err);
+  vigil_error_release (&err);
+  free (paths);
+  return ids;
+}
 
 struct exec_verify *
 exec_verify_new (const struct exec_verify_opts *o)
@@ -94,6 +124,7 @@ exec_verify_new (const struct exec_verify_opts *o)
   v->covered = covered;
   v->st = eval_state_new (rs);
   v->pi = xmalloc (sizeof *v->pi);
+  v->programs = track_programs (rs);
   return v;
 }
 
@@ -104,6 +135,8 @@ exec_verify_free (struct exec_verify *v)
     return;
   eval_state_free (v->st);
   match_set_free (&v->m);
+  match_set_free (&v->other);
+  object_ids_free (v->programs);
   arena_free (&v->arena);
   free (v->pi);
   free (v->held);
@@ -230,10 +263,10 @@ prefetch_outputs (struct exec_verify *v, struct event *ev)
 /* Alerts of the deny and kill rules that matched the program that runs
  * (log rules spoke at the notification already). */
 static void
-emit_alerts (struct exec_verify *v, struct event *ev)
+emit_alerts (struct exec_verify *v, struct event *ev, bool killed)
 {
   const struct vigil_config *cfg = &v->o.engine->cfg;
-  const char *action = engine_action_text (ACTION_KILL, cfg->mode);
+  const char *action = engine_action_text (killed ? ACTION_KILL : ACTION_DENY, cfg->mode);
 
   for (size_t i = 0; i < v->m.n; i++)
     {
@@ -247,17 +280,26 @@ emit_alerts (struct exec_verify *v, struct event *ev)
     }
 }
 
-/* SIGKILL through a pidfd: the thread is held in its stop, so the pid
- * still names it, and it dies without running an instruction of the new
- * program. */
-static void
+/* The thread is held in its exec stop, so its pid cannot be recycled
+ * (target_kill needs no notification to check), and it dies without
+ * running an instruction of the new program. */
+static int
 kill_held (pid_t pid)
 {
-  int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
-  if (pidfd < 0)
-    return; /* gone already */
-  syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-  close (pidfd);
+  return target_kill (pid, -1, 0);
+}
+
+/* A matched deny/kill at the exec stop: the alerts say what happened.
+ * Not killed, the thread stays stopped before its first instruction and
+ * dies with vigil (PTRACE_O_EXITKILL). */
+static void
+kill_and_report (struct exec_verify *v, struct event *ev, pid_t pid)
+{
+  prefetch_outputs (v, ev);
+  int k = kill_held (pid);
+  emit_alerts (v, ev, k == 0 || k == -ESRCH);
+  if (k < 0 && k != -ESRCH)
+    v->o.emit (target_kill_failed_alert (v->m.enforcing->name, pid, -k, ev->ts, v->o.hostname), v->o.emit_ctx);
 }
 
 /* The new program of process pid, as /proc shows it: an entry holding the
@@ -269,6 +311,121 @@ refresh_process (struct exec_verify *v, pid_t pid)
   struct proc_entry *e;
   proctable_note_exec (v->o.src->procs, pid);
   proctable_lookup_leader (v->o.src->procs, pid, &e);
+}
+
+/* ---- a loader, until it opens its program ----
+ *
+ * The program a loader runs was named in its argv, checked at the exec
+ * stop; but the loader opens it by that name later, and the workload can
+ * rename another file into the name meanwhile.  So a loader is followed
+ * with PTRACE_SYSCALL: the first program file (not a library, see
+ * exec_program_file_is_program) it opens is judged as the exec, on the
+ * very fd the loader got, and the loader is let go (or killed) there.
+ * Signals are delivered on the way; a loader that makes more syscalls
+ * than any loader needs before its program is killed: vigil stops
+ * following only at a decision. */
+#define LOADER_STOPS_MAX 4096
+
+static bool
+follow_loader_start (struct exec_verify *v, pid_t pid, int evttype)
+{
+  if (ptrace_req (PTRACE_SETOPTIONS, pid, PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD) < 0
+      || ptrace_req (PTRACE_SYSCALL, pid, 0) < 0)
+    {
+      kill_held (pid); /* it cannot be followed: it does not run unjudged */
+      return true;
+    }
+  struct held *h = add_held (v, pid);
+  h->evttype = evttype;
+  h->loading = true;
+  h->nr = -1;
+  return true;
+}
+
+/* A loader made more syscalls than loaders make before their program. */
+static void
+alert_loader_killed (struct exec_verify *v, pid_t pid)
+{
+  char pids[32], msg[256];
+
+  snprintf (pids, sizeof pids, "%d", (int) pid);
+  snprintf (msg, sizeof msg,
+            "vigil internal: a dynamic loader made %d syscalls without opening a program: killed | pid=%s",
+            LOADER_STOPS_MAX, pids);
+  const char *kv[] = { "proc.pid", pids, NULL };
+  v->o.emit (alert_internal ("vigil internal: loader killed", PRIO_WARNING, now_ns (), v->o.hostname, msg, kv),
+             v->o.emit_ctx);
+}
+
+static bool
+is_open_syscall (long nr)
+{
+  return nr == SYS_open || nr == SYS_openat || nr == SYS_openat2;
+}
+
+/* The loader pid opened fd: is it its program, and may it run?  Returns
+ * false when it is no program (a library, the cache): follow on. */
+static bool
+judge_loaded (struct exec_verify *v, struct held *h, pid_t pid, long fdnum)
+{
+  char link[64];
+  snprintf (link, sizeof link, "/proc/%d/fd/%ld", (int) pid, fdnum);
+  int fd = open (link, O_PATH | O_CLOEXEC);
+  if (fd >= 0 && !exec_program_file_is_program (fd))
+    {
+      close (fd);
+      return false;
+    }
+  int evttype = h->evttype;
+  forget (v, pid);
+  arena_reset (&v->arena);
+  struct seccomp_notif req = { .pid = (__u32) pid };
+  struct live_event ev;
+  live_event_init_held (&ev, v->o.src, &req, evttype, ++v->nevents, v->o.hostname, &v->arena);
+  eval_state_reset (v->st);
+  rules_evaluate (v->rs, v->st, &ev.base, &v->m);
+  exec_program_evaluate_file (v->programs, v->rs, v->st, &ev, fd, &v->m, &v->other);
+  if (fd >= 0)
+    close (fd);
+  if (v->m.action == ACTION_LOG)
+    {
+      ptrace_req (PTRACE_DETACH, pid, 0);
+      return true;
+    }
+  kill_and_report (v, &ev.base, pid);
+  return true;
+}
+
+/* A stop of a loader being followed. */
+static void
+follow_loader (struct exec_verify *v, struct held *h, pid_t pid, int status)
+{
+  int sig = WSTOPSIG (status), event = status >> 16;
+
+  if (++h->stops > LOADER_STOPS_MAX)
+    {
+      forget (v, pid);
+      kill_held (pid);
+      alert_loader_killed (v, pid);
+      return;
+    }
+  if (sig == (SIGTRAP | 0x80))
+    {
+      struct __ptrace_syscall_info info;
+      if (ptrace (PTRACE_GET_SYSCALL_INFO, pid, (void *) sizeof info, &info) > 0)
+        {
+          if (info.op == PTRACE_SYSCALL_INFO_ENTRY)
+            h->nr = info.arch == AUDIT_ARCH_X86_64 ? (long) info.entry.nr : -1;
+          else if (info.op == PTRACE_SYSCALL_INFO_EXIT && is_open_syscall (h->nr) && !info.exit.is_error
+                   && judge_loaded (v, h, pid, (long) info.exit.rval))
+            return;
+        }
+      ptrace_req (PTRACE_SYSCALL, pid, 0);
+      return;
+    }
+  /* A group-stop or an interrupt (event stops) resumes; a signal is
+   * delivered. */
+  ptrace_req (PTRACE_SYSCALL, pid, event == 0 ? (unsigned long) sig : 0);
 }
 
 static void
@@ -298,14 +455,14 @@ at_exec (struct exec_verify *v, pid_t pid)
   live_event_init_held (&ev, v->o.src, &req, evttype, ++v->nevents, v->o.hostname, &v->arena);
   eval_state_reset (v->st);
   rules_evaluate (v->rs, v->st, &ev.base, &v->m);
+  bool loads = exec_program_evaluate (v->programs, v->rs, v->st, &ev, pid, &v->m, &v->other);
   if (v->m.action == ACTION_LOG)
     {
-      ptrace_req (PTRACE_DETACH, pid, 0);
+      if (!loads || !follow_loader_start (v, pid, evttype))
+        ptrace_req (PTRACE_DETACH, pid, 0);
       return;
     }
-  prefetch_outputs (v, &ev.base);
-  kill_held (pid);
-  emit_alerts (v, &ev.base);
+  kill_and_report (v, &ev.base, pid);
 }
 
 bool
@@ -323,6 +480,12 @@ exec_verify_wait_status (struct exec_verify *v, pid_t pid, int status)
   if (event == PTRACE_EVENT_EXEC)
     {
       at_exec (v, pid);
+      return true;
+    }
+  struct held *h = find_held (v, pid);
+  if (h && h->loading)
+    {
+      follow_loader (v, h, pid, status);
       return true;
     }
   /* Any other stop is on the way back to user mode: the exec failed or

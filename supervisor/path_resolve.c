@@ -611,8 +611,16 @@ walk_slow (const struct path_handles *h, const struct resolve_request *rq, struc
 
 /* ---- the result ---- */
 
+/* path + "/" + name, within size. */
+static void
+append_name (char *path, size_t size, const char *name)
+{
+  size_t len = strlen (path);
+  snprintf (path + len, size - len, "%s%s", len && path[len - 1] == '/' ? "" : "/", name);
+}
+
 /* The path of fd as the target sees it: vigil's view, less the target's
- * root when that is not vigil's. */
+ * root when that is not vigil's (kept in container_path). */
 static void
 describe (const struct path_handles *h, struct resolved_path *out)
 {
@@ -621,6 +629,7 @@ describe (const struct path_handles *h, struct resolved_path *out)
   out->path[n > 0 ? n : 0] = '\0';
   if (!h->same_root && out->path[0] == '/')
     {
+      memcpy (out->container_path, out->path, (size_t) n + 1);
       snprintf (link, sizeof link, "/proc/%d/root", (int) h->tid);
       ssize_t r = readlink (link, root, sizeof root - 1);
       if (r > 1 && strncmp (out->path, root, (size_t) r) == 0 && (out->path[r] == '/' || out->path[r] == '\0'))
@@ -630,9 +639,9 @@ describe (const struct path_handles *h, struct resolved_path *out)
     }
   if (out->missing)
     {
-      size_t len = strlen (out->path);
-      snprintf (out->path + len, sizeof out->path - len, "%s%s", len && out->path[len - 1] == '/' ? "" : "/",
-                out->name);
+      append_name (out->path, sizeof out->path, out->name);
+      if (out->container_path[0])
+        append_name (out->container_path, sizeof out->container_path, out->name);
     }
 }
 
@@ -700,8 +709,9 @@ resolve_parent (const struct path_handles *h, const struct resolve_request *rq, 
   memcpy (out->name, keep, sizeof keep);
   out->missing = true;
   out->trailing_slash = trailing;
-  size_t len = strlen (out->path);
-  snprintf (out->path + len, sizeof out->path - len, "%s%s", len && out->path[len - 1] == '/' ? "" : "/", out->name);
+  append_name (out->path, sizeof out->path, out->name);
+  if (out->container_path[0])
+    append_name (out->container_path, sizeof out->container_path, out->name);
   return 0;
 }
 

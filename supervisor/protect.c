@@ -124,6 +124,7 @@ protect_log_startup (FILE *f)
     fprintf (f, "vigil: CAP_SYS_PTRACE not held: a process that switches uid or turns non-dumpable cannot be "
                 "inspected, and the syscalls deny/kill rules cover fail with EPERM for it\n");
   if (getpid () != 1)
-    fprintf (f, "vigil: not PID 1 of its pid namespace: the workload can signal, stop or trace vigil "
-                "(as a container entrypoint, or under unshare -pf, it cannot)\n");
+    fprintf (f, "vigil: not PID 1 of its pid namespace: the filter refuses the workload's signals to vigil "
+                "(kill(-1) and kill of vigil's process group with SIGKILL, SIGSTOP or a fault signal fail with EPERM; "
+                "as a container entrypoint, or under unshare -pf, the kernel itself protects vigil)\n");
 }

@@ -13,6 +13,7 @@
 #include "vigil/arena.h"
 #include "vigil/cnode.h"
 #include "vigil/error.h"
+#include "vigil/evtparams.h"
 #include "vigil/ops.h"
 #include "vigil/output.h"
 #include "vigil/rules.h"
@@ -86,6 +87,16 @@ struct compiler {
   struct xmacro *macros;
   size_t slots_cap;
   uint32_t nprogs; /* branching programs built, to stamp cnode.fold_prog */
+  struct arg_site *arg_sites; /* where conditions read evt.arg (rule_check_params) */
+  size_t narg_sites, arg_sites_cap;
+};
+
+/* A comparison that reads a parameter of the event, and where its field
+ * is written. */
+struct arg_site {
+  const struct cnode *cn;
+  const struct field_ref *ref;
+  struct diag_loc loc;
 };
 
 /* ---- small helpers ---- */
@@ -454,6 +465,22 @@ cmp_set_str_test (struct cnode *cn, const struct field_ref *ref)
   cn->str_len = (uint32_t) strlen (strs[0]);
 }
 
+static bool
+is_param_field (const struct field_ref *ref)
+{
+  return ref->arg && (strcmp (ref->def->name, "evt.arg") == 0 || strcmp (ref->def->name, "evt.rawarg") == 0);
+}
+
+/* Remember where cn reads a parameter, for rule_check_params. */
+static void
+arg_site_note (struct compiler *c, const struct cnode *cn, const struct field_ref *ref, struct diag_loc loc)
+{
+  if (!is_param_field (ref))
+    return;
+  xgrow (&c->arg_sites, &c->arg_sites_cap, c->narg_sites, sizeof *c->arg_sites);
+  c->arg_sites[c->narg_sites++] = (struct arg_site){ cn, ref, loc };
+}
+
 static struct cnode *
 compile_cmp (struct compiler *c, struct unit *u, const struct cond_node *n)
 {
@@ -480,6 +507,8 @@ compile_cmp (struct compiler *c, struct unit *u, const struct cond_node *n)
       cn->ref = ref;
       cn->rhs = rhs;
       cn->slot = ref->slot;
+      arg_site_note (c, cn, ref, unit_loc (u, n->offset));
+      arg_site_note (c, cn, rhs, unit_loc (u, n->u.cmp.vals[0].offset));
       return cn;
     }
 
@@ -508,6 +537,7 @@ compile_cmp (struct compiler *c, struct unit *u, const struct cond_node *n)
           cn->slot = ref->slot;
           cn->any_item = (ref->def->flags & FIELD_F_ANY_ANCESTOR) && ref->index < 0 && ref->ntr == 0;
           cmp_set_str_test (cn, ref);
+          arg_site_note (c, cn, ref, unit_loc (u, n->offset));
         }
     }
   free (vals);
@@ -809,6 +839,114 @@ cnode_types (const struct cnode *n, bool neg, struct evttype_set *out)
     }
 }
 
+/* ---- parameters a condition reads ---- */
+
+/* Whether some event of a type in `types` has the parameter ref names
+ * (evt.arg.NAME, evt.rawarg.NAME, evt.arg[N]); a type whose parameters
+ * vigil does not know might. */
+static bool
+params_have (const struct evttype_set *types, const struct field_ref *ref)
+{
+  for (size_t t = 0, n = evttype_count (); t < n; t++)
+    {
+      if (!evttype_set_has (types, (int) t))
+        continue;
+      int has = ref->index >= 0 ? (evtparam_count ((int) t) < 0 ? -1 : ref->index < evtparam_count ((int) t))
+                                : evtparam_has ((int) t, ref->arg);
+      if (has != 0)
+        return true;
+    }
+  return false;
+}
+
+/* "open, openat" (the first few names of a set of types). */
+static void
+types_list (const struct evttype_set *types, char *buf, size_t size)
+{
+  size_t len = 0, shown = 0, total = evttype_set_count (types);
+
+  buf[0] = '\0';
+  for (size_t t = 0, n = evttype_count (); t < n && len < size; t++)
+    if (evttype_set_has (types, (int) t) && shown++ < 6)
+      len += (size_t) snprintf (buf + len, size - len, "%s%s", len ? ", " : "", evttype_name ((int) t));
+  if (total > 6 && len < size)
+    snprintf (buf + len, size - len, " and %zu more", total - 6);
+}
+
+struct param_check {
+  struct compiler *c;
+  const struct rdef_rule *def;
+  const struct rule *r;
+  size_t nbad;
+};
+
+/* Report each read of a parameter no event type it can see has. */
+static void
+site_check (struct param_check *pc, const struct cnode *n, const struct evttype_set *types)
+{
+  struct compiler *c = pc->c;
+  char names[256];
+
+  for (size_t i = 0; i < c->narg_sites; i++)
+    {
+      const struct arg_site *site = &c->arg_sites[i];
+      if (site->cn != n || params_have (types, site->ref))
+        continue;
+      types_list (types, names, sizeof names);
+      diag_add (c->d, pc->r->action == ACTION_LOG ? DIAG_WARNING : DIAG_ERROR, site->loc,
+                "rule '%s': %s is never true: no event of type %s has %s %s", pc->def->name, site->ref->key,
+                names, site->ref->index >= 0 ? "a parameter numbered" : "a parameter named", site->ref->arg);
+      pc->nbad++;
+    }
+}
+
+/* Walk the condition with the event types for which each part's value
+ * matters: a conjunct's only where the whole conjunction can hold (in
+ * `evt.type = unlink and evt.arg.name = x`, unlink's), whatever `not`
+ * surrounds it; a disjunct, a negation or a macro passes them on. */
+static void
+params_walk (struct param_check *pc, const struct cnode *n, const struct evttype_set *types)
+{
+  struct evttype_set sub;
+
+  if (evttype_set_count (types) == 0)
+    return;
+  switch (n->kind)
+    {
+    case CN_NOT:
+    case CN_MACRO:
+      params_walk (pc, n->kids[0], types);
+      return;
+    case CN_AND:
+      cnode_types (n, false, &sub);
+      evttype_set_intersect (&sub, types);
+      for (uint32_t i = 0; i < n->n; i++)
+        params_walk (pc, n->kids[i], &sub);
+      return;
+    case CN_OR:
+      for (uint32_t i = 0; i < n->n; i++)
+        params_walk (pc, n->kids[i], types);
+      return;
+    default:
+      site_check (pc, n, types);
+      return;
+    }
+}
+
+/* A parameter that no event the rule can match has makes its comparison
+ * never true (unlink's argument is path, not name): an error for a
+ * deny/kill rule, which would silently never apply, a warning for a log
+ * rule.  Returns how many. */
+static size_t
+rule_check_params (struct compiler *c, const struct rdef_rule *def, const struct rule *r)
+{
+  struct param_check pc = { c, def, r, 0 };
+
+  if (!r->all_types)
+    params_walk (&pc, r->cond, &r->types);
+  return pc.nbad;
+}
+
 /* ---- scalar argument constraints (for a narrow seccomp filter) ---- */
 
 /* A constraint a condition implies on one argument, for one event type. */
@@ -820,7 +958,7 @@ struct acons {
   size_t n;
 };
 
-static const char *const constrained_args[] = { "domain", "request", "flags", "cmd" };
+static const char *const constrained_args[] = { "domain", "request", "flags", "cmd", "addr" };
 
 static void
 acons_free (struct acons *a)
@@ -1031,7 +1169,7 @@ need_add_alias (struct compiler *c, const struct rule_alias *al, bool first_rule
     {
       struct acons k = { 0 };
       const struct evtclass_guard *g = al->guard;
-      if (g && strcmp (g->arg, constrained_args[a]) == 0)
+      if (g && g->arg && strcmp (g->arg, constrained_args[a]) == 0)
         {
           k.set = true;
           k.flags_any = g->flags_any;
@@ -1047,22 +1185,28 @@ need_add_alias (struct compiler *c, const struct rule_alias *al, bool first_rule
 /* ---- syscall classes ---- */
 
 /* Member t of class cls, which rule r does not name, is evaluated for r
- * as the sibling r names (a syscall in two classes has two aliases). */
+ * as the sibling r names: once for each way it belongs (a syscall in two
+ * classes has two aliases, a rename is an unlink of each of its paths). */
 static void
 rule_add_alias (struct compiler *c, struct rule *r, int t, int cls)
 {
-  struct rule_alias al = { .type = t, .as = evtclass_presented_as (t, cls, &r->types),
-                           .guard = evtclass_guard (t, cls) };
-  if (al.guard && !al.guard->proc_mem)
+  const struct evtclass_guard *guards[4];
+  size_t n = evtclass_guards (t, cls, guards, ARRAY_SIZE (guards));
+
+  for (size_t i = 0; i < n; i++)
     {
-      char text[64], msg[128];
-      struct field_ref ref;
-      snprintf (text, sizeof text, "evt.rawarg.%s", al.guard->arg);
-      if (field_ref_parse (text, strlen (text), &ref, msg, sizeof msg) == 0)
-        al.guard_ref = slot_intern (c, &ref);
+      struct rule_alias al = { .type = t, .as = evtclass_presented_as (t, cls, &r->types), .guard = guards[i] };
+      if (al.guard && al.guard->test == ET_ARG)
+        {
+          char text[64], msg[128];
+          struct field_ref ref;
+          snprintf (text, sizeof text, "evt.rawarg.%s", al.guard->arg);
+          if (field_ref_parse (text, strlen (text), &ref, msg, sizeof msg) == 0)
+            al.guard_ref = slot_intern (c, &ref);
+        }
+      r->aliases = xrealloc (r->aliases, (r->naliases + 1) * sizeof *r->aliases);
+      r->aliases[r->naliases++] = al;
     }
-  r->aliases = xrealloc (r->aliases, (r->naliases + 1) * sizeof *r->aliases);
-  r->aliases[r->naliases++] = al;
 }
 
 /* A deny/kill rule is enforced on every syscall that does what a syscall
@@ -1579,17 +1723,19 @@ rule_warn_widened (struct compiler *c, const struct rdef_rule *def, const struct
   for (size_t i = 0; i < r->naliases; i++)
     {
       const char *name = evttype_name (r->aliases[i].type);
-      if (r->aliases[i].guard && r->aliases[i].guard->proc_mem)
+      if (r->aliases[i].guard && r->aliases[i].guard->test == ET_PROC_MEM)
         {
           proc_mem = true;
           continue;
         }
+      if (i > 0 && r->aliases[i - 1].type == r->aliases[i].type)
+        continue; /* a rename, as an unlink of each of its paths */
       added = xrealloc (added, len + strlen (name) + 3);
       len += (size_t) sprintf (added + len, "%s%s", len ? ", " : "", name);
     }
   diag_warn (c->d, def->loc, "rule '%s' is also enforced on %s%s%s, which do what the syscalls it names do",
              def->name, added, proc_mem && len ? " and " : "",
-             proc_mem ? "opens of /proc/<pid>/mem for writing" : "");
+             proc_mem ? "opens of /proc/<pid>/mem" : "");
   free (added);
 }
 
@@ -1636,6 +1782,11 @@ rule_decide (struct compiler *c, const struct rdef_rule *def, struct rule *r, st
   if (r->all_types && r->action != ACTION_LOG)
     {
       diag_error (c->d, loctext_loc (&def->cond, 0), "rule '%s': a deny/kill rule must name evt.type", def->name);
+      r->skip_reason = "error";
+      return false;
+    }
+  if (rule_check_params (c, def, r) && r->action != ACTION_LOG)
+    {
       r->skip_reason = "error";
       return false;
     }
@@ -1729,7 +1880,7 @@ need_add_rule (struct compiler *c, struct evttype_need *need, const struct rule 
       need_add_alias (c, al, first);
       first = false;
       aliased = true;
-      if (al->guard && strcmp (al->guard->arg, "flags") == 0 && al->guard->flags_any)
+      if (al->guard && al->guard->arg && strcmp (al->guard->arg, "flags") == 0 && al->guard->flags_any)
         need->enforce_flags |= al->guard->mask;
       else
         *unguarded = true;
@@ -1840,6 +1991,7 @@ rules_compile (const struct rules_defs *defs, const struct compile_opts *opts, s
   strmap_free (&c.list_idx);
   strmap_free (&c.macro_idx);
   strmap_free (&c.slot_idx);
+  free (c.arg_sites);
   if (d->nerrors > nerrors)
     {
       ruleset_free (c.rs);

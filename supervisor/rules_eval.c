@@ -369,17 +369,19 @@ match_add (struct match_set *out, const struct rule *r, bool unknown, const stru
     }
 }
 
-/* Present the event as `as` (its own type when as is its type): values
- * and macro results that depend on the type are computed again. */
+/* Present the event as `as` (its own type when as is its type) in
+ * presentation `view`: values and macro results that depend on the type
+ * are computed again. */
 static void
-present_as (struct eval_state *st, int as)
+present_as (struct eval_state *st, int as, int view)
 {
   struct event *ev = st->ev;
 
-  if (event_presented_type (ev) == as)
+  if (event_presented_type (ev) == as && (!ev->aliased || ev->alias_view == view))
     return;
   ev->aliased = as != ev->type;
   ev->alias = as;
+  ev->alias_view = ev->aliased ? view : 0;
   for (size_t i = 0; i < st->nalias_slots; i++)
     {
       st->cache[st->alias_slots[i]].gen = 0;
@@ -395,9 +397,11 @@ guard_admits (const struct rule_alias *al, struct eval_state *st)
 {
   struct event *ev = st->ev;
 
-  present_as (st, ev->type);
-  if (al->guard->proc_mem)
-    return ev->ops->opens_proc_mem ? ev->ops->opens_proc_mem (ev) : -1;
+  present_as (st, ev->type, 0);
+  if (al->guard->test == ET_ALWAYS)
+    return 1;
+  if (al->guard->test != ET_ARG)
+    return ev->ops->in_class ? ev->ops->in_class (ev, al->guard->test) : -1;
   if (!al->guard_ref)
     return -1;
   struct value v;
@@ -413,11 +417,12 @@ guard_admits (const struct rule_alias *al, struct eval_state *st)
  * (a clone without CLONE_NEW* flags is no namespace operation; an open
  * may be an open and a ptrace). */
 static bool
-rule_next_view (const struct rule *r, struct eval_state *st, size_t *k, int *as)
+rule_next_view (const struct rule *r, struct eval_state *st, size_t *k, int *as, int *view)
 {
   int type = st->ev->type;
 
   *as = type;
+  *view = 0;
   if (r->naliases == 0 || type < 0 || evttype_set_has (&r->types, type))
     return (*k)++ == 0;
   while (*k < r->naliases)
@@ -426,6 +431,7 @@ rule_next_view (const struct rule *r, struct eval_state *st, size_t *k, int *as)
       if (al->type == type && (!al->guard || guard_admits (al, st) != 0))
         {
           *as = al->as;
+          *view = al->guard ? al->guard->view : 0;
           return true;
         }
     }
@@ -458,10 +464,10 @@ rules_evaluate (const struct ruleset *rs, struct eval_state *st, struct event *e
       const struct field_ref *unknown = NULL;
       enum tri best = TRI_FALSE;
       size_t k = 0;
-      int as;
-      while (best != TRI_TRUE && rule_next_view (r, st, &k, &as))
+      int as, view;
+      while (best != TRI_TRUE && rule_next_view (r, st, &k, &as, &view))
         {
-          present_as (st, as);
+          present_as (st, as, view);
           st->tri = r->action != ACTION_LOG;
           st->unknown_field = NULL;
           enum tri res = st->tri ? eval_node (r->cond, st) : (enum tri) run_prog_inline (r->cond, st);
@@ -477,8 +483,14 @@ rules_evaluate (const struct ruleset *rs, struct eval_state *st, struct event *e
         match_add (out, r, true, unknown);
     }
   /* Alerts describe the syscall that was made. */
-  present_as (st, ev->type);
+  present_as (st, ev->type, 0);
   return out->n;
+}
+
+void
+match_set_add (struct match_set *m, const struct rule *r)
+{
+  match_add (m, r, false, NULL);
 }
 
 void

@@ -27,8 +27,15 @@ static const struct arg_position {
 } arg_positions[] = {
   { "socket", "domain", 0 }, { "socketpair", "domain", 0 }, { "ptrace", "request", 0 },
   { "open", "flags", 1 },    { "openat", "flags", 2 },      { "clone", "flags", 0 },
-  { "unshare", "flags", 0 },  { "fcntl", "cmd", 1 },
+  { "unshare", "flags", 0 },  { "fcntl", "cmd", 1 },        { "sendto", "addr", 4 },
 };
+
+/* Arguments that are pointers: all 64 bits count. */
+static bool
+arg_is_pointer (const char *arg)
+{
+  return strcmp (arg, "addr") == 0;
+}
 
 /* io_uring runs syscalls' work outside the filter: it always fails, with
  * ENOSYS so that libraries fall back to plain syscalls. */
@@ -52,6 +59,15 @@ add_narrowed (scmp_filter_ctx ctx, int nr, unsigned idx, const struct arg_constr
 {
   int rc = 0;
 
+  if (arg_is_pointer (ac->arg))
+    {
+      /* Only "non-null" is asked of a pointer: a 64-bit comparison, or a
+       * pointer whose low half is zero would pass unseen. */
+      struct scmp_arg_cmp cmp = { idx, SCMP_CMP_NE, 0, 0 };
+      if (!ac->flags_any || ac->mask != ~0ull)
+        return -EINVAL;
+      return seccomp_rule_add_array (ctx, SCMP_ACT_NOTIFY, nr, 1, &cmp);
+    }
   if (ac->flags_any)
     {
       for (int bit = 0; bit < 32 && rc == 0; bit++)

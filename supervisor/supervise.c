@@ -32,6 +32,7 @@
 
 #include "vigil/decision_cache.h"
 #include "vigil/emulate_net.h"
+#include "vigil/net_addr.h"
 #include "vigil/emulate_open.h"
 #include "vigil/emulate_path.h"
 #include "vigil/entry_watch.h"
@@ -39,9 +40,14 @@
 #include "vigil/evttypes.h"
 #include "vigil/exec_verify.h"
 #include "vigil/failclosed.h"
+#include "vigil/limits.h"
+#include "vigil/mount_names.h"
+#include "vigil/object_ids.h"
 #include "vigil/protect.h"
+#include "vigil/signal_guard.h"
 #include "vigil/source_seccomp.h"
 #include "vigil/supervise.h"
+#include "vigil/target_kill.h"
 
 /* Signals that are about the process that raised them, not requests to
  * pass on. */
@@ -86,6 +92,10 @@ struct supervisor {
   struct exec_verify *verify; /* NULL: no deny/kill rule covers exec */
   bool child_exited;
   int child_status;
+  int kill_error; /* the last answer's kill failed so: it denied instead */
+  struct signal_guard guard;
+  bool signal_perform; /* this notification, if allowed, goes through signal_guard_perform */
+  pid_t kill_tid;
   uint64_t nevents;
   /* Per type whose deny/kill rules need its flags (enforce_flags): the
    * index of that argument, or -1 (see enforced). */
@@ -93,6 +103,9 @@ struct supervisor {
   bool receiving_thread; /* notifications are received off the main loop */
   struct evttype_set decided_without_memory; /* see find_decided_without_memory */
   struct decision_cache *decisions;          /* see decided_before */
+  struct object_ids *objects; /* the files deny/kill rules name, or NULL */
+  struct mount_table *mounts;  /* when they compare fd.name otherwise, or NULL */
+  struct match_set other_names; /* object_names_evaluate's scratch */
 };
 
 /* Entries of the decision cache: a few hundred bytes each at most, so
@@ -135,6 +148,11 @@ child_exec (const struct supervisor *s, const struct seccomp_program *prog, cons
       signal (SIGTTOU, SIG_IGN);
       tcsetpgrp (STDIN_FILENO, getpgrp ());
       signal (SIGTTOU, SIG_DFL);
+    }
+  if (limits_restore_in_child () < 0)
+    {
+      dprintf (STDERR_FILENO, "vigil: cannot restore the workload's fd limit: %s\n", strerror (errno));
+      _exit (125);
     }
   if (protect_apply_in_child (&s->protect, &what) < 0)
     {
@@ -218,44 +236,43 @@ start_workload (struct supervisor *s, const struct seccomp_program *prog, const 
 
 /* ---- notifications ---- */
 
-/* Kill the thread group of the notifying thread through a pidfd, so a
- * recycled pid can never be hit: the pidfd is checked to still name the
- * notifier (the notification id is still valid) before the signal. */
-static bool
-kill_target (struct supervisor *s, const struct seccomp_notif *req)
-{
-  int pidfd = (int) syscall (SYS_pidfd_open, req->pid, 0);
-  if (pidfd < 0)
-    return false; /* gone already */
-  bool valid = seccomp_notif_valid (s->listener, req->id);
-  if (valid)
-    syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-  close (pidfd);
-  return valid;
-}
-
 /* Answer as the action says.  Returns whether the notification was still
  * pending when answered (for a kill: when the signal was sent), which
- * proves that the reads before it were the notifier's. */
+ * proves that the reads before it were the notifier's.  A kill that could
+ * not be carried out leaves the call denied, and s->kill_error says why,
+ * so that no alert claims it. */
 static bool
 answer (struct supervisor *s, const struct seccomp_notif *req, enum action action)
 {
   bool monitor = s->o->engine->cfg.mode == MODE_MONITOR;
 
+  s->kill_error = 0;
+  if ((monitor || action == ACTION_LOG) && s->signal_perform)
+    {
+      signal_guard_perform (&s->guard, s->listener, req, s->privileged);
+      return true;
+    }
   if (monitor || action == ACTION_LOG)
     return seccomp_notif_continue (s->listener, req->id) == 0;
   if (action == ACTION_DENY)
     return seccomp_notif_fail (s->listener, req->id, s->m.enforcing->errno_value) == 0;
-  bool killed = kill_target (s, req);
-  seccomp_notif_fail (s->listener, req->id, EPERM);
-  return killed;
+  int k = target_kill ((pid_t) req->pid, s->listener, req->id);
+  bool denied = seccomp_notif_fail (s->listener, req->id, EPERM) == 0;
+  if (k == 0)
+    return true;
+  if (k != -ESRCH)
+    {
+      s->kill_error = -k;
+      s->kill_tid = (pid_t) req->pid;
+    }
+  return k != -ESRCH && denied;
 }
 
 static void
 emit_alerts (struct supervisor *s, struct event *ev)
 {
   const struct vigil_config *cfg = &s->o->engine->cfg;
-  const char *action = engine_action_text (s->m.action, cfg->mode);
+  const char *action = engine_action_text (s->kill_error ? ACTION_DENY : s->m.action, cfg->mode);
   size_t n = cfg->rule_matching == RULE_MATCHING_FIRST ? 1 : s->m.n;
 
   for (size_t i = 0; i < n; i++)
@@ -263,6 +280,10 @@ emit_alerts (struct supervisor *s, struct event *ev)
   for (size_t i = 0; i < s->m.n; i++)
     if (s->m.v[i].unknown)
       s->o->emit (engine_alert_unknown (&s->m.v[i], action, ev->ts, ev->hostname), s->o->emit_ctx);
+  if (s->kill_error)
+    s->o->emit (target_kill_failed_alert (s->m.enforcing->name, s->kill_tid, s->kill_error, ev->ts,
+                                          ev->hostname),
+                s->o->emit_ctx);
 }
 
 static void
@@ -362,6 +383,8 @@ evaluate_emulated (struct supervisor *s, struct live_event *ev, int walk_res)
   rules_evaluate (s->rs, s->st, &ev->base, &s->m);
   if (walk_res < 0)
     drop_unknown_matches (&s->m);
+  else
+    object_names_evaluate (s->objects, s->mounts, s->rs, s->st, ev, &s->m, &s->other_names);
   if (s->m.n)
     prefetch_outputs (s, ev);
 }
@@ -563,6 +586,17 @@ target_walk_end (struct target_walk *w)
     }
 }
 
+/* A deny or kill of an emulated call is vigil's act: taken with vigil's
+ * own credentials, not the workload's its walk assumed (with those, a
+ * kill vigil may not send could reach a process of the same uid). */
+static void
+answer_decided (struct supervisor *s, const struct seccomp_notif *req, struct target_walk *w)
+{
+  if (w)
+    target_creds_restore (&w->saved);
+  answer (s, req, s->m.action);
+}
+
 /* The credentials a thread acting for the target must take, or NULL. */
 static const struct target_creds *
 walk_creds (const struct supervisor *s, const struct target_walk *w)
@@ -590,7 +624,7 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
 
   evaluate_emulated (s, ev, res);
   if (s->m.action != ACTION_LOG)
-    answer (s, req, s->m.action);
+    answer_decided (s, req, &w);
   else if (res < 0)
     seccomp_notif_fail (s->listener, req->id, -res);
   else
@@ -647,16 +681,21 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
       res = path_resolve (&w.h[i], &rq[i], &w.r[i]);
       /* The rules see the real path each argument reached. */
       if (res == 0)
-        ev->arg_override[call.p[i].arg] = w.r[i].path;
+        {
+          ev->arg_override[call.p[i].arg] = w.r[i].path;
+          ev->arg_resolved[call.p[i].arg] = &w.r[i];
+        }
     }
   if (call.target_arg >= 0)
     ev->arg_override[call.target_arg] = call.target;
+  if (call.xattr_name_arg > 0)
+    ev->arg_override[call.xattr_name_arg] = call.xattr_name; /* the name vigil will set */
   if (res < 0)
     live_event_set_result (ev, res);
 
   evaluate_emulated (s, ev, res);
   if (s->m.action != ACTION_LOG)
-    answer (s, req, s->m.action);
+    answer_decided (s, req, &w);
   else if (res < 0)
     seccomp_notif_fail (s->listener, req->id, -res);
   else if ((res = path_call_perform (&call, w.r, w.creds.umask)) < 0)
@@ -664,6 +703,7 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
   else
     seccomp_notif_return (s->listener, req->id, 0);
   target_walk_end (&w);
+  path_call_release (&call);
   if (s->m.n)
     emit_alerts (s, &ev->base);
 }
@@ -716,6 +756,8 @@ handle_connect (struct supervisor *s, const struct seccomp_notif *req, struct li
 
   if (answer_unread (s, req, ev, res))
     return;
+  /* Decided on, and connected to, the peer the kernel reaches. */
+  net_addr_reach_target (live_event_pidfd (ev), call.sockfd, &call.addr, call.len);
   ev->sockaddr = &call.addr;
   const struct sockaddr_un *un = (const struct sockaddr_un *) &call.addr;
   if (call.addr.ss_family == AF_UNIX && call.len > offsetof (struct sockaddr_un, sun_path) && un->sun_path[0])
@@ -731,7 +773,7 @@ handle_connect (struct supervisor *s, const struct seccomp_notif *req, struct li
     }
   evaluate_emulated (s, ev, walk_res);
   if (s->m.action != ACTION_LOG)
-    answer (s, req, s->m.action);
+    answer_decided (s, req, walked);
   else if (walk_res < 0)
     seccomp_notif_fail (s->listener, req->id, walk_res == -ENOENT ? ENOENT : -walk_res);
   else
@@ -852,49 +894,71 @@ emulates_send (const struct supervisor *s, const struct live_event *ev)
          && send_call_supported (ev->req->data.nr) && s->rs->need[ev->base.type].enforce;
 }
 
+/* A message to an AF_UNIX path names a socket file: walked as the target
+ * would walk it (as a connect's path is), so that the rules see the file
+ * reached and vigil sends to that very file.  Returns 0, or -errno of the
+ * walk. */
+static int
+send_msg_resolve (struct supervisor *s, struct live_event *ev, struct send_msg *m)
+{
+  const struct sockaddr_un *un = (const struct sockaddr_un *) &m->addr;
+  size_t off = offsetof (struct sockaddr_un, sun_path);
+
+  if (!m->has_addr || un->sun_family != AF_UNIX || m->addrlen <= off || !un->sun_path[0])
+    return 0; /* no path: abstract, unnamed, or another family */
+  char path[sizeof un->sun_path + 1];
+  size_t n = strnlen (un->sun_path, m->addrlen - off < sizeof un->sun_path ? m->addrlen - off : sizeof un->sun_path);
+  memcpy (path, un->sun_path, n);
+  path[n] = '\0';
+  struct resolve_request rq = { .dirfd = AT_FDCWD, .path = path, .follow_last = true };
+  struct target_walk w;
+  int res = target_walk (s, ev->req, ev, &rq, false, &w);
+  if (res == 0)
+    {
+      /* The rules and the alert see the walk's result after the walk ends. */
+      struct resolved_path *keep = arena_alloc (ev->arena, sizeof *keep);
+      *keep = w.r[0];
+      keep->fd = -1;
+      ev->resolved = keep;
+      m->via_fd = fcntl (w.r[0].fd, F_DUPFD_CLOEXEC, 0);
+      m->via = m->via_fd >= 0;
+      res = m->via ? 0 : -errno;
+    }
+  target_walk_end (&w);
+  return res;
+}
+
 /* Evaluate each message's destination (sendmmsg names one per message):
- * the first that a deny/kill rule matches decides, else the last. */
-static void
-evaluate_send (struct supervisor *s, struct live_event *ev, const struct send_call *call)
+ * the first that a deny/kill rule matches decides, else the last.  A path
+ * that cannot be walked ends the call at its message: sendmmsg sends the
+ * messages before it, a first message fails with the walk's error, which
+ * is returned (0 otherwise). */
+static int
+evaluate_send (struct supervisor *s, struct live_event *ev, struct send_call *call)
 {
   for (unsigned i = 0; i < (call->nmsgs ? call->nmsgs : 1); i++)
     {
-      const struct send_msg *m = call->nmsgs ? &call->msgs[i] : NULL;
+      struct send_msg *m = call->nmsgs ? &call->msgs[i] : NULL;
       ev->sockaddr = m && m->has_addr ? &m->addr : NULL;
       ev->no_sockaddr = m == NULL || !m->has_addr;
+      ev->resolved = NULL;
+      int walk_res = m ? send_msg_resolve (s, ev, m) : 0;
+      if (walk_res < 0 && i > 0)
+        {
+          send_call_truncate (call, i);
+          return 0;
+        }
       eval_state_reset (s->st);
       rules_evaluate (s->rs, s->st, &ev->base, &s->m);
-      if (s->m.action != ACTION_LOG)
-        return;
-    }
-}
-
-/* A message to a path socket goes where the path leads as the target
- * walks it (from its cwd and root, with its credentials), as a connect
- * does: vigil's own walk would start from vigil's. */
-static void
-send_walk_paths (struct supervisor *s, const struct seccomp_notif *req, struct target_walk *w,
-                 struct send_call *call)
-{
-  char path[PATH_MAX];
-
-  for (unsigned i = 0; i < call->nmsgs; i++)
-    {
-      struct send_msg *m = &call->msgs[i];
-      if (!send_msg_unix_path (m, path, sizeof path))
-        continue;
-      struct resolve_request rq = { .dirfd = AT_FDCWD, .path = path, .follow_last = true };
-      struct path_handles h;
-      struct resolved_path r = { .fd = -1 };
-      int res = path_handles_open_cached (w->roots, (pid_t) req->pid, w->tgid, w->generation, &rq, &h);
-      if (res == 0 && (res = target_walk_assume (s, w)) == 0)
+      if (walk_res < 0)
         {
-          res = path_resolve (&h, &rq, &r);
-          target_creds_restore (&w->saved);
+          drop_unknown_matches (&s->m);
+          return walk_res;
         }
-      path_handles_close (&h);
-      send_msg_via (m, res, r.fd);
+      if (s->m.action != ACTION_LOG)
+        return 0;
     }
+  return 0;
 }
 
 /* Sent by vigil with the data and destination it checked, from a thread
@@ -911,7 +975,6 @@ send_perform (struct supervisor *s, const struct seccomp_notif *req, struct live
       return;
     }
   call->tgid = w.tgid;
-  send_walk_paths (s, req, &w, call);
   sock = target_fetch_fd (pidfd, call->sockfd);
   if (sock == -EBADF)
     seccomp_notif_fail (s->listener, req->id, EBADF);
@@ -938,11 +1001,17 @@ handle_send (struct supervisor *s, const struct seccomp_notif *req, struct live_
       send_call_free (&call);
       return;
     }
-  evaluate_send (s, ev, &call);
+  /* Decided on, and sent to, the peers the kernel reaches. */
+  for (unsigned i = 0; i < call.nmsgs; i++)
+    if (call.msgs[i].has_addr)
+      net_addr_reach_target (live_event_pidfd (ev), call.sockfd, &call.msgs[i].addr, call.msgs[i].addrlen);
+  int walk_res = evaluate_send (s, ev, &call);
   if (s->m.n)
     prefetch_outputs (s, ev);
   if (s->m.action != ACTION_LOG)
     answer (s, req, s->m.action);
+  else if (walk_res < 0)
+    seccomp_notif_fail (s->listener, req->id, -walk_res);
   else if (res == 1)
     seccomp_notif_continue (s->listener, req->id); /* sendto to the socket's peer: nothing in memory decides */
   else
@@ -950,6 +1019,32 @@ handle_send (struct supervisor *s, const struct seccomp_notif *req, struct live_
   send_call_free (&call);
   if (s->m.n)
     emit_alerts (s, &ev->base);
+}
+
+/* A signal the filter's guard notified (signal_guard.h): aimed at vigil,
+ * it fails with EPERM; else, if no rule watches the syscall, it goes on
+ * (a pidfd_send_signal through vigil's copy of its fd).  Returns true
+ * when it answered. */
+static bool
+guard_answered (struct supervisor *s, const struct seccomp_notif *req, const struct live_event *ev)
+{
+  enum signal_verdict v = signal_guard_check (&s->guard, req);
+
+  s->signal_perform = v == SIGNAL_PERFORM;
+  if (v == SIGNAL_NOT_GUARDED)
+    return false;
+  if (v == SIGNAL_DENY)
+    {
+      seccomp_notif_fail (s->listener, req->id, EPERM);
+      return true;
+    }
+  if (ev->base.type >= 0 && s->rs->need[ev->base.type].needed)
+    return false; /* decided by the rules; answer() performs a PERFORM */
+  if (v == SIGNAL_PERFORM)
+    signal_guard_perform (&s->guard, s->listener, req, s->privileged);
+  else
+    seccomp_notif_continue (s->listener, req->id); /* notified for the guard only */
+  return true;
 }
 
 static void
@@ -961,6 +1056,8 @@ handle_notification (struct supervisor *s, const struct seccomp_notif *req)
   live_event_init (&ev, s->src, req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
   if ((s->emulating_opens || s->emulating_paths || s->emulating_connects || s->emulating_sends)
       && note_root_change (s, req, &ev))
+    return;
+  if (guard_answered (s, req, &ev))
     return;
   if (emulates_open (s, &ev))
     {
@@ -1012,6 +1109,27 @@ handle_notification (struct supervisor *s, const struct seccomp_notif *req)
   remember_decision (s, &ev);
 }
 
+/* A bound of limits.h was reached: the calls past it failed with EAGAIN.
+ * Said once per episode. */
+static void
+report_limit_reached (struct supervisor *s)
+{
+  char what[128], msg[512];
+  struct timespec ts;
+
+  if (!limits_episode_began (what, sizeof what))
+    return;
+  clock_gettime (CLOCK_REALTIME, &ts);
+  snprintf (msg, sizeof msg,
+            "vigil internal: resource limit reached: %s; syscalls vigil would perform on threads of their own "
+            "(blocking opens, connects, sends) fail with EAGAIN until it has room again (at most %zu at once)",
+            what, limits_jobs_max ());
+  const char *kv[] = { "limit", what, "action", "deny", NULL };
+  s->o->emit (alert_internal ("vigil internal: resource limit reached", PRIO_WARNING,
+                              (uint64_t) ts.tv_sec * 1000000000ull + (uint64_t) ts.tv_nsec, s->o->hostname, msg, kv),
+              s->o->emit_ctx);
+}
+
 /* Receive one notification and handle it.  Returns false once no
  * filtered process is left (the listener hung up). */
 static bool
@@ -1028,6 +1146,7 @@ receive_and_handle (struct supervisor *s, int listener)
     }
   pthread_mutex_lock (&supervisor_lock);
   handle_notification (s, &req);
+  report_limit_reached (s);
   pthread_mutex_unlock (&supervisor_lock);
   return true;
 }
@@ -1207,6 +1326,32 @@ loop (struct supervisor *s)
   return status;
 }
 
+/* Deny and kill rules on fd.name decide on the object: track the files
+ * their literal paths name (object_ids.h). */
+static int
+track_objects (struct supervisor *s, vigil_error_t *err)
+{
+  static const char *const fields[] = { "fd.name", NULL };
+  const char **paths;
+
+  if (!s->emulating_opens && !s->emulating_connects)
+    return 0;
+  static const char *const dir_fields[] = { "fd.directory", NULL };
+  const char **dirs;
+  bool others, dir_others;
+  size_t n = object_ids_collect (s->rs, fields, &paths, &others);
+  s->objects = object_ids_new (paths, n, err);
+  free (paths);
+  /* fd.directory names no file: any comparison is on the path. */
+  others |= object_ids_collect (s->rs, dir_fields, &dirs, &dir_others) > 0 || dir_others;
+  free (dirs);
+  /* A prefix is decided on the object's paths from the container's root,
+   * through the workload's own mounts too (mount_names.h). */
+  if (others)
+    s->mounts = mount_table_new ();
+  return n && !s->objects ? -1 : 0;
+}
+
 /* With any capability, vigil could do for the workload what the workload
  * may not: emulated syscalls must then act with the target's credentials. */
 static bool
@@ -1229,6 +1374,10 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
 
   if (seccomp_program_build (s.rs, &prog, err) < 0)
     return -1;
+  /* child_exec gives the workload its own process group on a tty only. */
+  signal_guard_init (&s.guard, !isatty (STDIN_FILENO));
+  if (signal_guard_prepend (&s.guard, &prog, err) < 0)
+    goto out;
   if (protect_prepare (&s.protect, o->keep_caps, err) < 0)
     goto out;
   /* Not PID 1: still reap orphans of the workload, as a subreaper. */
@@ -1238,6 +1387,8 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
       goto out;
     }
   if (block_signals (&s, &oldmask, err) < 0)
+    goto out;
+  if (limits_init (err) < 0)
     goto out;
   s.privileged = holds_capabilities ();
   s.emulating_opens = o->engine->cfg.mode != MODE_MONITOR && open_emulation_needed (s.rs);
@@ -1252,6 +1403,8 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   find_flags_args (&s);
   s.native_arch = seccomp_arch_native ();
   s.st = eval_state_new (s.rs);
+  if (track_objects (&s, err) < 0)
+    goto out;
   s.fc = failclosed_new ();
   s.src = live_source_new (o->container);
   struct exec_verify_opts vo = { o->engine, s.src, o->hostname, o->emit, o->emit_ctx };
@@ -1285,12 +1438,16 @@ out:
   live_source_free (s.src);
   entry_watch_stop (&s.entries);
   match_set_free (&s.m);
+  match_set_free (&s.other_names);
+  object_ids_free (s.objects);
+  mount_table_free (s.mounts);
   arena_free (&s.arena);
   protect_release (&s.protect);
   failclosed_free (s.fc);
   creds_saved_release (&s.self);
   root_cache_free (s.roots);
   decision_cache_free (s.decisions);
+  limits_release ();
   return ret;
 }
 
@@ -1337,6 +1494,30 @@ handling_of (const struct ruleset *rs, enum vigil_mode mode, int t)
          "memory applies its errno";
 }
 
+/* When rule r covers type t only for what a call does (a class member by
+ * an event test), say when. */
+static const char *
+class_test_note (const struct rule *r, int t)
+{
+  for (size_t i = 0; i < r->naliases; i++)
+    if (r->aliases[i].type == t && r->aliases[i].guard)
+      switch (r->aliases[i].guard->test)
+        {
+        case ET_PROC_MEM:
+          return ", when it opens /proc/<pid>/mem: any open may reach it";
+        case ET_ALWAYS:
+        case ET_REPLACES:
+          return ", as an unlink of the name it takes away and of the file it replaces";
+        case ET_ACL_XATTR:
+          return ", when it sets a POSIX ACL";
+        case ET_NAMES_PEER:
+          return ", when it names a destination";
+        case ET_ARG:
+          break;
+        }
+  return "";
+}
+
 void
 supervise_explain (const struct ruleset *rs, enum vigil_mode mode, FILE *out)
 {
@@ -1348,16 +1529,13 @@ supervise_explain (const struct ruleset *rs, enum vigil_mode mode, FILE *out)
       fprintf (out, "  %-18s %s\n", evttype_name ((int) t), handling_of (rs, mode, (int) t));
       if (!rs->need[t].enforce)
         continue;
-      int nr = seccomp_syscall_resolve_name (evttype_name ((int) t));
-      if (rs->need[t].enforce_flags && nr >= 0 && open_call_supported (nr))
-        fprintf (out, "  %-18s   only opens for writing: they may reach /proc/<pid>/mem (the ptrace class); "
-                      "the rest are continued\n", "");
       fprintf (out, "  %-18s   enforced by:", "");
       for (size_t i = 0; i < rs->by_type[t].n; i++)
         {
           const struct rule *r = &rs->rules[rs->by_type[t].idx[i]];
           if (r->action != ACTION_LOG)
-            fprintf (out, " '%s' (%s)", r->name, r->action == ACTION_KILL ? "kill" : "deny");
+            fprintf (out, " '%s' (%s%s)", r->name, r->action == ACTION_KILL ? "kill" : "deny",
+                     class_test_note (r, (int) t));
         }
       fputc ('\n', out);
     }

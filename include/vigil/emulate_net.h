@@ -57,11 +57,8 @@ struct send_msg {
   size_t len;
   unsigned char *control; /* ancillary data, SCM_RIGHTS fds made vigil's (owned) */
   size_t controllen;
-  /* A path destination, as the target's walk reached it: addr then names
-   * via_fd (vigil's, owned), or the walk failed with via_errno. */
-  bool has_via;
-  int via_fd;
-  int via_errno;
+  bool via;             /* an AF_UNIX path vigil walked: sent to the socket */
+  int via_fd;           /* file it reached, vigil's O_PATH fd (owned) */
 };
 
 struct send_call {
@@ -85,17 +82,19 @@ bool send_call_supported (int nr);
  *  to answer with, -EPERM when the target could not be read. */
 int send_call_read (const struct seccomp_notif *req, int listener, struct send_call *call);
 
-/** Make the fds passed with SCM_RIGHTS vigil's own (pidfd_getfd). */
+/** Make the fds passed with SCM_RIGHTS vigil's own (pidfd_getfd).  On
+ *  failure (-errno) none stays open in vigil. */
 int send_call_take_fds (struct send_call *call, int pidfd);
+
+/** Close the passed fds that are vigil's (after take_fds), e.g. when the
+ *  send is refused. */
+void send_call_close_fds (struct send_call *call);
 
 void send_call_free (struct send_call *call);
 
-/** Does m go to a path socket?  Its path, NUL-terminated, in path (at
- *  least 109 bytes). */
-bool send_msg_unix_path (const struct send_msg *m, char *path, size_t size);
-
-/** Send m to the socket file fd reached (taken), or fail it with -res. */
-void send_msg_via (struct send_msg *m, int res, int fd);
+/** Keep the first n messages only (sendmmsg sends those before a message
+ *  that fails). */
+void send_call_truncate (struct send_call *call, unsigned n);
 
 /** Send on sock (vigil's fd, taken) from a thread of its own, which takes
  *  creds for good first (if not NULL), and answer req with the result.

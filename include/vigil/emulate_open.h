@@ -58,8 +58,18 @@ int open_finish_async (int listener, uint64_t id, struct resolved_path *r, const
 
 /** Start fn(arg) on a detached thread, with a stack of stack_size bytes
  *  (0: the default), e.g. EMULATE_STACK for a syscall vigil performs that
- *  may block.  Returns 0 or a positive errno. */
+ *  may block.  The thread holds one of the job slots limits.h bounds
+ *  until fn returns.  Returns 0 or a positive errno: EAGAIN when a bound
+ *  is reached, which the caller gives the workload. */
 int emulate_thread_start (void *(*fn) (void *), void *arg, size_t stack_size);
+
+/** The same, for a job that answers notification id of listener and
+ *  holds bytes of memory until it ends (counted against limits.h's
+ *  budget): once that notification is gone, the job may be interrupted
+ *  (its syscall returns EINTR) when its slot is needed; a job that retries
+ *  on EINTR stops once seccomp_notif_valid says the notification is gone. */
+int emulate_job_start (void *(*fn) (void *), void *arg, size_t stack_size, int listener, uint64_t id,
+                       size_t bytes);
 
 /* What a thread that performs one syscall needs. */
 #define EMULATE_STACK (64 * 1024)

@@ -1,7 +1,7 @@
 /* vigil: path syscalls performed by vigil for the workload.
  *
- * unlink, rmdir, mkdir, chmod, rename, link and symlink (and their *at
- * forms) name files by paths in the workload's memory.  Where a deny or
+ * unlink, rmdir, mkdir, chmod, rename, link, symlink (and their *at
+ * forms), setxattr and lsetxattr name files by paths in the workload's memory.  Where a deny or
  * kill rule covers one, vigil reads the paths once, walks each as the
  * target would (path_resolve.h), shows the rules the real paths it reached
  * (evt.arg.path and friends: symlinks resolved, as fd.name is for opens),
@@ -19,7 +19,7 @@
 #include "vigil/path_resolve.h"
 #include "vigil/rules.h"
 
-enum path_op { PATH_UNLINK, PATH_MKDIR, PATH_CHMOD, PATH_RENAME, PATH_LINK, PATH_SYMLINK };
+enum path_op { PATH_UNLINK, PATH_MKDIR, PATH_CHMOD, PATH_RENAME, PATH_LINK, PATH_SYMLINK, PATH_SETXATTR };
 
 /* One path argument: where it is and how it is walked. */
 struct path_arg {
@@ -37,6 +37,13 @@ struct path_call {
   int target_arg;
   unsigned flags;        /* AT_REMOVEDIR, RENAME_*, AT_SYMLINK_NOFOLLOW... as the kernel takes them */
   mode_t mode;
+  /* setxattr: the attribute's name (argument xattr_name_arg, 0: none)
+   * and value (malloc'ed, size bytes) */
+  int xattr_name_arg;
+  bool foreign_userns;   /* the target is in a user namespace not vigil's: not performed */
+  char xattr_name[256];
+  void *xattr_value;
+  size_t xattr_size;
 };
 
 /** Is nr (native arch) a path syscall vigil can perform? */
@@ -49,6 +56,9 @@ bool path_emulation_needed (const struct ruleset *rs);
 /** Read the call behind req.  Returns 0, or -errno to answer with, or
  *  -EPERM when the target could not be read. */
 int path_call_read (const struct seccomp_notif *req, int listener, struct path_call *call);
+
+/** Release what path_call_read allocated. */
+void path_call_release (struct path_call *call);
 
 /** The walk of path argument i. */
 void path_call_request (const struct path_call *call, int i, struct resolve_request *rq);

@@ -15,9 +15,11 @@ struct event_ops {
   /** Extract ref's value (ignoring ref->tr: the engine applies transformers).
    *  Storage behind *out must stay valid until the event is finished. */
   enum value_state (*extract) (struct event *ev, const struct field_ref *ref, struct value *out);
-  /** Whether the event is an open of a process's memory (/proc/<pid>/mem)
-   *  for writing: 1, 0, or -1 when that cannot be known.  NULL: -1. */
-  int (*opens_proc_mem) (struct event *ev);
+  /** Whether the event passes a class membership test the event decides
+   *  (enum evtclass_test: it opens /proc/<pid>/mem, its rename replaces a
+   *  file, it sets an ACL): 1, 0, or -1 when that cannot be known.
+   *  NULL: -1. */
+  int (*in_class) (struct event *ev, int test);
 };
 
 struct event {
@@ -27,9 +29,12 @@ struct event {
   const char *hostname; /* as the alert should print it */
   /* Set by the evaluator while a deny/kill rule that names a sibling of
    * the event's syscall class is evaluated (evttypes.h): the event then
-   * presents itself as that sibling, `alias`, to evt.type and evt.arg. */
+   * presents itself as that sibling, `alias`, to evt.type and evt.arg, in
+   * presentation `alias_view` (evtclass_guard.view: which of a rename's
+   * paths is the unlink's). */
   bool aliased;
   int alias;
+  int alias_view;
 };
 
 /** The type rules see: the sibling while aliased, else the event's own. */

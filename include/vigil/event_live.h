@@ -71,6 +71,17 @@ struct live_event {
    * walk reached (NULL when the walk failed).  Rules see exactly these. */
   const struct open_call *open_call;
   const struct resolved_path *resolved;
+  /* Another name of the object resolved reached, read as its fd.name
+   * instead of resolved->path (deny and kill decide on the object:
+   * object_ids.h), or NULL. */
+  const char *object_name;
+  /* At an exec stop: the program that runs when it is not the file the
+   * kernel executed (the dynamic loader's program, or the same file under
+   * another name: object_ids.h), read as proc.exepath and proc.name; or
+   * NULL.  program_unknown: the loader's program could not be identified
+   * (those fields are then unreadable). */
+  const char *program;
+  bool program_unknown;
   /* The destination as vigil read it once (an emulated connect sets it
    * first; otherwise the first read of it keeps it for the event). */
   const struct sockaddr_storage *sockaddr;
@@ -78,6 +89,9 @@ struct live_event {
   /* Path arguments as vigil resolved them (an emulated path syscall), by
    * syscall argument index: string arguments read these instead. */
   const char *arg_override[6];
+  /* What the walk of each of them reached (whether a rename's new path
+   * names a file it replaces). */
+  const struct resolved_path *arg_resolved[6];
   /* The syscall's result when it is a fact, not an assumption: vigil saw
    * the failure (an emulated open whose walk failed) or decided it (a
    * deny).  Result fields then show it, as Falco's exit event would. */

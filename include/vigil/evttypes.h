@@ -47,9 +47,10 @@ bool evttype_set_is_full (const struct evttype_set *s);
  *
  * Syscalls that do the same thing: a deny/kill rule on one member is
  * enforced on all of them (opens, chmods, sends, dups, namespaces, mounts,
- * ptrace).  A member the rule does not name is evaluated for the rule as
- * the sibling it names (the event presents itself as that type), each
- * parameter of the sibling taken from the member by name (evtclass_arg). */
+ * ptrace, connects: every call that reaches a new peer).  A member the
+ * rule does not name is evaluated for the rule as the sibling it names
+ * (the event presents itself as that type), each parameter of the
+ * sibling taken from the member by name (evtclass_arg). */
 
 /** Number of classes: they are numbered from 0. */
 int evtclass_count (void);
@@ -72,30 +73,48 @@ void evtclass_members (int cls, struct evttype_set *s);
 int evtclass_presented_as (int id, int cls, const struct evttype_set *named);
 
 /* Some members belong to their class only for some values of one scalar
- * argument (clone with CLONE_NEW* flags, fcntl with F_DUPFD*), and an
- * open belongs to the ptrace class only for what it reaches. */
+ * argument (clone with CLONE_NEW* flags, fcntl with F_DUPFD*), others for
+ * what the call reaches or names in memory (an open of /proc/<pid>/mem is
+ * a ptrace, a rename over a file an unlink of it, a setxattr of an ACL a
+ * chmod).  A member the class is not named by joins it only through such
+ * an event test: a rule on opens is no rule on ptrace. */
+enum evtclass_test {
+  ET_ARG,       /* the scalar argument `arg` decides (flags_any / values) */
+  ET_ALWAYS,    /* every call is a member (rename takes oldpath's name away) */
+  ET_PROC_MEM,  /* it opens a process's memory, /proc/<pid>/mem */
+  ET_REPLACES,  /* a rename whose new path names a file it replaces or exchanges */
+  ET_ACL_XATTR, /* a setxattr of system.posix_acl_access or _default */
+  ET_NAMES_PEER, /* a send that names a destination (a new peer: a connect);
+                    `arg` still narrows the filter (a non-null address) */
+};
+
 struct evtclass_guard {
-  const char *arg;     /* as in evt.rawarg.ARG */
+  const char *arg;     /* as in evt.rawarg.ARG; NULL: the filter cannot narrow */
   bool flags_any;      /* (arg & mask) != 0, else arg in values */
   uint64_t mask;
   int64_t values[2];
   size_t nvalues;
-  bool proc_mem;       /* the event decides: it opens /proc/<pid>/mem for
-                          writing (event_ops.opens_proc_mem); arg and mask
-                          only narrow the filter */
+  enum evtclass_test test; /* not ET_ARG: the event decides (event_ops.in_class) */
+  int view;            /* which of the member's presentations this is: a rename
+                          is an unlink of its old path (0) and of its new (1) */
 };
-
-/** Whether an open with these flags can write (O_WRONLY or O_RDWR, not
- *  O_PATH): only such an open of /proc/<pid>/mem is a ptrace. */
-bool evtclass_open_writes (int64_t flags);
 
 /** Whether path names a process's memory where procfs is mounted at
  *  /proc: /proc/<pid>/mem or /proc/<pid>/task/<tid>/mem (what a recorded
  *  event or an unresolved path can tell). */
 bool evtclass_proc_mem_path (const char *path);
 
+/** Whether an extended attribute's name is one of the POSIX ACLs, whose
+ *  setting changes a file's permissions as chmod does. */
+bool evtclass_acl_xattr_name (const char *name);
+
 /** The guard of member `id` of class cls, or NULL when it always belongs. */
 const struct evtclass_guard *evtclass_guard (int id, int cls);
+
+/** Every way member `id` belongs to class cls (a rename is an unlink of
+ *  each of its two paths): up to max guards (NULL: always) into out.
+ *  Returns how many. */
+size_t evtclass_guards (int id, int cls, const struct evtclass_guard **out, size_t max);
 
 /** Whether value v of the guarded argument makes the event a member. */
 bool evtclass_guard_holds (const struct evtclass_guard *g, int64_t v);
@@ -115,9 +134,9 @@ struct evtclass_arg {
   int64_t value;
 };
 
-/** How member `id` supplies parameter `param` of the sibling it is
- *  presented as. */
-void evtclass_arg (int id, const char *param, struct evtclass_arg *out);
+/** How member `id`, in presentation `view` (evtclass_guard.view), supplies
+ *  parameter `param` of the sibling it is presented as. */
+void evtclass_arg (int id, int view, const char *param, struct evtclass_arg *out);
 
 /** Value of a symbolic constant of a syscall argument as Falco renders it:
  *  argconst_lookup("domain", "AF_INET") = 2, ("request", "PTRACE_ATTACH")

@@ -59,6 +59,10 @@ struct resolved_path {
   bool missing;            /* the last component does not exist (or was not looked up) */
   char name[NAME_MAX + 1]; /* when missing: the component in fd */
   char path[PATH_MAX];     /* the object's path as the target sees it */
+  /* Its path from vigil's root (the container's), when the target's root
+   * is another (a chroot): "" when it is path.  Deny and kill rules also
+   * see this name (object_ids.h), and alerts show it. */
+  char container_path[PATH_MAX];
   struct stat st;          /* of fd */
   long fs_type;             /* statfs f_type of fd */
   bool on_procfs;

@@ -5,7 +5,8 @@
  * so it can neither trace vigil nor leave its namespaces; vigil makes
  * itself non-dumpable once the workload runs, so a workload with vigil's
  * uid cannot open /proc/<vigil>/mem or attach to it either.  As PID 1 of
- * a pid namespace, vigil receives no SIGKILL or SIGSTOP from inside. */
+ * a pid namespace, vigil receives no SIGKILL or SIGSTOP from inside;
+ * otherwise the filter keeps the workload's signals away (signal_guard.h). */
 #ifndef VIGIL_PROTECT_H
 #define VIGIL_PROTECT_H
 

@@ -156,6 +156,9 @@ void eval_field_forget (struct eval_state *st, const struct field_ref *ref);
  *  macro results (so the benchmark can time matching alone). */
 void eval_state_rematch (struct eval_state *st);
 
+/** Add a match of r (known) to m, keeping m->action the strongest. */
+void match_set_add (struct match_set *m, const struct rule *r);
+
 void match_set_free (struct match_set *m);
 
 #endif

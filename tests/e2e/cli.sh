@@ -615,7 +615,7 @@ YAML
   expect_status "validate: a widened deny rule only warns" 0
   if [ "$(cat "$T/err")" = "$T/classes.yaml:1:3: warning: rule 'Deny secret opens' is also enforced on creat, open, open_by_handle_at, openat2, which do what the syscalls it names do
 $T/classes.yaml:12:3: warning: rule 'Kill namespaces' is also enforced on clone, clone3, setns, which do what the syscalls it names do
-$T/classes.yaml:18:3: warning: rule 'Deny poking' is also enforced on process_vm_writev and opens of /proc/<pid>/mem for writing, which do what the syscalls it names do" ]; then
+$T/classes.yaml:18:3: warning: rule 'Deny poking' is also enforced on pidfd_getfd, process_vm_readv, process_vm_writev and opens of /proc/<pid>/mem, which do what the syscalls it names do" ]; then
     pass "validate: warns once per deny/kill rule, naming the syscalls added, not for the log rule"
   else
     fail "validate: widening warnings"
@@ -624,20 +624,20 @@ $T/classes.yaml:18:3: warning: rule 'Deny poking' is also enforced on process_vm
   run "$vigil" list -r "$T/classes.yaml"
   if grep -q '^Deny secret opens .*openat .*\[also enforced on: creat,open,open_by_handle_at,openat2\]$' "$T/out" \
      && grep -q '^Kill namespaces .*unshare .*\[also enforced on: clone,clone3,setns\]$' "$T/out" \
-     && grep -q '^Deny poking .*ptrace .*\[also enforced on: process_vm_writev,writes to /proc/<pid>/mem\]$' "$T/out" \
+     && grep -q '^Deny poking .*ptrace .*\[also enforced on: pidfd_getfd,process_vm_readv,process_vm_writev,opens of /proc/<pid>/mem\]$' "$T/out" \
      && ! grep '^Log secret opens' "$T/out" | grep -q 'also enforced'; then
     pass "list: shows the syscalls each deny/kill rule is also enforced on"
   else
     fail "list: enforced set"
     show_output
   fi
-  # A rule on ptrace alone brings only the opens that write to vigil, and
-  # execs are watched for the process table.
+  # A rule on ptrace alone brings every open to vigil (any may reach
+  # /proc/<pid>/mem), and execs are watched for the process table.
   sed -n '/^- rule: Deny poking/,$p' "$T/classes.yaml" > "$T/poke.yaml"
   run "$vigil" run --explain -r "$T/poke.yaml"
-  if grep -q '^  openat  .*emulated' "$T/out" && grep -q 'only opens for writing: they may reach /proc/<pid>/mem' "$T/out" \
+  if grep -q '^  openat  .*emulated' "$T/out" && grep -q "'Deny poking' (deny, when it opens /proc/<pid>/mem: any open may reach it)" "$T/out" \
      && grep -q "^  execve, execveat   watched" "$T/out" && ! grep -q '^  open_by_handle_at' "$T/out"; then
-    pass "run --explain: a ptrace rule emulates only opens that write, execs watched"
+    pass "run --explain: a ptrace rule emulates opens, says why, execs watched"
   else
     fail "run --explain: ptrace class"
     show_output
@@ -667,7 +667,48 @@ $T/classes.yaml:18:3: warning: rule 'Deny poking' is also enforced on process_vm
   fi
 }
 
+# A parameter no event the rule can match has (unlink's is path, not
+# name): the comparison is never true.  An error for deny/kill rules, each
+# reported at its field; a warning for log rules.
+test_never_true () {
+  cat > "$T/params.yaml" <<'YAML'
+- macro: named
+  condition: evt.arg.name startswith /etc
+- rule: Keep etc
+  desc: d
+  condition: evt.type = unlink and named
+  output: "o %evt.type"
+  priority: WARNING
+  action: deny
+- rule: No fd
+  desc: d
+  condition: evt.type in (open, openat) and evt.arg.filename = /x
+  output: "o %evt.type"
+  priority: WARNING
+  action: kill
+- rule: Log it
+  desc: d
+  condition: evt.type = rename and evt.arg.path = /x
+  output: "o %evt.type"
+  priority: WARNING
+YAML
+  run "$vigil" validate "$T/params.yaml"
+  expect_status "validate: a deny/kill rule reading a parameter its events lack exits 1" 1
+  if grep -qx "$T/params.yaml:2:14: error: rule 'Keep etc': evt.arg.name is never true: no event of type unlink has a parameter named name" "$T/err" \
+     && grep -qx "$T/params.yaml:11:45: error: rule 'No fd': evt.arg.filename is never true: no event of type open, openat has a parameter named filename" "$T/err" \
+     && grep -qx "$T/params.yaml:17:36: warning: rule 'Log it': evt.arg.path is never true: no event of type rename has a parameter named path" "$T/err"; then
+    pass "validate: parameters no event has: errors for deny/kill at the field (in the macro), a warning for log"
+  else
+    fail "validate: never-true parameters"
+    show_output
+  fi
+  sed -i 's/evt.arg.name startswith/evt.arg.path startswith/; s/evt.arg.filename = /evt.arg.name = /; s/evt.arg.path = \/x/evt.arg.newpath = \/x/' "$T/params.yaml"
+  run "$vigil" validate "$T/params.yaml"
+  expect_status "validate: the same rules with the right parameters pass" 0
+}
+
 test_help
+test_never_true
 test_syscall_classes
 test_usage_errors
 test_validate_good

@@ -429,7 +429,7 @@ START_TEST (test_class_guards)
 }
 END_TEST
 
-/* An open that writes /proc/<pid>/mem is a ptrace (it pokes the same
+/* An open of /proc/<pid>/mem is a ptrace (it peeks or pokes the same
  * memory): the ptrace rule covers it, and only it. */
 START_TEST (test_class_proc_mem_is_ptrace)
 {
@@ -447,9 +447,12 @@ START_TEST (test_class_proc_mem_is_ptrace)
                      1);
   ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"creat\",\"fd.name\":\"/proc/self/mem\",\"proc.name\":\"x\"}"),
                      1);
-  /* Reads, other files, O_PATH: no ptrace. */
+  /* A read peeks: as much a ptrace. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"openat\",\"fd.name\":\"/proc/12/mem\","
+                                    "\"evt.arg.flags\":\"O_RDONLY\",\"proc.name\":\"x\"}"),
+                     1);
+  /* Other files, O_PATH: no ptrace. */
   static const char *const not_ptrace[] = {
-    "\"fd.name\":\"/proc/12/mem\",\"evt.arg.flags\":\"O_RDONLY\"",
     "\"fd.name\":\"/proc/12/status\",\"evt.arg.flags\":\"O_RDWR\"",
     "\"fd.name\":\"/tmp/proc/12/mem\",\"evt.arg.flags\":\"O_WRONLY\"",
     "\"fd.name\":\"/proc/12/mem\",\"evt.rawarg.flags\":2097154",
@@ -470,7 +473,6 @@ START_TEST (test_class_proc_mem_is_ptrace)
   ck_assert_str_eq (f.m.v[0].rule->name, "opens or ptrace");
   ck_assert (!f.m.v[0].unknown);
 
-  /* The filter notifies opens that write; only they are covered. */
   const struct evttype_need *o = &f.rs->need[evttype_lookup ("openat")];
   ck_assert (o->enforce);
   ck_assert_uint_eq (o->enforce_flags, 0); /* the open rule covers every openat */
@@ -478,14 +480,48 @@ START_TEST (test_class_proc_mem_is_ptrace)
 
   ck_assert_ptr_nonnull (
       compile_yaml (&f, RULE ("poke", "evt.type=ptrace and evt.arg.request=PTRACE_POKEDATA", "  action: deny\n")));
+  /* Any open may reach /proc/<pid>/mem (through a symlink, a dirfd): the
+   * filter notifies them all. */
   o = &f.rs->need[evttype_lookup ("openat")];
   ck_assert (o->enforce);
-  ck_assert_uint_eq (o->enforce_flags, 3);
-  ck_assert_uint_eq (o->nconstraints, 1);
-  ck_assert (o->constraints[0].flags_any);
-  ck_assert_uint_eq (o->constraints[0].mask, 3);
+  ck_assert_uint_eq (o->enforce_flags, 0);
+  ck_assert_uint_eq (o->nconstraints, 0);
   ck_assert (!f.rs->need[evttype_lookup ("open_by_handle_at")].needed); /* procfs gives no handles */
-  ck_assert (diag_has (&f.d, DIAG_WARNING, "process_vm_writev and opens of /proc/<pid>/mem for writing"));
+  ck_assert (diag_has (&f.d, DIAG_WARNING, "process_vm_writev and opens of /proc/<pid>/mem,"));
+  fixture_free (&f);
+}
+END_TEST
+
+/* A rename is an unlink of the name it takes away and of the file its new
+ * path names: a rule on unlink sees it once as each, with unlink's path
+ * taken from oldpath, then newpath (a record does not say whether newpath
+ * existed: fail closed).  A rule on rename is no rule on unlink. */
+START_TEST (test_class_rename_is_unlink)
+{
+  struct fixture f;
+  ck_assert_ptr_nonnull (compile_yaml (
+      &f, RULE ("keep", "evt.type=unlink and evt.arg.path startswith /etc/", "  action: deny\n")
+              RULE ("renames", "evt.type=renameat2 and evt.arg.newpath=/nowhere", "  action: deny\n")));
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"rename\",\"evt.arg.oldpath\":\"/etc/x\","
+                                    "\"evt.arg.newpath\":\"/tmp/x\"}"),
+                     1);
+  ck_assert_str_eq (f.m.v[0].rule->name, "keep");
+  ck_assert (!f.m.v[0].unknown);
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"renameat2\",\"evt.arg.oldpath\":\"/tmp/y\","
+                                    "\"evt.arg.newpath\":\"/etc/x\"}"),
+                     1);
+  ck_assert_str_eq (f.m.v[0].rule->name, "keep");
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"renameat\",\"evt.arg.oldpath\":\"/tmp/y\","
+                                    "\"evt.arg.newpath\":\"/tmp/z\"}"),
+                     0);
+  /* rename and renameat are renameat2's siblings; unlink is not one. */
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"rename\",\"evt.arg.oldpath\":\"/tmp/y\","
+                                    "\"evt.arg.newpath\":\"/nowhere\"}"),
+                     1);
+  ck_assert_str_eq (f.m.v[0].rule->name, "renames");
+  ck_assert_uint_eq (eval_json (&f, "{\"evt.type\":\"unlink\",\"evt.arg.path\":\"/nowhere\"}"), 0);
+  ck_assert (diag_has (&f.d, DIAG_WARNING, "rule 'keep' is also enforced on rename, renameat, renameat2, rmdir, "
+                                           "unlinkat,"));
   fixture_free (&f);
 }
 END_TEST
@@ -587,6 +623,7 @@ main (void)
   tcase_add_test (tc, test_class_unobtainable_applies_deny);
   tcase_add_test (tc, test_class_guards);
   tcase_add_test (tc, test_class_proc_mem_is_ptrace);
+  tcase_add_test (tc, test_class_rename_is_unlink);
   tcase_add_test (tc, test_regex_limit_applies_deny);
   tcase_add_test (tc, test_upstream_rules_compile);
   tcase_add_test (tc, test_default_policy_compiles);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "vigil/error.h"
+#include "vigil/rules.h"
 #include "vigil/ruleset_defs.h"
 
 #define UPSTREAM_DIR "../shared/falco"
@@ -958,6 +959,69 @@ START_TEST (test_condition_locations)
 }
 END_TEST
 
+/* ---- parameters no matched event has (rules that silently never apply) ---- */
+
+/* Load and compile text; the diagnostics in *d, the ruleset returned. */
+static struct ruleset *
+compile_text (struct diag_list *d, const char *text)
+{
+  struct rules_defs defs = { 0 };
+  ck_assert_int_eq (load (&defs, d, text), 0);
+  struct ruleset *rs = rules_compile (&defs, NULL, d);
+  rules_defs_free (&defs);
+  return rs;
+}
+
+START_TEST (test_params_never_true)
+{
+  struct diag_list d = { 0 };
+
+  /* unlink's parameter is path: a deny rule on name never applies, an
+   * error at the field; every such field is reported, in the macro where
+   * it is written; a log rule only warns. */
+  ck_assert_ptr_null (compile_text (&d, "- macro: named\n"
+                                        "  condition: evt.arg.name startswith /etc\n"
+                                        RULE_HEAD ("deny unlink") "  action: deny\n"
+                                        "  condition: evt.type = unlink and (named or evt.rawarg.flags = 1)\n"
+                                        RULE_HEAD ("log unlink")
+                                        "  condition: evt.type=unlink and evt.arg[5] = x\n"));
+  expect_diag (&d, DIAG_ERROR, 2, 14, "rule 'deny unlink': evt.arg.name is never true: no event of type unlink");
+  expect_diag (&d, DIAG_ERROR, 8, 46, "rule 'deny unlink': evt.rawarg.flags is never true");
+  expect_diag (&d, DIAG_WARNING, 13, 34, "rule 'log unlink': evt.arg[5] is never true: no event of type unlink "
+                                         "has a parameter numbered 5");
+  ck_assert_uint_eq (d.nerrors, 2);
+  diag_list_free (&d);
+
+  /* Each branch of an or is checked against its own types; parameters
+   * some type has, types vigil knows no parameters of (setxattr: Falco
+   * shows it as the generic syscall), and rules on every type pass. */
+  struct ruleset *rs = compile_text (
+      &d, RULE_HEAD ("branches") "  action: deny\n"
+          "  condition: (evt.type = unlink and evt.arg.path = /x) or (evt.type = unlinkat and evt.arg.name = /x)\n"
+          RULE_HEAD ("either") "  action: kill\n"
+          "  condition: evt.type in (unlink, unlinkat) and evt.arg.name = /x and evt.arg[1] = /x\n"
+          RULE_HEAD ("generic") "  action: deny\n"
+          "  condition: evt.type = setxattr and evt.arg.whatever = x\n"
+          RULE_HEAD ("no types") "  condition: evt.arg.name = x\n"
+          RULE_HEAD ("negated") "  action: deny\n"
+          "  condition: evt.type = unlinkat and not (evt.type = unlink and evt.arg.path = /x)\n");
+  ck_assert_ptr_nonnull (rs);
+  ck_assert_uint_eq (d.nerrors, 0);
+  ck_assert_int_eq (find_diag (&d, "never true"), -1);
+  ruleset_free (rs);
+  diag_list_free (&d);
+
+  /* The branch of unlink asks for unlinkat's name: an error, although
+   * the rule's whole set has it. */
+  ck_assert_ptr_null (compile_text (
+      &d, RULE_HEAD ("crossed") "  action: deny\n"
+          "  condition: (evt.type = unlink and evt.arg.name = /x) or (evt.type = unlinkat and evt.arg.name = /y)\n"));
+  expect_diag (&d, DIAG_ERROR, 6, 37, "rule 'crossed': evt.arg.name is never true: no event of type unlink has");
+  ck_assert_uint_eq (d.nerrors, 1);
+  diag_list_free (&d);
+}
+END_TEST
+
 /* ---- files ---- */
 
 static char *
@@ -1246,6 +1310,7 @@ load_suite (void)
   tcase_add_test (tc, test_plugin_requirements);
   tcase_add_test (tc, test_engine_version);
   tcase_add_test (tc, test_condition_locations);
+  tcase_add_test (tc, test_params_never_true);
   suite_add_tcase (s, tc);
 
   tcase_add_test (tu, test_redefinition_keeps_position);

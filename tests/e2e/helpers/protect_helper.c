@@ -57,7 +57,8 @@ open_and_mkdir (const char *path, const char *dir)
 static volatile int poked = 1;
 
 /* Writes to a process's memory through /proc (the ptrace class): every
- * way of naming the file for writing, and the reads that must still work.
+ * way of naming the file (for writing, then reading), and the opens of
+ * other files that must still work.
  * link: a symlink to /proc/self/mem. */
 static int
 proc_mem (const char *link)
