@@ -17,54 +17,116 @@
 
 /* ---- reading /proc/<tid>/status ---- */
 
-/* The whole file: with 65536 groups it passes 700 KiB.  Returns a buffer
- * to free (or buf itself), or NULL with errno. */
-static char *
-read_status (pid_t tid, char *buf, size_t size)
+/* Open /proc/<tid>/status files, by thread and process instance: a
+ * pread of a held one costs half of open, read and close.  Sound: what is
+ * kept is the file, not what it says, and every call reads it anew while
+ * the thread waits in its syscall.  A held file names the thread by its
+ * struct pid: once that thread is gone the read fails (ESRCH) and the
+ * path is opened again, so a reused tid is never read through an old
+ * file; an exec that gives a thread its leader's tid gives it that struct
+ * too, as a new open would.  Used with the supervisor's lock held
+ * (generation 0: nothing kept, any thread). */
+#define STATUS_FDS 32
+
+static struct status_fd {
+  pid_t tid;
+  uint64_t generation;
+  int fd_plus1; /* 0: none */
+} status_fds[STATUS_FDS];
+
+static int
+status_open (pid_t tid)
 {
   char path[64];
-  char *all = buf;
+  snprintf (path, sizeof path, "/proc/%d/status", (int) tid);
+  return open (path, O_RDONLY | O_CLOEXEC);
+}
+
+/* The held file for (tid, generation), opened if need be; *held says it
+ * stays open.  -1 with errno. */
+static int
+status_fd_get (pid_t tid, uint64_t generation, bool fresh, bool *held)
+{
+  struct status_fd *sl = &status_fds[(unsigned) tid % STATUS_FDS];
+
+  *held = generation != 0;
+  if (!*held)
+    return status_open (tid);
+  if (sl->fd_plus1 && sl->tid == tid && sl->generation == generation && !fresh)
+    return sl->fd_plus1 - 1;
+  if (sl->fd_plus1)
+    close (sl->fd_plus1 - 1);
+  sl->fd_plus1 = 0;
+  int fd = status_open (tid);
+  if (fd >= 0)
+    *sl = (struct status_fd) { .tid = tid, .generation = generation, .fd_plus1 = fd + 1 };
+  return fd;
+}
+
+/* The whole file into buf (grown with malloc past size: with 65536
+ * groups it passes 700 KiB).  Returns len, or -1 with errno. */
+static ssize_t
+status_pread (int fd, char **all, char *buf, size_t size)
+{
   size_t len = 0, cap = size;
 
-  snprintf (path, sizeof path, "/proc/%d/status", (int) tid);
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return NULL;
+  *all = buf;
   for (;;)
     {
       if (len + 1 >= cap)
         {
           size_t ncap = cap * 4;
-          char *n = all == buf ? xmalloc (ncap) : xrealloc (all, ncap);
-          if (all == buf)
+          char *n = *all == buf ? xmalloc (ncap) : xrealloc (*all, ncap);
+          if (*all == buf)
             memcpy (n, buf, len);
-          all = n;
+          *all = n;
           cap = ncap;
         }
-      ssize_t n = read (fd, all + len, cap - len - 1);
+      ssize_t n = pread (fd, *all + len, cap - len - 1, (off_t) len);
       if (n < 0 && errno == EINTR)
         continue;
-      if (n <= 0)
+      if (n < 0 || (n == 0 && len == 0))
         {
-          int e = n == 0 ? (len ? 0 : ESRCH) : errno;
-          close (fd);
-          if (e == 0)
-            break;
-          if (all != buf)
-            free (all);
+          int e = n == 0 ? ESRCH : errno;
+          if (*all != buf)
+            free (*all);
+          *all = NULL;
           errno = e;
-          return NULL;
+          return -1;
         }
       len += (size_t) n;
       /* The file is generated whole at the first read: a read that did
        * not fill the buffer had it all (and a cut one fails to parse). */
-      if (len + 1 < cap)
+      if (n == 0 || len + 1 < cap)
+        break;
+    }
+  (*all)[len] = '\0';
+  return (ssize_t) len;
+}
+
+/* tid's status, read now.  Returns a buffer to free (or buf itself), or
+ * NULL with errno. */
+static char *
+read_status (pid_t tid, uint64_t generation, char *buf, size_t size)
+{
+  char *all = NULL;
+  bool held;
+
+  for (int attempt = 0; attempt < 2 && all == NULL; attempt++)
+    {
+      int fd = status_fd_get (tid, generation, attempt > 0, &held);
+      if (fd < 0)
+        return NULL;
+      ssize_t n = status_pread (fd, &all, buf, size);
+      int e = errno;
+      if (!held)
+        close (fd);
+      if (n < 0 && !(held && attempt == 0))
         {
-          close (fd);
-          break;
+          errno = e;
+          return NULL;
         }
     }
-  all[len] = '\0';
   return all;
 }
 
@@ -212,7 +274,7 @@ int
 target_creds_read (pid_t tid, uint64_t generation, struct target_creds *c, vigil_error_t *err)
 {
   char small[4096];
-  char *buf = read_status (tid, small, sizeof small);
+  char *buf = read_status (tid, generation, small, sizeof small);
   int rc;
 
   memset (c, 0, sizeof *c);
