@@ -293,14 +293,9 @@ target_creds_read (pid_t tid, uint64_t generation, struct target_creds *c, vigil
    * thread, outside it, cannot be limited to. */
   if (c->cap_effective != 0)
     {
-      int same = in_vigil_userns (tid, generation);
-      if (same < 0)
-        {
-          int e = errno;
-          target_creds_release (c);
-          return vigil_make_error (err, e, "/proc/%d/ns/user", (int) tid);
-        }
-      c->other_userns = !same;
+      /* Not known (a non-dumpable target, seen by a vigil without
+       * CAP_SYS_PTRACE): counted as another, which never grants more. */
+      c->other_userns = in_vigil_userns (tid, generation) != 1;
       if (c->other_userns)
         c->cap_effective = 0;
     }
