@@ -14,7 +14,10 @@
  * Credentials are read from /proc/<tid>/status at each call, never
  * cached: the calling thread is blocked in its syscall, so what is read
  * is what the kernel would check, whereas a remembered value goes stale
- * at an exec, a capset or a setuid that vigil cannot see complete. */
+ * at an exec, a capset or a setuid that vigil cannot see complete.  What
+ * is kept is sound (target_creds.c says why): the status files of recent
+ * threads, held open and read anew, and whether a thread is in vigil's
+ * user namespace. */
 #ifndef VIGIL_TARGET_CREDS_H
 #define VIGIL_TARGET_CREDS_H
 
@@ -50,9 +53,12 @@ struct creds_saved {
 };
 
 /** Read tid's credentials, capabilities and umask from /proc/<tid>/status
- *  (and its user namespace when it holds capabilities: remembered for
- *  process instance `generation` of tid, unless 0).  Returns 0, or -1
- *  with *err (errno ESRCH/EACCES).  Release with target_creds_release. */
+ *  (and its user namespace when it holds capabilities), while tid waits
+ *  in a notified syscall.  generation: tid's process instance, under
+ *  which the status file stays open and the namespace is remembered
+ *  (only with the supervisor's lock held), or 0: nothing kept.  Returns
+ *  0, or -1 with *err (errno ESRCH/EACCES).  Release with
+ *  target_creds_release. */
 int target_creds_read (pid_t tid, uint64_t generation, struct target_creds *c, vigil_error_t *err);
 
 /** Some thread may be changing its user namespace (unshare, setns):
