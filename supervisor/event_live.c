@@ -26,6 +26,7 @@
 #include "vigil/event_live.h"
 #include "vigil/evttypes.h"
 #include "vigil/failclosed.h"
+#include "vigil/path_resolve.h"
 #include "vigil/source_seccomp.h"
 
 /* Falco's limit on strings read from a process. */
@@ -153,6 +154,7 @@ live_types_init (void)
     { "dup3", LT_FD_FIRST | LT_DUP_TO },
     { "listen", LT_FD_FIRST },
     { "fchmod", LT_FD_FIRST },
+    { "fchown", LT_FD_FIRST },
     { "fcntl", LT_FD_FIRST },
   };
   for (size_t i = 0; i < ARRAY_SIZE (kinds); i++)
@@ -1029,8 +1031,17 @@ fd_table_field (struct live_event *ev, int fdarg, const char *f, struct value *o
 {
   char link[64], target[PATH_MAX];
   int fd = (int) ev->req->data.args[fdarg];
-  snprintf (link, sizeof link, "/proc/%u/fd/%d", ev->req->pid, fd);
-  ssize_t n = readlink (link, target, sizeof target - 1);
+  ssize_t n;
+
+  if (ev->fd_held && ev->fd_object < 0)
+    return VAL_ABSENT;
+  if (ev->fd_held)
+    n = self_fd_readlink (ev->fd_object, target, sizeof target - 1);
+  else
+    {
+      snprintf (link, sizeof link, "/proc/%u/fd/%d", ev->req->pid, fd);
+      n = readlink (link, target, sizeof target - 1);
+    }
 
   if (n < 0)
     {

@@ -31,6 +31,7 @@
 #include <seccomp.h>
 
 #include "vigil/decision_cache.h"
+#include "vigil/emulate_fd.h"
 #include "vigil/emulate_net.h"
 #include "vigil/emulate_open.h"
 #include "vigil/emulate_path.h"
@@ -76,6 +77,7 @@ struct supervisor {
   bool emulating_connects;
   bool emulating_paths;
   bool emulating_sends;
+  bool emulating_fds;
   struct creds_cache *creds;
   struct root_cache *roots;
   int creds_nr[16]; /* syscalls that change credentials or umask, -1 ended */
@@ -654,6 +656,58 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
     emit_alerts (s, &ev->base);
 }
 
+/* ---- emulated calls that name an fd ---- */
+
+static bool
+emulates_fd (const struct supervisor *s, const struct live_event *ev)
+{
+  return s->emulating_fds && ev->req->data.arch == s->native_arch && fd_call_supported (ev->req->data.nr)
+         && enforced (s, ev);
+}
+
+/* Fetch the object, decide on it, act on it.  Returns false when the
+ * call names a path after all (fchmodat2 with one): a path call. */
+static bool
+handle_fd (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev)
+{
+  struct fd_call call;
+  struct target_walk w;
+  int res = fd_call_read (req, s->listener, &call);
+
+  if (res == FD_CALL_NAMES_PATH)
+    return false;
+  if (answer_unread (s, req, ev, res))
+    return true;
+  res = target_walk_begin (s, req, ev, false, &w);
+  if (res == 0)
+    res = fd_call_fetch (&call, req, s->listener);
+  if (res == -EPERM)
+    fail_uninspectable (s, req, ev); /* no CAP_SYS_PTRACE for this target: never unseen */
+  else
+    {
+      ev->fd_held = true; /* -1 when the fetch failed: then no fd field is known */
+      ev->fd_object = call.object;
+      if (call.path_arg >= 0 && call.object >= 0)
+        ev->arg_override[call.path_arg] = call.object_path; /* the path reached, as path calls show it */
+      if (res < 0)
+        live_event_set_result (ev, res);
+      evaluate_emulated (s, ev, res);
+      if (s->m.action != ACTION_LOG)
+        answer (s, req, s->m.action);
+      else if (res < 0)
+        seccomp_notif_fail (s->listener, req->id, -res);
+      else if (target_walk_assume (s, &w) < 0)
+        seccomp_notif_fail (s->listener, req->id, EPERM);
+      else
+        fd_call_perform (&call, s->listener, req->id);
+    }
+  target_walk_end (&w);
+  fd_call_end (&call);
+  if (s->m.n && res != -EPERM)
+    emit_alerts (s, &ev->base);
+  return true;
+}
+
 /* ---- emulated connects ---- */
 
 static bool
@@ -916,7 +970,7 @@ handle_notification (struct supervisor *s, const struct seccomp_notif *req)
 
   arena_reset (&s->arena);
   live_event_init (&ev, s->src, req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
-  if ((s->emulating_opens || s->emulating_paths || s->emulating_connects || s->emulating_sends)
+  if ((s->emulating_opens || s->emulating_paths || s->emulating_connects || s->emulating_sends || s->emulating_fds)
       && note_creds_change (s, req, &ev))
     return;
   if (emulates_open (s, &ev))
@@ -929,6 +983,8 @@ handle_notification (struct supervisor *s, const struct seccomp_notif *req)
       handle_connect (s, req, &ev);
       return;
     }
+  if (emulates_fd (s, &ev) && handle_fd (s, req, &ev))
+    return;
   if (emulates_path (s, &ev))
     {
       handle_path (s, req, &ev);
@@ -1201,6 +1257,7 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   s.emulating_connects = o->engine->cfg.mode != MODE_MONITOR && connect_emulation_needed (s.rs);
   s.emulating_paths = o->engine->cfg.mode != MODE_MONITOR && path_emulation_needed (s.rs);
   s.emulating_sends = o->engine->cfg.mode != MODE_MONITOR && send_emulation_needed (s.rs);
+  s.emulating_fds = o->engine->cfg.mode != MODE_MONITOR && fd_emulation_needed (s.rs);
   s.creds = creds_cache_new ();
   s.roots = root_cache_new ();
   s.decisions = decision_cache_new (DECISIONS_REMEMBERED);
@@ -1286,8 +1343,14 @@ handling_of (const struct ruleset *rs, enum vigil_mode mode, int t)
   if (nr >= 0 && send_call_supported (nr))
     return "emulated: vigil sends the data and destination it checked (sendto without one: decided on the "
            "socket, continued)";
+  if (nr >= 0 && fd_call_supported (nr) && path_call_supported (nr))
+    return "emulated: performed by vigil on the objects its walk reached, with the target's credentials; "
+           "with \"\" and AT_EMPTY_PATH, on vigil's duplicate of the fd's open file";
   if (nr >= 0 && path_call_supported (nr))
     return "emulated: performed by vigil on the objects its walk reached, with the target's credentials";
+  if (nr >= 0 && fd_call_supported (nr))
+    return "emulated: vigil fetches the open file behind the fd (pidfd_getfd), decides on it and performs the "
+           "call on it with the target's credentials (a dup hands it over with ADDFD)";
   if (strcmp (name, "open_by_handle_at") == 0)
     return "errno-only: a file handle cannot be evaluated; a deny/kill rule on opens applies its errno";
   return "errno-only: decided from registers and /proc without reading memory; a deny/kill rule that needs "

@@ -78,6 +78,12 @@ struct live_event {
   /* Path arguments as vigil resolved them (an emulated path syscall), by
    * syscall argument index: string arguments read these instead. */
   const char *arg_override[6];
+  /* An emulated call that names an fd: vigil's duplicate of the open file
+   * it acts on (emulate_fd.h).  Its fd fields describe this object, not
+   * whatever the number names in the target by the time they are read
+   * (-1: the fd names nothing, the call fails with EBADF). */
+  bool fd_held;
+  int fd_object;
   /* The syscall's result when it is a fact, not an assumption: vigil saw
    * the failure (an emulated open whose walk failed) or decided it (a
    * deny).  Result fields then show it, as Falco's exit event would. */
