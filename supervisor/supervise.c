@@ -426,6 +426,59 @@ drop_unknown_matches (struct match_set *m)
   m->n = keep;
 }
 
+/* Evaluate an open as if its path (and whatever vigil read from memory)
+ * were unknown: a deny/kill rule that could match any path applies. */
+static void
+evaluate_without_path (struct supervisor *s, struct live_event *ev)
+{
+  const struct open_call *call = ev->open_call;
+  const struct resolved_path *r = ev->resolved;
+
+  ev->open_call = NULL;
+  ev->resolved = NULL;
+  ev->abs_done = false;
+  eval_state_reset (s->st);
+  target_reads_forbid (true);
+  rules_evaluate (s->rs, s->st, &ev->base, &s->m);
+  target_reads_forbid (false);
+  ev->open_call = call;
+  ev->resolved = r;
+  ev->abs_done = false;
+}
+
+/* An O_PATH open.  ADDFD takes no O_PATH file (fget refuses them), and a
+ * continued open walks the path again, which a racing thread may have
+ * turned to a denied file: an O_PATH fd on it can be given a new name
+ * (linkat AT_EMPTY_PATH) or stat'ed.  So the object the rules saw is
+ * handed over opened for reading where the workload could open it so
+ * itself (open_finish_readable); otherwise the open is decided without
+ * its path, and continued only when no deny/kill rule could apply to
+ * any. */
+static void
+open_path_perform (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev,
+                   const struct resolved_path *r, const struct open_call *call)
+{
+  int fd = open_finish_readable (r, call);
+
+  if (fd >= 0)
+    open_answer_fd (s->listener, req->id, fd, call);
+  else if (fd != -EOPNOTSUPP)
+    seccomp_notif_fail (s->listener, req->id, -fd);
+  else
+    {
+      evaluate_without_path (s, ev);
+      if (s->m.action != ACTION_LOG)
+        {
+          if (s->m.n)
+            prefetch_outputs (s, ev);
+          answer (s, req, s->m.action);
+          return;
+        }
+      seccomp_notif_continue (s->listener, req->id);
+      evaluate_emulated (s, ev, 0); /* the alerts: of the object it reached */
+    }
+}
+
 /* The open as the rules allowed it: performed on the object they saw. */
 static void
 open_perform (struct supervisor *s, const struct seccomp_notif *req, struct resolved_path *r,
@@ -433,15 +486,6 @@ open_perform (struct supervisor *s, const struct seccomp_notif *req, struct reso
 {
   int fd;
 
-  /* The kernel will not pass an O_PATH fd (ADDFD takes only real files).
-   * An O_PATH fd reads nothing: every use that reaches content (a reopen
-   * through /proc/self/fd, openat on it) comes back here, so letting this
-   * one continue after the decision gives nothing away. */
-  if (call->flags & O_PATH)
-    {
-      seccomp_notif_continue (s->listener, req->id);
-      return;
-    }
   if (open_may_block (r))
     {
       int e = open_finish_async (s->listener, req->id, r, call, creds, umask_value);
@@ -581,6 +625,8 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
     answer (s, req, s->m.action);
   else if (res < 0)
     seccomp_notif_fail (s->listener, req->id, -res);
+  else if (call.flags & O_PATH)
+    open_path_perform (s, req, ev, &w.r[0], &call);
   else
     open_perform (s, req, &w.r[0], &call, walk_creds (s, &w), w.creds.umask);
   target_walk_end (&w);
@@ -1337,7 +1383,8 @@ handling_of (const struct ruleset *rs, enum vigil_mode mode, int t)
     return "verified: decided before the exec, and again on the program that runs, at its exec stop";
   if (nr >= 0 && open_call_supported (nr))
     return "emulated: vigil walks the path as the target, decides on the object and opens it with the target's "
-           "credentials (O_PATH: decided, then continued)";
+           "credentials (O_PATH: a readable file or directory is handed over opened for reading; any other "
+           "object is decided without its path)";
   if (nr >= 0 && connect_call_supported (nr))
     return "emulated: vigil connects the target's socket with the address it checked";
   if (nr >= 0 && send_call_supported (nr))

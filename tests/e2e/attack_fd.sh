@@ -126,6 +126,61 @@ for who in "${whos[@]}"; do
   race opath "$tmp/open.yaml" "$who" "O_PATH open while the path flips (linkat AT_EMPTY_PATH as root)"
 done
 
+# ---- O_PATH opens with no readable stand-in (a FIFO) ----
+# Decided without their path: where a deny rule could apply to any path,
+# never continued, so a racing thread never gets the denied file.
+for who in "${whos[@]}"; do
+  setup "$who"; mkfifo "$d/fifo"; [ "$who" = root ] || chown 65534:65534 "$d/fifo"
+  r=$(run_as "$who" "$tmp/open.yaml" "$tmp/race_fd" opath-fifo race "$d" "$n")
+  echo "    opath-fifo race: $r"
+  rsecret=$(field secret "$r"); rattempts=$(field attempts "$r")
+  if [ "$rattempts" = "$n" ] && [ "$rsecret" = 0 ]; then
+    ok "race: O_PATH open flipping between a FIFO and the denied file (as $who): never the denied file"
+  else
+    ko "race: O_PATH open flipping between a FIFO and the denied file (as $who)" "$r"
+  fi
+done
+
+# What an O_PATH open gives under vigil: a readable file or directory is
+# the object the rules saw, opened for reading (ADDFD passes no O_PATH
+# file); a FIFO, which no deny rule could match whatever its path (the
+# rule names another program), is the kernel's own O_PATH open.
+cat > "$tmp/other.yaml" <<YAML
+- rule: Locked open by another program
+  desc: nothing below locked/ may be opened by nosuchprog
+  condition: evt.type in (open, openat, openat2) and proc.name = nosuchprog and fd.name startswith $d/locked/
+  output: "locked file opened by %proc.name (file=%fd.name)"
+  priority: WARNING
+  action: deny
+  errno: EACCES
+YAML
+setup root; mkfifo "$d/fifo"
+probe="
+import fcntl, os
+def show(p):
+    try:
+        fd = os.open(p, os.O_PATH)
+    except PermissionError:
+        print(os.path.basename(p), 'denied'); return
+    st, fst = os.stat(p), os.fstat(fd)
+    print(os.path.basename(p), 'same' if (st.st_dev, st.st_ino) == (fst.st_dev, fst.st_ino) else 'OTHER',
+          'opath' if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_PATH else 'read')
+for p in ('$d/ok', '$d', '$d/fifo', '$d/locked/secret'):
+    show(p)"
+out=$("$vigil" run -r "$tmp/open.yaml" -o stdout_output.enabled=false -- python3 -c "$probe" 2>/dev/null)
+other=$("$vigil" run -r "$tmp/other.yaml" -o stdout_output.enabled=false -- python3 -c "$probe" 2>/dev/null)
+native=$(python3 -c "$probe" 2>/dev/null)
+want="ok same read
+r same read
+fifo denied
+secret denied"
+if [ "$out" = "$want" ] && [ "$other" = "$(sed 's/^\(ok\|r\|secret\) same opath/\1 same read/' <<< "$native")" ] \
+   && grep -qx "fifo same opath" <<< "$other"; then
+  ok "O_PATH: the object the rules saw (opened for reading); no stand-in: decided without the path"
+else
+  ko "O_PATH opens" "under a path rule:" "$out" "under a rule for another program:" "$other" "natively:" "$native"
+fi
+
 # ---- fchmodat2(fd, "", AT_EMPTY_PATH) as the kernel does it ----
 # Natively first (no rule: the denied file changes too), then under vigil:
 # the same results, except that the denied file is denied.

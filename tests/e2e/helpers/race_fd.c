@@ -18,6 +18,7 @@
  *              ok and S; X: fds that were S (by device and inode), plus
  *              (as root) the times linkat(fd, "", AT_EMPTY_PATH) gave S
  *              a new name
+ *   opath-fifo the same, the allowed object being the FIFO DIR/fifo
  * Mode emptypath is no race: it prints what fchmodat2(fd, "", mode,
  * AT_EMPTY_PATH) returns on ok, on an O_PATH fd of ok2, on the cwd
  * (AT_FDCWD) and on S, and the modes they leave. */
@@ -125,7 +126,7 @@ race_calls (const char *mode, long n)
   pthread_t t;
   struct stat st;
 
-  if (pthread_create (&t, NULL, strcmp (mode, "opath") == 0 ? flip_thread : dup_thread, NULL) != 0)
+  if (pthread_create (&t, NULL, strncmp (mode, "opath", 5) == 0 ? flip_thread : dup_thread, NULL) != 0)
     die ("pthread_create");
   for (long i = 0; i < n; i++)
     {
@@ -185,7 +186,7 @@ main (int argc, char **argv)
 
   if (argc != 5)
     {
-      fprintf (stderr, "usage: %s fchmod|fchmodat2|dup|opath|emptypath control|race DIR N\n", argv[0]);
+      fprintf (stderr, "usage: %s fchmod|fchmodat2|dup|opath|opath-fifo|emptypath control|race DIR N\n", argv[0]);
       return 2;
     }
   const char *mode = argv[1];
@@ -194,9 +195,10 @@ main (int argc, char **argv)
   snprintf (buf, sizeof buf, "%s/locked/secret", dir);
   if (stat (buf, &secret) < 0)
     die ("stat secret");
-  if (strcmp (mode, "opath") == 0)
+  if (strncmp (mode, "opath", 5) == 0)
     {
-      snprintf (alt[0], sizeof alt[0], "%s/ok", dir);
+      /* opath-fifo: the allowed object has no readable stand-in. */
+      snprintf (alt[0], sizeof alt[0], "%s/%s", dir, strcmp (mode, "opath") == 0 ? "ok" : "fifo");
       snprintf (alt[1], sizeof alt[1], race ? "%s/locked/secret" : "%s/ok2", dir);
       memcpy (path, alt[0], sizeof path);
       return race_calls (mode, atol (argv[4]));
