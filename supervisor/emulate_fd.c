@@ -41,6 +41,7 @@ static const struct fd_shape {
   { SYS_dup, "dup", FD_DUP, 0, -1, -1 },
   { SYS_dup2, "dup2", FD_DUP, 0, -1, -1 },
   { SYS_dup3, "dup3", FD_DUP, 0, -1, 2 },
+  { SYS_fcntl, "fcntl", FD_DUP, 0, -1, -1 },
 };
 
 static const struct fd_shape *
@@ -83,6 +84,18 @@ check_flags (const struct fd_call *call, unsigned flags)
   return 0;
 }
 
+/* fcntl duplicates only with F_DUPFD and F_DUPFD_CLOEXEC, and ADDFD puts
+ * the file at the lowest free number, which is F_DUPFD's answer only from
+ * 0 up.  From a higher minimum no call places a file at the lowest free
+ * number above it without racing the workload's other threads for it:
+ * such an fcntl is decided on /proc and continued (errno-only). */
+static bool
+fcntl_emulated (const struct seccomp_notif *req)
+{
+  unsigned cmd = (unsigned) req->data.args[1];
+  return (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && (int) req->data.args[2] == 0;
+}
+
 /* fchmodat2 acts on its dirfd's object only for "" under AT_EMPTY_PATH;
  * any other path is walked (emulate_path.h). */
 static int
@@ -93,7 +106,7 @@ read_empty_path (const struct seccomp_notif *req, const struct fd_shape *sh, uns
 
   if (target_read_string ((pid_t) req->pid, req->data.args[sh->path], first, sizeof first, &truncated) < 0)
     return target_read_errno ();
-  return first[0] == '\0' && (flags & AT_EMPTY_PATH) ? 0 : FD_CALL_NAMES_PATH;
+  return first[0] == '\0' && (flags & AT_EMPTY_PATH) ? 0 : FD_CALL_NOT_PERFORMED;
 }
 
 int
@@ -108,6 +121,8 @@ fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call *cal
   call->path_arg = -1;
   if (sh == NULL)
     return -ENOSYS;
+  if (sh->nr == SYS_fcntl && !fcntl_emulated (req))
+    return FD_CALL_NOT_PERFORMED;
   call->op = sh->op;
   call->name = sh->name;
   for (int i = 0; i < 6; i++)
@@ -190,13 +205,15 @@ fd_call_fetch (struct fd_call *call, const struct seccomp_notif *req, int listen
 static void
 dup_answer (const struct fd_call *call, int listener, uint64_t id)
 {
-  bool to_number = strcmp (call->name, "dup") != 0;
+  bool to_number = strcmp (call->name, "dup2") == 0 || strcmp (call->name, "dup3") == 0;
+  bool cloexec = strcmp (call->name, "dup3") == 0 ? (call->args[2] & O_CLOEXEC) != 0
+                                                  : strcmp (call->name, "fcntl") == 0 && call->args[1] == F_DUPFD_CLOEXEC;
   struct seccomp_notif_addfd add = {
     .id = id,
     .flags = SECCOMP_ADDFD_FLAG_SEND | (to_number ? SECCOMP_ADDFD_FLAG_SETFD : 0),
     .srcfd = (uint32_t) call->object,
     .newfd = to_number ? (uint32_t) call->args[1] : 0,
-    .newfd_flags = strcmp (call->name, "dup3") == 0 ? (uint32_t) (call->args[2] & O_CLOEXEC) : 0,
+    .newfd_flags = cloexec ? O_CLOEXEC : 0,
   };
   int r;
 

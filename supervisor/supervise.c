@@ -711,8 +711,9 @@ emulates_fd (const struct supervisor *s, const struct live_event *ev)
          && enforced (s, ev);
 }
 
-/* Fetch the object, decide on it, act on it.  Returns false when the
- * call names a path after all (fchmodat2 with one): a path call. */
+/* Fetch the object, decide on it, act on it.  Returns false when vigil
+ * does not perform this call after all (fchmodat2 with a path: a path
+ * call; fcntl(F_DUPFD) from a minimum above 0: errno-only). */
 static bool
 handle_fd (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev)
 {
@@ -720,7 +721,7 @@ handle_fd (struct supervisor *s, const struct seccomp_notif *req, struct live_ev
   struct target_walk w;
   int res = fd_call_read (req, s->listener, &call);
 
-  if (res == FD_CALL_NAMES_PATH)
+  if (res == FD_CALL_NOT_PERFORMED)
     return false;
   if (answer_unread (s, req, ev, res))
     return true;
@@ -1395,6 +1396,9 @@ handling_of (const struct ruleset *rs, enum vigil_mode mode, int t)
            "with \"\" and AT_EMPTY_PATH, on vigil's duplicate of the fd's open file";
   if (nr >= 0 && path_call_supported (nr))
     return "emulated: performed by vigil on the objects its walk reached, with the target's credentials";
+  if (strcmp (name, "fcntl") == 0)
+    return "emulated for F_DUPFD and F_DUPFD_CLOEXEC from 0: vigil fetches the open file (pidfd_getfd), decides "
+           "on it and hands it over with ADDFD; from a higher minimum, and other commands, errno-only";
   if (nr >= 0 && fd_call_supported (nr))
     return "emulated: vigil fetches the open file behind the fd (pidfd_getfd), decides on it and performs the "
            "call on it with the target's credentials (a dup hands it over with ADDFD)";

@@ -1,7 +1,7 @@
 /* vigil: syscalls that name an fd, performed by vigil on its own duplicate.
  *
- * fchmod, fchown, listen, dup, dup2, dup3 and fchmodat2(fd, "",
- * AT_EMPTY_PATH) act on the object behind an fd number.  Deciding on
+ * fchmod, fchown, listen, dup, dup2, dup3, fcntl(F_DUPFD*, 0) and
+ * fchmodat2(fd, "", AT_EMPTY_PATH) act on the object behind an fd number.  Deciding on
  * /proc/<tid>/fd/N and then letting the call run can be raced: another
  * thread dup2s a different file onto N in between.  So where a deny or
  * kill rule covers one of them, vigil fetches the very open file with
@@ -32,8 +32,9 @@ struct fd_call {
   char object_path[PATH_MAX]; /* fchmodat2: the object's path, which the rules see */
 };
 
-/* fd_call_read: the call names a path after all (fchmodat2 with one). */
-#define FD_CALL_NAMES_PATH 1
+/* fd_call_read: not a call vigil performs after all (fchmodat2 with a
+ * path: a path call; fcntl other than F_DUPFD* from 0: errno-only). */
+#define FD_CALL_NOT_PERFORMED 1
 
 /** Is nr (native arch) a call vigil can perform on an fd? */
 bool fd_call_supported (int nr);
@@ -41,8 +42,7 @@ bool fd_call_supported (int nr);
 /** Does rs make vigil perform some fd call (a deny/kill rule covers it)? */
 bool fd_emulation_needed (const struct ruleset *rs);
 
-/** Read the call behind req.  Returns 0, FD_CALL_NAMES_PATH (a path
- *  call: see emulate_path.h), or -errno to answer with (-EPERM: the
+/** Read the call behind req.  Returns 0, FD_CALL_NOT_PERFORMED, or -errno to answer with (-EPERM: the
  *  target could not be read). */
 int fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call *call);
 

@@ -46,6 +46,15 @@ cat > "$tmp/fd.yaml" <<YAML
   action: deny
   errno: EACCES
 YAML
+cat > "$tmp/fcntl.yaml" <<YAML
+- rule: Locked fcntl dup
+  desc: no fd on a file below locked/ is duplicated by fcntl (the racing child's dup2s are let be)
+  condition: evt.type = fcntl and not proc.pname = race_fd and fd.name startswith $d/locked/
+  output: "locked file duplicated by %proc.name (%evt.type fd=%fd.name)"
+  priority: WARNING
+  action: deny
+  errno: EACCES
+YAML
 cat > "$tmp/open.yaml" <<YAML
 - rule: Locked open
   desc: nothing below locked/ may be opened
@@ -123,6 +132,7 @@ for who in "${whos[@]}"; do
   race fchmod "$tmp/fd.yaml" "$who" "fchmod while another thread dup2s the denied file onto its fd"
   race fchmodat2 "$tmp/fd.yaml" "$who" "fchmodat2(fd, \"\", AT_EMPTY_PATH) while the fd flips"
   race dup "$tmp/fd.yaml" "$who" "dup2 while its fd flips"
+  race fcntl "$tmp/fcntl.yaml" "$who" "fcntl(F_DUPFD_CLOEXEC, 0) while its fd flips"
   race opath "$tmp/open.yaml" "$who" "O_PATH open while the path flips (linkat AT_EMPTY_PATH as root)"
 done
 
