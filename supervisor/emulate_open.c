@@ -150,10 +150,9 @@ vigil_umask (void)
   return process_umask ();
 }
 
-/* O_PATH is no access the kernel lets pass through ADDFD.  A readable
- * regular file or directory is handed over opened for reading: what the
- * workload could open itself, with the rules' decision on the very same
- * object.  Anything else (a device or FIFO, whose open acts; a symlink; a
+/* ADDFD does not pass O_PATH files.  A readable regular file or
+ * directory is handed over opened for reading instead: what the workload
+ * could open itself, decided by the rules on the very same object.  Anything else (a device or FIFO, whose open acts; a symlink; a
  * file it may not read; a procfs file, whose open checks vigil, not the
  * workload) has no such stand-in. */
 int

@@ -133,7 +133,7 @@ for who in "${whos[@]}"; do
   race fchmodat2 "$tmp/fd.yaml" "$who" "fchmodat2(fd, \"\", AT_EMPTY_PATH) while the fd flips"
   race dup "$tmp/fd.yaml" "$who" "dup2 while its fd flips"
   race fcntl "$tmp/fcntl.yaml" "$who" "fcntl(F_DUPFD_CLOEXEC, 0) while its fd flips"
-  race opath "$tmp/open.yaml" "$who" "O_PATH open while the path flips (linkat AT_EMPTY_PATH as root)"
+  race opath "$tmp/open.yaml" "$who" "O_PATH open while the path flips (then fstat, and linkat AT_EMPTY_PATH where root)"
 done
 
 # ---- O_PATH opens with no readable stand-in (a FIFO) ----
