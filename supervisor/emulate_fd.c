@@ -199,9 +199,7 @@ fd_call_fetch (struct fd_call *call, const struct seccomp_notif *req, int listen
   return 0;
 }
 
-/* Hand the duplicate over: the dup's own result.  An O_PATH file cannot
- * pass through ADDFD, and no other way puts this very file in the
- * target's table: such a dup fails closed (EPERM). */
+/* Hand the duplicate over: the dup's own result. */
 static void
 dup_answer (const struct fd_call *call, int listener, uint64_t id)
 {
@@ -223,15 +221,19 @@ dup_answer (const struct fd_call *call, int listener, uint64_t id)
       seccomp_notif_return (listener, id, call->fd);
       return;
     }
-  if (fcntl (call->object, F_GETFL) & O_PATH)
-    {
-      seccomp_notif_fail (listener, id, EPERM);
-      return;
-    }
   while ((r = ioctl (listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) < 0 && errno == EINTR)
     ;
   if (r < 0 && errno != ENOENT) /* ENOENT: the target is gone */
     seccomp_notif_fail (listener, id, errno);
+}
+
+bool
+fd_call_performable (const struct fd_call *call)
+{
+  if (call->op != FD_DUP || (strcmp (call->name, "dup2") == 0 && (int) call->args[1] == call->fd))
+    return true;
+  int fl = fcntl (call->object, F_GETFL);
+  return fl >= 0 && !(fl & O_PATH);
 }
 
 void

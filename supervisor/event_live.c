@@ -1034,7 +1034,7 @@ fd_table_field (struct live_event *ev, int fdarg, const char *f, struct value *o
   ssize_t n;
 
   if (ev->fd_held && ev->fd_object < 0)
-    return VAL_ABSENT;
+    return ev->fd_unknown ? VAL_UNREADABLE : VAL_ABSENT;
   if (ev->fd_held)
     n = self_fd_readlink (ev->fd_object, target, sizeof target - 1);
   else

@@ -732,8 +732,13 @@ handle_fd (struct supervisor *s, const struct seccomp_notif *req, struct live_ev
     fail_uninspectable (s, req, ev); /* no CAP_SYS_PTRACE for this target: never unseen */
   else
     {
+      /* An object vigil cannot act on (a dup of an O_PATH fd) is decided
+       * as if unknown: continued only when no deny/kill rule could apply
+       * to any; the kernel then looks the number up again. */
+      bool performable = res < 0 || fd_call_performable (&call);
       ev->fd_held = true; /* -1 when the fetch failed: then no fd field is known */
-      ev->fd_object = call.object;
+      ev->fd_object = performable ? call.object : -1;
+      ev->fd_unknown = !performable;
       if (call.path_arg >= 0 && call.object >= 0)
         ev->arg_override[call.path_arg] = call.object_path; /* the path reached, as path calls show it */
       if (res < 0)
@@ -743,6 +748,8 @@ handle_fd (struct supervisor *s, const struct seccomp_notif *req, struct live_ev
         answer (s, req, s->m.action);
       else if (res < 0)
         seccomp_notif_fail (s->listener, req->id, -res);
+      else if (!performable)
+        seccomp_notif_continue (s->listener, req->id);
       else if (target_walk_assume (s, &w) < 0)
         seccomp_notif_fail (s->listener, req->id, EPERM);
       else

@@ -52,6 +52,11 @@ int fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call 
  *  -EPERM where vigil may not look (no CAP_SYS_PTRACE over it). */
 int fd_call_fetch (struct fd_call *call, const struct seccomp_notif *req, int listener);
 
+/** Whether vigil can perform the call on call->object: ADDFD does not
+ *  pass O_PATH files, and no other way puts this very file in the
+ *  target's table, so a dup of one cannot be performed. */
+bool fd_call_performable (const struct fd_call *call);
+
 /** Perform the call on call->object with the calling thread's (the
  *  target's) credentials, and answer the notification with its result. */
 void fd_call_perform (const struct fd_call *call, int listener, uint64_t id);

@@ -84,6 +84,8 @@ struct live_event {
    * (-1: the fd names nothing, the call fails with EBADF). */
   bool fd_held;
   int fd_object;
+  bool fd_unknown; /* with fd_object -1: vigil holds an object it cannot act on,
+                      so the call is decided as if no fd field could be read */
   /* The syscall's result when it is a fact, not an assumption: vigil saw
    * the failure (an emulated open whose walk failed) or decided it (a
    * deny).  Result fields then show it, as Falco's exit event would. */

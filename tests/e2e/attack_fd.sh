@@ -151,6 +151,20 @@ for who in "${whos[@]}"; do
   fi
 done
 
+# A dup of an O_PATH fd: ADDFD cannot pass the file, so it is decided
+# without the object, and never hands out the denied file.
+for who in "${whos[@]}"; do
+  setup "$who"
+  r=$(run_as "$who" "$tmp/fd.yaml" "$tmp/race_fd" dup-opath race "$d" "$n")
+  echo "    dup-opath race: $r"
+  rsecret=$(field secret "$r"); rattempts=$(field attempts "$r")
+  if [ "$rattempts" = "$n" ] && [ "$rsecret" = 0 ]; then
+    ok "race: dup2 of an O_PATH fd flipping to the denied file (as $who): never the denied file"
+  else
+    ko "race: dup2 of an O_PATH fd flipping to the denied file (as $who)" "$r"
+  fi
+done
+
 # What an O_PATH open gives under vigil: a readable file or directory is
 # the object the rules saw, opened for reading (ADDFD passes no O_PATH
 # file); a FIFO, which no deny rule could match whatever its path (the

@@ -14,6 +14,7 @@
  *              X: S's mode changed (checked after every call)
  *   fchmodat2  the same with fchmodat2(F, "", 0777, AT_EMPTY_PATH)
  *   dup        dup2(F, G) while F flips; X: times G was S
+ *   dup-opath  the same with O_PATH fds
  *   fcntl      fcntl(F, F_DUPFD_CLOEXEC, 0) while F flips; X: times the
  *              new fd was S
  *   opath      open(path, O_PATH) while the path buffer flips between
@@ -49,7 +50,7 @@
 
 static const char *dir;
 static int race;
-static atomic_int stop;
+static atomic_int stop, flips;
 static int fd_ok, fd_ok2, fd_secret;
 static char path[512], alt[2][512];
 static struct stat secret;
@@ -73,7 +74,10 @@ dup_thread (void *arg)
 {
   (void) arg;
   for (unsigned i = 0; !atomic_load_explicit (&stop, memory_order_relaxed); i++)
-    dup2 ((i & 1) ? (race ? fd_secret : fd_ok2) : fd_ok, RACED_FD);
+    {
+      dup2 ((i & 1) ? (race ? fd_secret : fd_ok2) : fd_ok, RACED_FD);
+      atomic_store_explicit (&flips, (int) (i & 0xffff) + 1, memory_order_relaxed);
+    }
   return NULL;
 }
 
@@ -90,7 +94,10 @@ flip_thread (void *arg)
 {
   (void) arg;
   for (unsigned i = 0; !atomic_load_explicit (&stop, memory_order_relaxed); i++)
-    memcpy (path, alt[i & 1], sizeof path);
+    {
+      memcpy (path, alt[i & 1], sizeof path);
+      atomic_store_explicit (&flips, (int) (i & 0xffff) + 1, memory_order_relaxed);
+    }
   return NULL;
 }
 
@@ -113,7 +120,7 @@ call_once (const char *mode, int *bad)
       close (r);
       return 0;
     }
-  if (strcmp (mode, "dup") == 0)
+  if (strncmp (mode, "dup", 3) == 0)
     {
       if ((r = dup2 (RACED_FD, DUP_TO)) >= 0 && fstat (DUP_TO, &st) == 0 && is_secret (&st))
         (*bad)++;
@@ -160,6 +167,10 @@ race_calls (const char *mode, long n)
     }
   else if (pthread_create (&t, NULL, strncmp (mode, "opath", 5) == 0 ? flip_thread : dup_thread, NULL) != 0)
     die ("pthread_create");
+  /* Start once the other side flips: on a loaded machine it may not have
+   * run yet, and a race that never raced proves nothing. */
+  while (atomic_load (&flips) < 2)
+    sched_yield ();
   for (long i = 0; i < n; i++)
     {
       if (call_once (mode, &bad) == 0)
@@ -221,7 +232,7 @@ main (int argc, char **argv)
 
   if (argc != 5)
     {
-      fprintf (stderr, "usage: %s fchmod|fchmodat2|dup|fcntl|opath|opath-fifo|emptypath control|race DIR N\n", argv[0]);
+      fprintf (stderr, "usage: %s fchmod|fchmodat2|dup|dup-opath|fcntl|opath|opath-fifo|emptypath control|race DIR N\n", argv[0]);
       return 2;
     }
   const char *mode = argv[1];
@@ -239,11 +250,12 @@ main (int argc, char **argv)
       return race_calls (mode, atol (argv[4]));
     }
   /* No rule of the fd modes covers opens: S is opened like the others. */
-  fd_secret = open (buf, O_RDONLY | O_CLOEXEC);
+  int how = (strcmp (mode, "dup-opath") == 0 ? O_PATH : O_RDONLY) | O_CLOEXEC;
+  fd_secret = open (buf, how);
   snprintf (buf, sizeof buf, "%s/ok", dir);
-  fd_ok = open (buf, O_RDONLY | O_CLOEXEC);
+  fd_ok = open (buf, how);
   snprintf (buf, sizeof buf, "%s/ok2", dir);
-  fd_ok2 = open (buf, O_RDONLY | O_CLOEXEC);
+  fd_ok2 = open (buf, how);
   if (fd_secret < 0 || fd_ok < 0 || fd_ok2 < 0 || dup2 (fd_ok, RACED_FD) < 0)
     die ("open files");
   if (strcmp (mode, "emptypath") == 0)
