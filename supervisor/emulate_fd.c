@@ -1,6 +1,7 @@
 /* vigil: syscalls that name an fd, performed by vigil on its own duplicate. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -125,6 +126,7 @@ fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call *cal
     return FD_CALL_NOT_PERFORMED;
   call->op = sh->op;
   call->name = sh->name;
+  call->tid = (pid_t) req->pid;
   for (int i = 0; i < 6; i++)
     call->args[i] = req->data.args[i];
   call->fd = (int) req->data.args[sh->fd];
@@ -199,6 +201,34 @@ fd_call_fetch (struct fd_call *call, const struct seccomp_notif *req, int listen
   return 0;
 }
 
+/* A uid or gid as the target passed it, in its user namespace, as vigil's
+ * namespace numbers it (/proc/<tid>/{uid,gid}_map, read from here, says
+ * so).  -1 (no change) stays.  Returns 0, or -EINVAL where it has no
+ * mapping (the kernel's answer). */
+static int
+map_id (pid_t tid, const char *map, unsigned long id, uint32_t *out)
+{
+  char path[64];
+  unsigned long inside, outside, count;
+  int r = -EINVAL;
+
+  *out = (uint32_t) id;
+  if ((uint32_t) id == (uint32_t) -1)
+    return 0;
+  snprintf (path, sizeof path, "/proc/%d/%s", (int) tid, map);
+  FILE *f = fopen (path, "re");
+  if (f == NULL)
+    return -EPERM;
+  while (r < 0 && fscanf (f, "%lu %lu %lu", &inside, &outside, &count) == 3)
+    if ((uint32_t) id >= inside && (uint32_t) id - inside < count)
+      {
+        *out = (uint32_t) (outside + ((uint32_t) id - inside));
+        r = 0;
+      }
+  fclose (f);
+  return r;
+}
+
 /* Hand the duplicate over: the dup's own result. */
 static void
 dup_answer (const struct fd_call *call, int listener, uint64_t id)
@@ -251,7 +281,18 @@ fd_call_perform (const struct fd_call *call, int listener, uint64_t id)
         rc = fchmod (call->object, (mode_t) a[1]);
       break;
     case FD_CHOWN:
-      rc = fchown (call->object, (uid_t) a[1], (gid_t) a[2]);
+      {
+        uint32_t uid, gid;
+        int e = map_id (call->tid, "uid_map", a[1], &uid);
+        if (e == 0)
+          e = map_id (call->tid, "gid_map", a[2], &gid);
+        if (e < 0)
+          {
+            seccomp_notif_fail (listener, id, -e);
+            return;
+          }
+        rc = fchown (call->object, uid, gid);
+      }
       break;
     case FD_LISTEN:
       rc = listen (call->object, (int) a[1]);

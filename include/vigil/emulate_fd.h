@@ -25,6 +25,7 @@ enum fd_op { FD_CHMOD, FD_CHOWN, FD_LISTEN, FD_DUP };
 struct fd_call {
   enum fd_op op;
   const char *name;   /* the syscall's */
+  pid_t tid;          /* the notifying thread */
   int fd;             /* the target's fd number (AT_FDCWD: its cwd) */
   int path_arg;       /* fchmodat2: the argument of its "" path, else -1 */
   unsigned long args[6];

@@ -221,6 +221,44 @@ else
   ko "fchmodat2(fd, \"\", AT_EMPTY_PATH) as the kernel" "native: $native" "vigil:  $under"
 fi
 
+# ---- fchown from a user namespace: ids as the workload's namespace
+# numbers them (vigil performs it from its own namespace) ----
+cat > "$tmp/chown.yaml" <<YAML
+- rule: Locked owner by fd
+  desc: nothing below locked/ is chown'ed through an fd
+  condition: evt.type = fchown and fd.name startswith $d/locked/
+  output: "locked file chown'ed by %proc.name (fd=%fd.name)"
+  priority: WARNING
+  action: deny
+  errno: EACCES
+YAML
+chown_probe="
+import os
+fd = os.open('$d/ok', os.O_RDONLY)
+for uid, gid in ((0, 0), (5, -1), (-1, 0)):
+    try:
+        os.fchown(fd, uid, gid); r = 'ok'
+    except OSError as e:
+        r = os.strerror(e.errno)
+    st = os.fstat(fd)
+    print(uid, gid, r, st.st_uid, st.st_gid)
+"
+userns=(setpriv --reuid=65534 --regid=65534 --clear-groups unshare -U -r)
+if [ "$(id -u)" != 0 ] || ! "${userns[@]}" true 2>/dev/null; then
+  skip "fchown in a user namespace needs root and unprivileged user namespaces"
+else
+  setup user
+  native=$("${userns[@]}" python3 -c "$chown_probe" 2>&1)
+  setup user
+  under=$("$vigil" run -r "$tmp/chown.yaml" -o stdout_output.enabled=false -- "${userns[@]}" python3 -c "$chown_probe" 2>&1 \
+          | grep -v '^vigil:')
+  if [ -n "$native" ] && [ "$native" = "$under" ]; then
+    ok "fchown from a user namespace: the same results and owners as the kernel's"
+  else
+    ko "fchown from a user namespace" "native:" "$native" "vigil:" "$under"
+  fi
+fi
+
 # ---- what vigil run --explain says ----
 out=$("$vigil" run --explain -r "$tmp/fd.yaml" 2>&1)
 if grep -qE "^  fchmod +emulated: vigil fetches" <<< "$out" && grep -qE "^  dup2 +emulated: vigil fetches" <<< "$out"; then
