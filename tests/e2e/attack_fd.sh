@@ -259,6 +259,36 @@ else
   fi
 fi
 
+# ---- listen: decided on the socket vigil holds ----
+# A bound socket that does not listen yet is in no /proc/net table: its
+# port is asked of vigil's duplicate, so the rule is exact.
+port=$((40000 + $$ % 20000))
+cat > "$tmp/listen.yaml" <<YAML
+- rule: No listening on the port
+  desc: no socket listens on port $port
+  condition: evt.type = listen and fd.lport = $port
+  output: "listen on %fd.lport by %proc.name"
+  priority: WARNING
+  action: deny
+  errno: EACCES
+YAML
+out=$("$vigil" run -r "$tmp/listen.yaml" -o stdout_output.enabled=false -- python3 -c "
+import socket
+for p in ($port + 1, $port):
+    s = socket.socket()
+    s.bind(('127.0.0.1', p))
+    try:
+        s.listen(5); socket.create_connection(('127.0.0.1', p)).close(); print(p - $port, 'listens')
+    except OSError as e:
+        print(p - $port, e.strerror)
+" 2>/dev/null)
+if [ "$out" = "1 listens
+0 Permission denied" ]; then
+  ok "listen: denied on the rule's port only, performed on vigil's duplicate elsewhere"
+else
+  ko "listen on the rule's port" "$out"
+fi
+
 # ---- what vigil run --explain says ----
 out=$("$vigil" run --explain -r "$tmp/fd.yaml" 2>&1)
 if grep -qE "^  fchmod +emulated: vigil fetches" <<< "$out" && grep -qE "^  dup2 +emulated: vigil fetches" <<< "$out"; then
