@@ -249,6 +249,25 @@ vigil_umask (void)
   return process_umask ();
 }
 
+/* ADDFD does not pass O_PATH files.  A readable regular file or
+ * directory is handed over opened for reading instead: what the workload
+ * could open itself, decided by the rules on the very same object.  Anything else (a device or FIFO, whose open acts; a symlink; a
+ * file it may not read; a procfs file, whose open checks vigil, not the
+ * workload) has no such stand-in. */
+int
+open_finish_readable (const struct resolved_path *r, const struct open_call *call)
+{
+  if (r->missing)
+    return -ENOENT; /* O_PATH drops O_CREAT */
+  if ((call->flags & O_DIRECTORY) && !S_ISDIR (r->st.st_mode))
+    return -ENOTDIR;
+  bool dir = S_ISDIR (r->st.st_mode);
+  if (!(dir || S_ISREG (r->st.st_mode)) || (r->on_procfs && !dir) || open_may_block (r))
+    return -EOPNOTSUPP;
+  int fd = self_fd_reopen (r->fd, O_RDONLY | O_NOCTTY | O_CLOEXEC | (dir ? O_DIRECTORY : 0), 0);
+  return fd >= 0 ? fd : -EOPNOTSUPP;
+}
+
 int
 open_finish (const struct resolved_path *r, const struct open_call *call, mode_t umask_value)
 {

@@ -27,6 +27,7 @@
 #include "vigil/evttypes.h"
 #include "vigil/failclosed.h"
 #include "vigil/net_addr.h"
+#include "vigil/path_resolve.h"
 #include "vigil/source_seccomp.h"
 
 /* Falco's limit on strings read from a process. */
@@ -154,6 +155,7 @@ live_types_init (void)
     { "dup3", LT_FD_FIRST | LT_DUP_TO },
     { "listen", LT_FD_FIRST },
     { "fchmod", LT_FD_FIRST },
+    { "fchown", LT_FD_FIRST },
     { "fcntl", LT_FD_FIRST },
   };
   for (size_t i = 0; i < ARRAY_SIZE (kinds); i++)
@@ -1048,13 +1050,81 @@ socket_lookup (pid_t pid, const char *table, unsigned long ino, struct ipaddr *l
   return found;
 }
 
+static const char *const socket_tables[] = { "tcp", "udp", "tcp6", "udp6" };
+
+/* Which of socket_tables lists socket inode ino of the target, with its
+ * addresses (ARRAY_SIZE (socket_tables): none). */
+static size_t
+proc_socket_lookup (struct live_event *ev, unsigned long ino, struct ipaddr *la, int *lport, struct ipaddr *ra,
+                    int *rport)
+{
+  size_t t = 0;
+  for (; t < ARRAY_SIZE (socket_tables); t++)
+    if (socket_lookup ((pid_t) ev->req->pid, socket_tables[t], ino, la, lport, ra, rport))
+      break;
+  return t;
+}
+
+static void
+ipaddr_of (const struct sockaddr_storage *ss, struct ipaddr *ip, int *port)
+{
+  memset (ip, 0, sizeof *ip);
+  ip->family = ss->ss_family == AF_INET6 ? AF_INET6 : AF_INET;
+  *port = 0;
+  if (ss->ss_family == AF_INET)
+    {
+      const struct sockaddr_in *in4 = (const struct sockaddr_in *) ss;
+      memcpy (ip->a, &in4->sin_addr, 4);
+      *port = ntohs (in4->sin_port);
+    }
+  else if (ss->ss_family == AF_INET6)
+    {
+      const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) ss;
+      memcpy (ip->a, &in6->sin6_addr, 16);
+      *port = ntohs (in6->sin6_port);
+    }
+}
+
+/* The same for a socket vigil holds (an emulated fd call): asked of the
+ * socket itself, so a bound socket that is not yet listening, which no
+ * table lists, has its local address too. */
+static size_t
+held_socket_lookup (int fd, struct ipaddr *la, int *lport, struct ipaddr *ra, int *rport)
+{
+  struct sockaddr_storage l = { 0 }, r = { 0 };
+  socklen_t llen = sizeof l, rlen = sizeof r;
+  int domain, proto;
+  socklen_t n = sizeof domain;
+
+  if (getsockopt (fd, SOL_SOCKET, SO_DOMAIN, &domain, &n) < 0 || (domain != AF_INET && domain != AF_INET6))
+    return ARRAY_SIZE (socket_tables);
+  n = sizeof proto;
+  if (getsockopt (fd, SOL_SOCKET, SO_PROTOCOL, &proto, &n) < 0 || (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+      || getsockname (fd, (struct sockaddr *) &l, &llen) < 0)
+    return ARRAY_SIZE (socket_tables);
+  if (getpeername (fd, (struct sockaddr *) &r, &rlen) < 0)
+    r.ss_family = l.ss_family; /* not connected: the tables show a zero peer */
+  ipaddr_of (&l, la, lport);
+  ipaddr_of (&r, ra, rport);
+  return (domain == AF_INET6 ? 2 : 0) + (proto == IPPROTO_UDP ? 1 : 0);
+}
+
 static enum value_state
 fd_table_field (struct live_event *ev, int fdarg, const char *f, struct value *out)
 {
   char link[64], target[PATH_MAX];
   int fd = (int) ev->req->data.args[fdarg];
-  snprintf (link, sizeof link, "/proc/%u/fd/%d", ev->req->pid, fd);
-  ssize_t n = readlink (link, target, sizeof target - 1);
+  ssize_t n;
+
+  if (ev->fd_held && ev->fd_object < 0)
+    return ev->fd_unknown ? VAL_UNREADABLE : VAL_ABSENT;
+  if (ev->fd_held)
+    n = self_fd_readlink (ev->fd_object, target, sizeof target - 1);
+  else
+    {
+      snprintf (link, sizeof link, "/proc/%u/fd/%d", ev->req->pid, fd);
+      n = readlink (link, target, sizeof target - 1);
+    }
 
   if (n < 0)
     {
@@ -1077,16 +1147,13 @@ fd_table_field (struct live_event *ev, int fdarg, const char *f, struct value *o
         }
       return VAL_ABSENT;
     }
-  static const char *const tables[] = { "tcp", "udp", "tcp6", "udp6" };
   struct ipaddr la, ra;
   int lport, rport;
-  size_t t = 0;
-  for (; t < ARRAY_SIZE (tables); t++)
-    if (socket_lookup ((pid_t) ev->req->pid, tables[t], ino, &la, &lport, &ra, &rport))
-      break;
-  if (!target_unchanged (ev))
+  size_t t = ev->fd_held ? held_socket_lookup (ev->fd_object, &la, &lport, &ra, &rport)
+                         : proc_socket_lookup (ev, ino, &la, &lport, &ra, &rport);
+  if (!ev->fd_held && !target_unchanged (ev))
     return VAL_UNREADABLE;
-  if (t == ARRAY_SIZE (tables))
+  if (t == ARRAY_SIZE (socket_tables))
     {
       /* Not an IP socket vigil can find: unix, netlink... */
       if (strcmp (f, "fd.typechar") == 0)

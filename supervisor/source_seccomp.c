@@ -12,6 +12,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "vigil/emulate_fd.h"
 #include "vigil/emulate_net.h"
 #include "vigil/emulate_open.h"
 #include "vigil/emulate_path.h"
@@ -233,7 +234,7 @@ seccomp_program_build (const struct ruleset *rs, struct seccomp_program *out, vi
   if (clone3 >= 0 && rs->need[clone3].enforce && block_clone3 (ctx, err) < 0)
     goto out;
   if ((open_emulation_needed (rs) || path_emulation_needed (rs) || connect_emulation_needed (rs)
-       || send_emulation_needed (rs))
+       || send_emulation_needed (rs) || fd_emulation_needed (rs))
       && watch_root_changes (ctx, err) < 0)
     goto out;
   if (seccomp_execs_watched (rs) && watch_execs (ctx, err) < 0)

@@ -31,6 +31,7 @@
 #include <seccomp.h>
 
 #include "vigil/decision_cache.h"
+#include "vigil/emulate_fd.h"
 #include "vigil/emulate_net.h"
 #include "vigil/net_addr.h"
 #include "vigil/emulate_open.h"
@@ -82,6 +83,7 @@ struct supervisor {
   bool emulating_connects;
   bool emulating_paths;
   bool emulating_sends;
+  bool emulating_fds;
   struct creds_saved self; /* vigil's credentials, when self_known */
   bool self_known;
   struct root_cache *roots;
@@ -449,6 +451,59 @@ drop_unknown_matches (struct match_set *m)
   m->n = keep;
 }
 
+/* Evaluate an open as if its path (and whatever vigil read from memory)
+ * were unknown: a deny/kill rule that could match any path applies. */
+static void
+evaluate_without_path (struct supervisor *s, struct live_event *ev)
+{
+  const struct open_call *call = ev->open_call;
+  const struct resolved_path *r = ev->resolved;
+
+  ev->open_call = NULL;
+  ev->resolved = NULL;
+  ev->abs_done = false;
+  eval_state_reset (s->st);
+  target_reads_forbid (true);
+  rules_evaluate (s->rs, s->st, &ev->base, &s->m);
+  target_reads_forbid (false);
+  ev->open_call = call;
+  ev->resolved = r;
+  ev->abs_done = false;
+}
+
+/* An O_PATH open.  ADDFD takes no O_PATH file (fget refuses them), and a
+ * continued open walks the path again, which a racing thread may have
+ * turned to a denied file: an O_PATH fd on it can be given a new name
+ * (linkat AT_EMPTY_PATH) or stat'ed.  So the object the rules saw is
+ * handed over opened for reading where the workload could open it so
+ * itself (open_finish_readable); otherwise the open is decided without
+ * its path, and continued only when no deny/kill rule could apply to
+ * any. */
+static void
+open_path_perform (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev,
+                   const struct resolved_path *r, const struct open_call *call)
+{
+  int fd = open_finish_readable (r, call);
+
+  if (fd >= 0)
+    open_answer_fd (s->listener, req->id, fd, call);
+  else if (fd != -EOPNOTSUPP)
+    seccomp_notif_fail (s->listener, req->id, -fd);
+  else
+    {
+      evaluate_without_path (s, ev);
+      if (s->m.action != ACTION_LOG)
+        {
+          if (s->m.n)
+            prefetch_outputs (s, ev);
+          answer (s, req, s->m.action);
+          return;
+        }
+      seccomp_notif_continue (s->listener, req->id);
+      evaluate_emulated (s, ev, 0); /* the alerts: of the object it reached */
+    }
+}
+
 /* The open as the rules allowed it: performed on the object they saw. */
 static void
 open_perform (struct supervisor *s, const struct seccomp_notif *req, struct resolved_path *r,
@@ -456,15 +511,6 @@ open_perform (struct supervisor *s, const struct seccomp_notif *req, struct reso
 {
   int fd;
 
-  /* The kernel will not pass an O_PATH fd (ADDFD takes only real files).
-   * An O_PATH fd reads nothing: every use that reaches content (a reopen
-   * through /proc/self/fd, openat on it) comes back here, so letting this
-   * one continue after the decision gives nothing away. */
-  if (call->flags & O_PATH)
-    {
-      seccomp_notif_continue (s->listener, req->id);
-      return;
-    }
   if (open_may_block (r))
     {
       int e = open_finish_async (s->listener, req->id, r, call, creds, umask_value);
@@ -627,6 +673,8 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
     answer_decided (s, req, &w);
   else if (res < 0)
     seccomp_notif_fail (s->listener, req->id, -res);
+  else if (call.flags & O_PATH)
+    open_path_perform (s, req, ev, &w.r[0], &call);
   else
     open_perform (s, req, &w.r[0], &call, walk_creds (s, &w), w.creds.umask);
   target_walk_end (&w);
@@ -706,6 +754,66 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
   path_call_release (&call);
   if (s->m.n)
     emit_alerts (s, &ev->base);
+}
+
+/* ---- emulated calls that name an fd ---- */
+
+static bool
+emulates_fd (const struct supervisor *s, const struct live_event *ev)
+{
+  return s->emulating_fds && ev->req->data.arch == s->native_arch && fd_call_supported (ev->req->data.nr)
+         && enforced (s, ev);
+}
+
+/* Fetch the object, decide on it, act on it.  Returns false when vigil
+ * does not perform this call after all (fchmodat2 with a path: a path
+ * call; fcntl(F_DUPFD) from a minimum above 0: errno-only). */
+static bool
+handle_fd (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev)
+{
+  struct fd_call call;
+  struct target_walk w;
+  int res = fd_call_read (req, s->listener, &call);
+
+  if (res == FD_CALL_NOT_PERFORMED)
+    return false;
+  if (answer_unread (s, req, ev, res))
+    return true;
+  res = target_walk_begin (s, req, ev, false, &w);
+  if (res == 0)
+    res = fd_call_fetch (&call, req, s->listener);
+  if (res == -EPERM)
+    fail_uninspectable (s, req, ev); /* no CAP_SYS_PTRACE for this target: never unseen */
+  else
+    {
+      /* An object vigil cannot act on (a dup of an O_PATH fd) is decided
+       * as if unknown: continued only when no deny/kill rule could apply
+       * to any; the kernel then looks the number up again. */
+      bool performable = res < 0 || fd_call_performable (&call);
+      ev->fd_held = true; /* -1 when the fetch failed: then no fd field is known */
+      ev->fd_object = performable ? call.object : -1;
+      ev->fd_unknown = !performable;
+      if (call.path_arg >= 0 && call.object >= 0)
+        ev->arg_override[call.path_arg] = call.object_path; /* the path reached, as path calls show it */
+      if (res < 0)
+        live_event_set_result (ev, res);
+      evaluate_emulated (s, ev, res);
+      if (s->m.action != ACTION_LOG)
+        answer (s, req, s->m.action);
+      else if (res < 0)
+        seccomp_notif_fail (s->listener, req->id, -res);
+      else if (!performable)
+        seccomp_notif_continue (s->listener, req->id);
+      else if (target_walk_assume (s, &w) < 0)
+        seccomp_notif_fail (s->listener, req->id, EPERM);
+      else
+        fd_call_perform (&call, s->listener, req->id);
+    }
+  target_walk_end (&w);
+  fd_call_end (&call);
+  if (s->m.n && res != -EPERM)
+    emit_alerts (s, &ev->base);
+  return true;
 }
 
 /* ---- emulated connects ---- */
@@ -1054,7 +1162,7 @@ handle_notification (struct supervisor *s, const struct seccomp_notif *req)
 
   arena_reset (&s->arena);
   live_event_init (&ev, s->src, req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
-  if ((s->emulating_opens || s->emulating_paths || s->emulating_connects || s->emulating_sends)
+  if ((s->emulating_opens || s->emulating_paths || s->emulating_connects || s->emulating_sends || s->emulating_fds)
       && note_root_change (s, req, &ev))
     return;
   if (guard_answered (s, req, &ev))
@@ -1069,6 +1177,8 @@ handle_notification (struct supervisor *s, const struct seccomp_notif *req)
       handle_connect (s, req, &ev);
       return;
     }
+  if (emulates_fd (s, &ev) && handle_fd (s, req, &ev))
+    return;
   if (emulates_path (s, &ev))
     {
       handle_path (s, req, &ev);
@@ -1395,6 +1505,7 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   s.emulating_connects = o->engine->cfg.mode != MODE_MONITOR && connect_emulation_needed (s.rs);
   s.emulating_paths = o->engine->cfg.mode != MODE_MONITOR && path_emulation_needed (s.rs);
   s.emulating_sends = o->engine->cfg.mode != MODE_MONITOR && send_emulation_needed (s.rs);
+  s.emulating_fds = o->engine->cfg.mode != MODE_MONITOR && fd_emulation_needed (s.rs);
   s.self_known = creds_snapshot (&s.self, NULL) == 0;
   s.roots = root_cache_new ();
   s.decisions = decision_cache_new (DECISIONS_REMEMBERED);
@@ -1480,14 +1591,24 @@ handling_of (const struct ruleset *rs, enum vigil_mode mode, int t)
     return "verified: decided before the exec, and again on the program that runs, at its exec stop";
   if (nr >= 0 && open_call_supported (nr))
     return "emulated: vigil walks the path as the target, decides on the object and opens it with the target's "
-           "credentials (O_PATH: decided, then continued)";
+           "credentials (O_PATH: a readable file or directory is handed over opened for reading; any other "
+           "object is decided without its path)";
   if (nr >= 0 && connect_call_supported (nr))
     return "emulated: vigil connects the target's socket with the address it checked";
   if (nr >= 0 && send_call_supported (nr))
     return "emulated: vigil sends the data and destination it checked (sendto without one: decided on the "
            "socket, continued)";
+  if (nr >= 0 && fd_call_supported (nr) && path_call_supported (nr))
+    return "emulated: performed by vigil on the objects its walk reached, with the target's credentials; "
+           "with \"\" and AT_EMPTY_PATH, on vigil's duplicate of the fd's open file";
   if (nr >= 0 && path_call_supported (nr))
     return "emulated: performed by vigil on the objects its walk reached, with the target's credentials";
+  if (strcmp (name, "fcntl") == 0)
+    return "emulated for F_DUPFD and F_DUPFD_CLOEXEC from 0: vigil fetches the open file (pidfd_getfd), decides "
+           "on it and hands it over with ADDFD; from a higher minimum, and other commands, errno-only";
+  if (nr >= 0 && fd_call_supported (nr))
+    return "emulated: vigil fetches the open file behind the fd (pidfd_getfd), decides on it and performs the "
+           "call on it with the target's credentials (a dup hands it over with ADDFD)";
   if (strcmp (name, "open_by_handle_at") == 0)
     return "errno-only: a file handle cannot be evaluated; a deny/kill rule on opens applies its errno";
   return "errno-only: decided from registers and /proc without reading memory; a deny/kill rule that needs "

@@ -42,6 +42,13 @@ void open_call_request (const struct open_call *call, struct resolve_request *rq
 /** Could opening r with call's flags block (a FIFO, a tty, FUSE)? */
 bool open_may_block (const struct resolved_path *r);
 
+/** For an O_PATH open (ADDFD refuses O_PATH files): the resolved object
+ *  opened for reading, where it is a directory, or a regular file outside
+ *  procfs, that the calling thread (with the target's credentials) may
+ *  read.  Returns vigil's fd, -errno as the workload's open fails
+ *  (ENOENT, ENOTDIR), or -EOPNOTSUPP when there is no such stand-in. */
+int open_finish_readable (const struct resolved_path *r, const struct open_call *call);
+
 /** Open the resolved object with the call's flags; for a missing one,
  *  create it in its parent with umask applied.  Returns vigil's fd or
  *  -errno.  Runs with the target's credentials already assumed. */

@@ -92,6 +92,14 @@ struct live_event {
   /* What the walk of each of them reached (whether a rename's new path
    * names a file it replaces). */
   const struct resolved_path *arg_resolved[6];
+  /* An emulated call that names an fd: vigil's duplicate of the open file
+   * it acts on (emulate_fd.h).  Its fd fields describe this object, not
+   * whatever the number names in the target by the time they are read
+   * (-1: the fd names nothing, the call fails with EBADF). */
+  bool fd_held;
+  int fd_object;
+  bool fd_unknown; /* with fd_object -1: vigil holds an object it cannot act on,
+                      so the call is decided as if no fd field could be read */
   /* The syscall's result when it is a fact, not an assumption: vigil saw
    * the failure (an emulated open whose walk failed) or decided it (a
    * deny).  Result fields then show it, as Falco's exit event would. */

@@ -1,0 +1,316 @@
+/* vigil: syscalls that name an fd, performed by vigil on its own duplicate. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "vigil/emulate_fd.h"
+#include "vigil/evttypes.h"
+#include "vigil/path_resolve.h"
+#include "vigil/source_seccomp.h"
+
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+/* Where each syscall names its fd and what vigil does with the object:
+ * one row per syscall.  path: fchmodat2's path argument, which makes it
+ * an fd call only when it is "" under AT_EMPTY_PATH (-1: none); flags:
+ * the argument the kernel checks first (-1: none). */
+static const struct fd_shape {
+  int nr;
+  const char *name;
+  enum fd_op op;
+  int fd, path, flags;
+} shapes[] = {
+  { SYS_fchmod, "fchmod", FD_CHMOD, 0, -1, -1 },
+  { SYS_fchmodat2, "fchmodat2", FD_CHMOD, 0, 1, 3 },
+  { SYS_fchown, "fchown", FD_CHOWN, 0, -1, -1 },
+  { SYS_listen, "listen", FD_LISTEN, 0, -1, -1 },
+  { SYS_dup, "dup", FD_DUP, 0, -1, -1 },
+  { SYS_dup2, "dup2", FD_DUP, 0, -1, -1 },
+  { SYS_dup3, "dup3", FD_DUP, 0, -1, 2 },
+  { SYS_fcntl, "fcntl", FD_DUP, 0, -1, -1 },
+};
+
+static const struct fd_shape *
+shape_of (int nr)
+{
+  for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+    if (shapes[i].nr == nr)
+      return &shapes[i];
+  return NULL;
+}
+
+bool
+fd_call_supported (int nr)
+{
+  return shape_of (nr) != NULL;
+}
+
+bool
+fd_emulation_needed (const struct ruleset *rs)
+{
+  for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+    {
+      int t = evttype_lookup (shapes[i].name);
+      if (t >= 0 && rs->need[t].enforce)
+        return true;
+    }
+  return false;
+}
+
+/* The errors the kernel gives before it looks the fd up, in its order. */
+static int
+check_flags (const struct fd_call *call, unsigned flags)
+{
+  if (call->op == FD_CHMOD && (flags & ~(unsigned) (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
+    return -EINVAL;
+  if (call->op == FD_DUP && (flags & ~(unsigned) O_CLOEXEC))
+    return -EINVAL;
+  if (call->op == FD_DUP && (int) call->args[0] == (int) call->args[1] && strcmp (call->name, "dup3") == 0)
+    return -EINVAL;
+  return 0;
+}
+
+/* fcntl duplicates only with F_DUPFD and F_DUPFD_CLOEXEC, and ADDFD puts
+ * the file at the lowest free number, which is F_DUPFD's answer only from
+ * 0 up.  From a higher minimum no call places a file at the lowest free
+ * number above it without racing the workload's other threads for it:
+ * such an fcntl is decided on /proc and continued (errno-only). */
+static bool
+fcntl_emulated (const struct seccomp_notif *req)
+{
+  unsigned cmd = (unsigned) req->data.args[1];
+  return (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && (int) req->data.args[2] == 0;
+}
+
+/* fchmodat2 acts on its dirfd's object only for "" under AT_EMPTY_PATH;
+ * any other path is walked (emulate_path.h). */
+static int
+read_empty_path (const struct seccomp_notif *req, const struct fd_shape *sh, unsigned flags)
+{
+  char first[2];
+  bool truncated;
+
+  if (target_read_string ((pid_t) req->pid, req->data.args[sh->path], first, sizeof first, &truncated) < 0)
+    return target_read_errno ();
+  return first[0] == '\0' && (flags & AT_EMPTY_PATH) ? 0 : FD_CALL_NOT_PERFORMED;
+}
+
+int
+fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call *call)
+{
+  const struct fd_shape *sh = shape_of (req->data.nr);
+  unsigned flags;
+  int r;
+
+  memset (call, 0, sizeof *call);
+  call->object = -1;
+  call->path_arg = -1;
+  if (sh == NULL)
+    return -ENOSYS;
+  if (sh->nr == SYS_fcntl && !fcntl_emulated (req))
+    return FD_CALL_NOT_PERFORMED;
+  call->op = sh->op;
+  call->name = sh->name;
+  call->tid = (pid_t) req->pid;
+  for (int i = 0; i < 6; i++)
+    call->args[i] = req->data.args[i];
+  call->fd = (int) req->data.args[sh->fd];
+  flags = sh->flags >= 0 ? (unsigned) req->data.args[sh->flags] : 0;
+  if ((r = check_flags (call, flags)) < 0)
+    return r;
+  if (sh->path >= 0)
+    {
+      if ((r = read_empty_path (req, sh, flags)) != 0)
+        return r;
+      call->path_arg = sh->path;
+    }
+  if (!seccomp_notif_valid (listener, req->id))
+    return -ESRCH;
+  return 0;
+}
+
+/* vigil's own reference to the open file behind the thread's fd: the
+ * pidfd names the thread, so a thread with an fd table of its own
+ * (unshare(CLONE_FILES)) is looked up in that table. */
+static int
+fetch_from_thread (const struct fd_call *call, const struct seccomp_notif *req, int listener)
+{
+  int pidfd = (int) syscall (SYS_pidfd_open, req->pid, PIDFD_THREAD);
+  if (pidfd < 0)
+    return errno == ESRCH ? -ESRCH : -EPERM;
+  /* Still pending: the tid the pidfd was opened on is the notifier. */
+  if (!seccomp_notif_valid (listener, req->id))
+    {
+      close (pidfd);
+      return -ESRCH;
+    }
+  int obj = (int) syscall (SYS_pidfd_getfd, pidfd, call->fd, 0);
+  int e = errno;
+  close (pidfd);
+  if (obj >= 0)
+    return obj;
+  return e == EBADF || e == ESRCH ? -e : -EPERM;
+}
+
+/* fchmodat2(AT_FDCWD, "", AT_EMPTY_PATH) acts on the cwd. */
+static int
+fetch_cwd (const struct seccomp_notif *req, int listener)
+{
+  char link[64];
+  snprintf (link, sizeof link, "/proc/%u/cwd", req->pid);
+  int obj = open (link, O_PATH | O_CLOEXEC);
+  int e = errno;
+  if (obj >= 0 && !seccomp_notif_valid (listener, req->id))
+    {
+      close (obj);
+      return -ESRCH;
+    }
+  return obj >= 0 ? obj : e == ENOENT || e == ESRCH ? -ESRCH : -EPERM;
+}
+
+int
+fd_call_fetch (struct fd_call *call, const struct seccomp_notif *req, int listener)
+{
+  int obj = call->path_arg >= 0 && call->fd == AT_FDCWD ? fetch_cwd (req, listener)
+                                                        : fetch_from_thread (call, req, listener);
+  if (obj < 0)
+    return obj;
+  call->object = obj;
+  if (call->path_arg >= 0)
+    {
+      ssize_t n = self_fd_readlink (obj, call->object_path, sizeof call->object_path - 1);
+      if (n < 0)
+        return -EPERM;
+      call->object_path[n] = '\0';
+    }
+  return 0;
+}
+
+/* A uid or gid as the target passed it, in its user namespace, as vigil's
+ * namespace numbers it (/proc/<tid>/{uid,gid}_map, read from here, says
+ * so).  -1 (no change) stays.  Returns 0, or -EINVAL where it has no
+ * mapping (the kernel's answer). */
+static int
+map_id (pid_t tid, const char *map, unsigned long id, uint32_t *out)
+{
+  char path[64];
+  unsigned long inside, outside, count;
+  int r = -EINVAL;
+
+  *out = (uint32_t) id;
+  if ((uint32_t) id == (uint32_t) -1)
+    return 0;
+  snprintf (path, sizeof path, "/proc/%d/%s", (int) tid, map);
+  FILE *f = fopen (path, "re");
+  if (f == NULL)
+    return -EPERM;
+  while (r < 0 && fscanf (f, "%lu %lu %lu", &inside, &outside, &count) == 3)
+    if ((uint32_t) id >= inside && (uint32_t) id - inside < count)
+      {
+        *out = (uint32_t) (outside + ((uint32_t) id - inside));
+        r = 0;
+      }
+  fclose (f);
+  return r;
+}
+
+/* Hand the duplicate over: the dup's own result. */
+static void
+dup_answer (const struct fd_call *call, int listener, uint64_t id)
+{
+  bool to_number = strcmp (call->name, "dup2") == 0 || strcmp (call->name, "dup3") == 0;
+  bool cloexec = strcmp (call->name, "dup3") == 0 ? (call->args[2] & O_CLOEXEC) != 0
+                                                  : strcmp (call->name, "fcntl") == 0 && call->args[1] == F_DUPFD_CLOEXEC;
+  struct seccomp_notif_addfd add = {
+    .id = id,
+    .flags = SECCOMP_ADDFD_FLAG_SEND | (to_number ? SECCOMP_ADDFD_FLAG_SETFD : 0),
+    .srcfd = (uint32_t) call->object,
+    .newfd = to_number ? (uint32_t) call->args[1] : 0,
+    .newfd_flags = cloexec ? O_CLOEXEC : 0,
+  };
+  int r;
+
+  /* dup2 onto itself changes nothing: the fd is valid, it is the answer. */
+  if (strcmp (call->name, "dup2") == 0 && (int) call->args[1] == call->fd)
+    {
+      seccomp_notif_return (listener, id, call->fd);
+      return;
+    }
+  while ((r = ioctl (listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) < 0 && errno == EINTR)
+    ;
+  if (r < 0 && errno != ENOENT) /* ENOENT: the target is gone */
+    seccomp_notif_fail (listener, id, errno);
+}
+
+bool
+fd_call_performable (const struct fd_call *call)
+{
+  if (call->op != FD_DUP || (strcmp (call->name, "dup2") == 0 && (int) call->args[1] == call->fd))
+    return true;
+  int fl = fcntl (call->object, F_GETFL);
+  return fl >= 0 && !(fl & O_PATH);
+}
+
+void
+fd_call_perform (const struct fd_call *call, int listener, uint64_t id)
+{
+  const unsigned long *a = call->args;
+  int rc = -1;
+
+  switch (call->op)
+    {
+    case FD_CHMOD:
+      if (call->path_arg >= 0)
+        rc = (int) syscall (SYS_fchmodat2, call->object, "", (mode_t) a[2], (unsigned) a[3]);
+      else
+        rc = fchmod (call->object, (mode_t) a[1]);
+      break;
+    case FD_CHOWN:
+      {
+        uint32_t uid, gid;
+        int e = map_id (call->tid, "uid_map", a[1], &uid);
+        if (e == 0)
+          e = map_id (call->tid, "gid_map", a[2], &gid);
+        if (e < 0)
+          {
+            seccomp_notif_fail (listener, id, -e);
+            return;
+          }
+        rc = fchown (call->object, uid, gid);
+      }
+      break;
+    case FD_LISTEN:
+      rc = listen (call->object, (int) a[1]);
+      break;
+    case FD_DUP:
+      dup_answer (call, listener, id);
+      return;
+    }
+  if (rc < 0)
+    seccomp_notif_fail (listener, id, errno);
+  else
+    seccomp_notif_return (listener, id, rc);
+}
+
+void
+fd_call_end (struct fd_call *call)
+{
+  if (call->object >= 0)
+    close (call->object);
+  call->object = -1;
+}

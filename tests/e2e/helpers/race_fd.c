@@ -1,0 +1,264 @@
+/* Race a call that names an fd (or an O_PATH open) against vigil's deny
+ * rules.
+ *
+ *   race_fd MODE PHASE DIR N
+ *
+ * DIR holds (made by the caller): ok and ok2 (allowed files) and
+ * locked/secret (the denied file S, mode 0600).  A second thread keeps
+ * changing what the fd number (or the path) names while this one makes
+ * the call N times.  In the control phase the changes only ever name
+ * allowed files; in the race phase they also name S.  Prints
+ *   attempts=N done=K denied=D failed=F secret=X
+ * where X > 0 means the deny was dodged:
+ *   fchmod     fchmod(F, 0777) while F is dup2'ed between ok and S;
+ *              X: S's mode changed (checked after every call)
+ *   fchmodat2  the same with fchmodat2(F, "", 0777, AT_EMPTY_PATH)
+ *   dup        dup2(F, G) while F flips; X: times G was S
+ *   dup-opath  the same with O_PATH fds
+ *   fcntl      fcntl(F, F_DUPFD_CLOEXEC, 0) while F flips; X: times the
+ *              new fd was S
+ *   opath      open(path, O_PATH) while the path buffer flips between
+ *              ok and S; X: fds that were S (by device and inode), plus
+ *              (as root) the times linkat(fd, "", AT_EMPTY_PATH) gave S
+ *              a new name
+ *   opath-fifo the same, the allowed object being the FIFO DIR/fifo
+ * Mode emptypath is no race: it prints what fchmodat2(fd, "", mode,
+ * AT_EMPTY_PATH) returns on ok, on an O_PATH fd of ok2, on the cwd
+ * (AT_FDCWD) and on S, and the modes they leave. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+#define RACED_FD 50
+#define DUP_TO 60
+
+static const char *dir;
+static int race;
+static atomic_int stop, flips;
+static int fd_ok, fd_ok2, fd_secret;
+static char path[512], alt[2][512];
+static struct stat secret;
+
+static void
+die (const char *what)
+{
+  perror (what);
+  exit (2);
+}
+
+static bool
+is_secret (const struct stat *st)
+{
+  return st->st_dev == secret.st_dev && st->st_ino == secret.st_ino;
+}
+
+/* RACED_FD alternates between ok and (race phase) S, else ok2. */
+static void *
+dup_thread (void *arg)
+{
+  (void) arg;
+  for (unsigned i = 0; !atomic_load_explicit (&stop, memory_order_relaxed); i++)
+    {
+      dup2 ((i & 1) ? (race ? fd_secret : fd_ok2) : fd_ok, RACED_FD);
+      atomic_store_explicit (&flips, (int) (i & 0xffff) + 1, memory_order_relaxed);
+    }
+  return NULL;
+}
+
+static int
+dup_process (void *arg)
+{
+  dup_thread (arg);
+  return 0;
+}
+
+/* The path buffer alternates between two strings. */
+static void *
+flip_thread (void *arg)
+{
+  (void) arg;
+  for (unsigned i = 0; !atomic_load_explicit (&stop, memory_order_relaxed); i++)
+    {
+      memcpy (path, alt[i & 1], sizeof path);
+      atomic_store_explicit (&flips, (int) (i & 0xffff) + 1, memory_order_relaxed);
+    }
+  return NULL;
+}
+
+static int
+call_once (const char *mode, int *bad)
+{
+  struct stat st;
+  int r;
+
+  if (strcmp (mode, "fchmod") == 0)
+    return fchmod (RACED_FD, 0777);
+  if (strcmp (mode, "fchmodat2") == 0)
+    return (int) syscall (SYS_fchmodat2, RACED_FD, "", 0777, AT_EMPTY_PATH);
+  if (strcmp (mode, "fcntl") == 0)
+    {
+      if ((r = fcntl (RACED_FD, F_DUPFD_CLOEXEC, 0)) < 0)
+        return -1;
+      if (fstat (r, &st) == 0 && is_secret (&st))
+        (*bad)++;
+      close (r);
+      return 0;
+    }
+  if (strncmp (mode, "dup", 3) == 0)
+    {
+      if ((r = dup2 (RACED_FD, DUP_TO)) >= 0 && fstat (DUP_TO, &st) == 0 && is_secret (&st))
+        (*bad)++;
+      return r < 0 ? -1 : 0;
+    }
+  /* opath */
+  int fd = open (path, O_PATH | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  if (fstat (fd, &st) == 0 && is_secret (&st))
+    {
+      (*bad)++;
+      char leak[600];
+      snprintf (leak, sizeof leak, "%s/leak", dir);
+      if (geteuid () == 0 && linkat (fd, "", AT_FDCWD, leak, AT_EMPTY_PATH) == 0)
+        {
+          (*bad)++;
+          unlink (leak);
+        }
+    }
+  close (fd);
+  return 0;
+}
+
+static int
+race_calls (const char *mode, long n)
+{
+  long done = 0, denied = 0, other = 0;
+  int bad = 0;
+  bool chmods = strncmp (mode, "fchmod", 6) == 0, changed = false;
+  pthread_t t;
+  struct stat st;
+
+  /* fcntl: a rule on it covers dup2 too (one class), so the dup2s come
+   * from a child process sharing the fd table, which the rule exempts by
+   * its parent's name. */
+  static char stack[1 << 16];
+  pid_t child = -1;
+  if (strcmp (mode, "fcntl") == 0)
+    {
+      child = clone (dup_process, stack + sizeof stack, CLONE_VM | CLONE_FILES | SIGCHLD, NULL);
+      if (child < 0)
+        die ("clone");
+    }
+  else if (pthread_create (&t, NULL, strncmp (mode, "opath", 5) == 0 ? flip_thread : dup_thread, NULL) != 0)
+    die ("pthread_create");
+  /* Start once the other side flips: on a loaded machine it may not have
+   * run yet, and a race that never raced proves nothing. */
+  while (atomic_load (&flips) < 2)
+    sched_yield ();
+  for (long i = 0; i < n; i++)
+    {
+      if (call_once (mode, &bad) == 0)
+        done++;
+      else if (errno == EACCES)
+        denied++;
+      else
+        other++;
+      if (chmods && !changed && fstat (fd_secret, &st) == 0 && (st.st_mode & 07777) != 0600)
+        changed = true, bad++;
+    }
+  atomic_store (&stop, 1);
+  if (child > 0)
+    waitpid (child, NULL, 0);
+  else
+    pthread_join (t, NULL);
+  printf ("attempts=%ld done=%ld denied=%ld failed=%ld secret=%d\n", n, done, denied, other, bad);
+  return 0;
+}
+
+static void
+report (const char *what, int r, const char *file)
+{
+  struct stat st;
+  int e = errno;
+  stat (file, &st);
+  printf ("%s=%s:%o ", what, r == 0 ? "0" : strerrorname_np (e), st.st_mode & 07777);
+}
+
+/* fchmodat2 with "" and AT_EMPTY_PATH, on each kind of fd. */
+static int
+empty_path (void)
+{
+  char ok[600], ok2[600], s[600];
+  snprintf (ok, sizeof ok, "%s/ok", dir);
+  snprintf (ok2, sizeof ok2, "%s/ok2", dir);
+  snprintf (s, sizeof s, "%s/locked/secret", dir);
+  int opath = open (ok2, O_PATH | O_CLOEXEC);
+  if (opath < 0)
+    die ("open ok2");
+  report ("file", (int) syscall (SYS_fchmodat2, fd_ok, "", 0640, AT_EMPTY_PATH), ok);
+  report ("opath", (int) syscall (SYS_fchmodat2, opath, "", 0604, AT_EMPTY_PATH), ok2);
+  report ("noflag", (int) syscall (SYS_fchmodat2, fd_ok, "", 0600, 0), ok);
+  report ("badflag", (int) syscall (SYS_fchmodat2, fd_ok, "", 0600, AT_EMPTY_PATH | 0x8000), ok);
+  report ("badfd", (int) syscall (SYS_fchmodat2, 999, "", 0600, AT_EMPTY_PATH), ok);
+  if (chdir (dir) < 0)
+    die ("chdir");
+  report ("cwd", (int) syscall (SYS_fchmodat2, AT_FDCWD, "", 0751, AT_EMPTY_PATH), dir);
+  report ("fchmod_opath", fchmod (opath, 0600), ok2);
+  report ("secret", (int) syscall (SYS_fchmodat2, fd_secret, "", 0777, AT_EMPTY_PATH), s);
+  printf ("\n");
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  char buf[600];
+
+  if (argc != 5)
+    {
+      fprintf (stderr, "usage: %s fchmod|fchmodat2|dup|dup-opath|fcntl|opath|opath-fifo|emptypath control|race DIR N\n", argv[0]);
+      return 2;
+    }
+  const char *mode = argv[1];
+  race = strcmp (argv[2], "race") == 0;
+  dir = argv[3];
+  snprintf (buf, sizeof buf, "%s/locked/secret", dir);
+  if (stat (buf, &secret) < 0)
+    die ("stat secret");
+  if (strncmp (mode, "opath", 5) == 0)
+    {
+      /* opath-fifo: the allowed object has no readable stand-in. */
+      snprintf (alt[0], sizeof alt[0], "%s/%s", dir, strcmp (mode, "opath") == 0 ? "ok" : "fifo");
+      snprintf (alt[1], sizeof alt[1], race ? "%s/locked/secret" : "%s/ok2", dir);
+      memcpy (path, alt[0], sizeof path);
+      return race_calls (mode, atol (argv[4]));
+    }
+  /* No rule of the fd modes covers opens: S is opened like the others. */
+  int how = (strcmp (mode, "dup-opath") == 0 ? O_PATH : O_RDONLY) | O_CLOEXEC;
+  fd_secret = open (buf, how);
+  snprintf (buf, sizeof buf, "%s/ok", dir);
+  fd_ok = open (buf, how);
+  snprintf (buf, sizeof buf, "%s/ok2", dir);
+  fd_ok2 = open (buf, how);
+  if (fd_secret < 0 || fd_ok < 0 || fd_ok2 < 0 || dup2 (fd_ok, RACED_FD) < 0)
+    die ("open files");
+  if (strcmp (mode, "emptypath") == 0)
+    return empty_path ();
+  return race_calls (mode, atol (argv[4]));
+}
