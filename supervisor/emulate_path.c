@@ -222,6 +222,11 @@ path_call_request (const struct path_call *call, int i, struct resolve_request *
   rq->path = call->p[i].path;
   rq->follow_last = call->p[i].follow;
   rq->parent_always = !call->p[i].follow;
+  if (call->op == PATH_LINK && i == 0 && (call->flags & AT_EMPTY_PATH) && !call->p[0].path[0])
+    {
+      rq->empty_path = true; /* linkat(fd, "", ...): fd's object */
+      rq->parent_always = false;
+    }
 }
 
 /* "/proc/self/fd/N": the object itself, for syscalls that follow it. */
@@ -404,7 +409,13 @@ path_call_perform (const struct path_call *call, const struct resolved_path *r, 
       rc = (int) syscall (SYS_renameat2, r[0].fd, r[0].name, r[1].fd, r[1].name, call->flags);
       break;
     case PATH_LINK:
-      if (call->p[0].follow)
+      /* AT_EMPTY_PATH through vigil's own handle on the object: the kernel
+       * allows it to a caller with CAP_DAC_READ_SEARCH, or with the very
+       * credentials that opened it (never the target's here: it may then
+       * refuse what the kernel would allow, never the reverse). */
+      if (!call->p[0].path[0])
+        rc = linkat (r[0].fd, "", r[1].fd, r[1].name, AT_EMPTY_PATH);
+      else if (call->p[0].follow)
         rc = linkat (AT_FDCWD, self_fd (r[0].fd, via, sizeof via), r[1].fd, r[1].name, AT_SYMLINK_FOLLOW);
       else
         rc = linkat (r[0].fd, r[0].name, r[1].fd, r[1].name, 0);

@@ -774,7 +774,14 @@ path_resolve (const struct path_handles *h, const struct resolve_request *rq, st
 
   memset (out, 0, sizeof *out);
   out->fd = -1;
-  if (h->same_root && !rq->parent_if_missing)
+  if (rq->empty_path && !rq->path[0])
+    {
+      /* The object itself, as the handle vigil took of it: opened with
+       * vigil's credentials, not the target's (linkat checks that). */
+      out->fd = h->start >= 0 ? fcntl (h->start, F_DUPFD_CLOEXEC, 0) : -1;
+      r = out->fd < 0 ? -EBADF : fd_stat (out->fd, &out->st, &out->fs_type);
+    }
+  else if (h->same_root && !rq->parent_if_missing)
     r = walk_fast (h, rq, out);
   if (r == -ELOOP)
     {
@@ -792,7 +799,12 @@ path_resolve (const struct path_handles *h, const struct resolve_request *rq, st
         }
     }
   else if (r < 0)
-    return r;
+    {
+      if (out->fd >= 0)
+        close (out->fd);
+      out->fd = -1;
+      return r;
+    }
   out->on_procfs = out->fs_type == PROC_SUPER_MAGIC;
   char rest[PATH_MAX];
   if (out->on_procfs && in_vigil_proc (out->fd, rest, sizeof rest) && (out->missing || !vigil_entry_allowed (rest)))

@@ -51,6 +51,7 @@ struct resolve_request {
   bool follow_last;   /* follow a symlink in the last component */
   bool parent_if_missing; /* O_CREAT: a missing last component yields its parent */
   bool parent_always; /* unlink, rename...: walk to the parent, name the last component */
+  bool empty_path;    /* AT_EMPTY_PATH: "" names the dirfd's (or cwd's) own object */
   uint64_t resolve;   /* RESOLVE_* the target asked for (openat2) */
 };
 
