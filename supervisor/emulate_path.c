@@ -65,6 +65,31 @@ shape_of (int nr)
   return NULL;
 }
 
+const char *const path_call_fields[] = {
+  "evt.arg.path",    "evt.arg.filename", "evt.arg.name", "evt.arg.oldpath", "evt.arg.newpath",
+  "evt.arg.linkpath", "evt.arg.pathname", "evt.arg[0]",   "evt.arg[1]",      "evt.arg[2]",
+  "evt.arg[3]",      NULL,
+};
+
+/* A chmod or a setxattr changes the object whichever name reached it, and
+ * a link gives the object its old path names one more name.  An unlink or
+ * a rename takes one name away (the object keeps its other hard links),
+ * and mkdir, symlink and link's new path make a name. */
+bool
+path_call_acts_on_object (const struct path_call *call, int i)
+{
+  switch (call->op)
+    {
+    case PATH_CHMOD:
+    case PATH_SETXATTR:
+      return true;
+    case PATH_LINK:
+      return i == 0;
+    default:
+      return false;
+    }
+}
+
 bool
 path_call_supported (int nr)
 {

@@ -46,6 +46,15 @@ struct path_call {
   size_t xattr_size;
 };
 
+/** The fields that read the path arguments of those syscalls (their
+ *  keys: Falco's parameter names, and by index), NULL-ended. */
+extern const char *const path_call_fields[];
+
+/** Does the call act on the object path argument i names (chmod,
+ *  setxattr, link's old path), rather than on that name alone (unlink,
+ *  rename, mkdir, symlink, link's new path)? */
+bool path_call_acts_on_object (const struct path_call *call, int i);
+
 /** Is nr (native arch) a path syscall vigil can perform? */
 bool path_call_supported (int nr);
 
