@@ -351,19 +351,6 @@ named_already (const char *name, const struct resolved_path *r, const char **nam
   return false;
 }
 
-/* The identity of the object r names, if it exists: the object the walk
- * reached, or, where the walk stopped at the parent (a syscall that does
- * not follow the last symlink), the entry it names there. */
-static bool
-object_identity (const struct resolved_path *r, bool entry, struct stat *out)
-{
-  if (!r->missing)
-    {
-      *out = r->st;
-      return true;
-    }
-  return entry && fstatat (r->fd, r->name, out, AT_SYMLINK_NOFOLLOW) == 0;
-}
 
 /* The names r's object has besides r->path.  Those of ids only when id
  * (its identity) is given: a hard link is another name of the object, not
@@ -421,12 +408,10 @@ object_names_evaluate (struct object_ids *ids, struct mount_table *mounts, const
   const struct resolved_path *r = ev->resolved;
   const char *names[OTHER_NAMES_MAX];
   char mounted[MOUNTED_NAMES_MAX][PATH_MAX];
-  struct stat id;
 
   if (r == NULL || (ids == NULL && mounts == NULL && !r->container_path[0]))
     return;
-  bool exists = object_identity (r, false, &id);
-  size_t n = other_names (ids, mounts, (pid_t) ev->req->pid, r, exists ? &id : NULL, mounted, names);
+  size_t n = other_names (ids, mounts, (pid_t) ev->req->pid, r, r->missing ? NULL : &r->st, mounted, names);
   if (n == 0)
     return;
   const char *decided = evaluate_under (names, n, &ev->object_name, rs, st, ev, m, scratch);
@@ -444,9 +429,9 @@ object_args_evaluate (struct object_ids *ids, struct mount_table *mounts, const 
       const char **slot = &ev->arg_override[args[a].arg];
       const char *names[OTHER_NAMES_MAX];
       char mounted[MOUNTED_NAMES_MAX][PATH_MAX];
-      struct stat id;
-      bool exists = args[a].object && object_identity (r, true, &id);
-      size_t n = other_names (ids, mounts, (pid_t) ev->req->pid, r, exists ? &id : NULL, mounted, names);
+      /* An object argument reached the object (path_call_reach_object). */
+      bool object = args[a].object && !r->missing;
+      size_t n = other_names (ids, mounts, (pid_t) ev->req->pid, r, object ? &r->st : NULL, mounted, names);
       if (n == 0)
         continue;
       const char *walked = *slot;

@@ -679,6 +679,8 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
   for (int i = 0; i < call.npaths && res == 0; i++)
     {
       res = path_resolve (&w.h[i], &rq[i], &w.r[i]);
+      if (res == 0)
+        res = path_call_reach_object (&call, i, &w.r[i]);
       /* The rules see the real path each argument reached. */
       if (res == 0)
         {

@@ -88,12 +88,13 @@ if ! "$vigil" run -r "$tmp/rules.yaml" -- true 2>"$tmp/err" && grep -q seccomp "
   finish
 fi
 
-# run CMD...: under vigil (as ${as_vigil[@]}, when set); the workload's
-# output in $out, the alerts in $alerts.
+# run CMD...: under vigil (as ${as_vigil[@]}, when set) with the rules
+# $rules (or rules.yaml); the workload's output in $out, the alerts in
+# $alerts.
 as_vigil=()
 run () {
   rm -f "$tmp/alerts"
-  out=$(timeout 60 "${as_vigil[@]}" "$vigil" run -r "$tmp/rules.yaml" -o file_output.enabled=true \
+  out=$(timeout 60 "${as_vigil[@]}" "$vigil" run -r "${rules:-$tmp/rules.yaml}" -o file_output.enabled=true \
           -o file_output.filename="$tmp/alerts" -o stdout_output.enabled=false -- "$@" 2>&1 | grep -v '^vigil:')
   alerts=$(cat "$tmp/alerts" 2>/dev/null)
 }
@@ -148,6 +149,58 @@ if [ "$(id -u)" != 0 ] || ! command -v setpriv > /dev/null; then
   skip "uid 65534 workload: needs root and setpriv"
 else
   hardlink_tests "uid 65534 workload" 65534 "${nobody[@]}"
+fi
+
+# ---- calls that do not follow the last symlink: as the kernel's ----
+# vigil looks the entry up itself (below) and acts on it: the results must
+# be the kernel's, a symlink's too.
+fidelity () {
+  rm -rf "$d/k"; mkdir "$d/k"; echo F > "$d/k/f"; ln -s f "$d/k/sl"; ln -s nowhere "$d/k/dangling"
+  mkdir "$d/k/dir"; ln -s dir "$d/k/sldir"; chmod 644 "$d/k/f"
+  local c
+  for c in "fchmodat2_nofollow sl 600" "fchmodat2_nofollow dangling 600" "fchmodat2_nofollow missing 600" \
+           "fchmodat2_nofollow f/ 600" "fchmodat2_nofollow sldir/ 700" "lsetxattr_acl sl" "lsetxattr_acl missing" \
+           "lsetxattr_acl dir" "lsetxattr_acl f/" "link sl k/sl2" "link dangling k/d2" "link dir k/dir2" \
+           "link missing k/m2" "link f/ k/f3" "link sldir/ k/x" "link f k/dir/f" "fchmodat2_nofollow f 600"; do
+    set -- $c
+    (cd "$d" && "$ph" "$1" "k/$2" ${3:+"$3"})
+    (cd "$d/k" && stat -c '%A %n' -- * dir/* 2>/dev/null | tr '\n' ' '; echo)
+  done
+}
+fresh 0
+kernel=$(fidelity 2>&1); [ -n "${VERBOSE:-}" ] && echo "$kernel"
+out=$(timeout 60 "$vigil" run -r "$tmp/rules.yaml" -o stdout_output.enabled=false -- \
+        bash -c "$(declare -f fidelity); d=$d ph=$ph; fidelity" 2>&1 | grep -v '^vigil:')
+if [ "$out" = "$kernel" ] && grep -q "^lrwxrwxrwx sl2" <<< "$(stat -c '%A %n' "$d/k/sl2" | sed "s|$d/k/||")"; then
+  ok "fchmodat2(AT_SYMLINK_NOFOLLOW), lsetxattr and link of symlinks, directories, trailing slashes, missing names: the kernel's results"
+else
+  ko "not-followed calls: results differ from the kernel's" "$(diff <(echo "$kernel") <(echo "$out"))"
+fi
+
+# ---- the entry a call that does not follow names, swapped meanwhile ----
+# fchmodat2(AT_SYMLINK_NOFOLLOW), lsetxattr and link act on the entry the
+# last component names: vigil looks it up once, decides on that object and
+# acts on it, whatever the directory holds by then.  No rule on renames
+# here: vigil would perform the swaps itself, one at a time.
+sed '/^- rule: Unlink secret/,$d' "$tmp/rules.yaml" > "$tmp/race.yaml"
+race_n=${RACE_N:-2000}
+race_test () {
+  local who=$1 uid=$2
+  shift 2
+  fresh "$uid"
+  echo N > "$d/pub/n"; chmod 644 "$d/pub/n"; chown "$uid:$uid" "$d/pub/n"
+  local p="$d/pub $race_n $d/srv/secret"
+  rules=$tmp/race.yaml run "$@" sh -c "$ph race_fchmodat2 $p; $ph race_lsetxattr $p; $ph race_link $p"
+  if grep -q "^race_fchmodat2 ok=[1-9].* denied=[1-9]" <<< "$out" && grep -q "^race_link .*linked=0$" <<< "$out" \
+     && grep -q "^race_lsetxattr " <<< "$out" && [ "$(mode "$d/srv/secret")" = 644 ]; then
+    ok "$who: fchmodat2(AT_SYMLINK_NOFOLLOW), lsetxattr and link of a name swapped with a hard link of a protected file ($race_n tries each) never reach it"
+  else
+    ko "$who: entry swapped during the decision" "$out" "mode $(mode "$d/srv/secret")"
+  fi
+}
+race_test "uid $(id -u) workload" "$(id -u)"
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+  race_test "uid 65534 workload" 65534 "${nobody[@]}"
 fi
 
 # ---- chroot ----

@@ -8,13 +8,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
+#endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
 #endif
 
 /* A POSIX ACL equivalent to mode 0600 (user rw, group and other
@@ -59,9 +64,59 @@ run (int argc, char **argv)
   return -1;
 }
 
+/* DIR holds `n` (an allowed file) and `hl` (a hard link of the protected
+ * file prot), or the other way round.  A child swaps the two names without end while OP (a call that
+ * does not follow the last symlink) names DIR/n `tries` times: a vigil
+ * that decided on what `n` was and then acted on the name again would
+ * sometimes change the protected file.  Prints "<op> ok=N denied=M
+ * linked=K", K the new links made to the protected file. */
+static int
+race (const char *op, const char *dir, int tries, const char *protected)
+{
+  char n[4096], hl[4096], made[4096];
+  int ok = 0, denied = 0, linked = 0;
+  struct stat prot, st;
+
+  snprintf (n, sizeof n, "%s/n", dir);
+  snprintf (hl, sizeof hl, "%s/hl", dir);
+  snprintf (made, sizeof made, "%s/made", dir);
+  if (stat (protected, &prot) < 0)
+    return 1;
+  pid_t child = fork ();
+  if (child == 0)
+    for (;;)
+      syscall (SYS_renameat2, AT_FDCWD, n, AT_FDCWD, hl, RENAME_EXCHANGE);
+  for (int i = 0; i < tries; i++)
+    {
+      long rc;
+      if (strcmp (op, "race_fchmodat2") == 0)
+        rc = syscall (SYS_fchmodat2, AT_FDCWD, n, 0600, AT_SYMLINK_NOFOLLOW);
+      else if (strcmp (op, "race_lsetxattr") == 0)
+        rc = lsetxattr (n, "system.posix_acl_access", &acl_0600, sizeof acl_0600, 0);
+      else
+        {
+          rc = linkat (AT_FDCWD, n, AT_FDCWD, made, 0);
+          if (rc == 0 && stat (made, &st) == 0 && st.st_ino == prot.st_ino)
+            linked++;
+          if (rc == 0)
+            unlink (made);
+        }
+      if (rc == 0)
+        ok++;
+      else
+        denied++;
+    }
+  kill (child, SIGKILL);
+  waitpid (child, NULL, 0);
+  printf ("%s ok=%d denied=%d linked=%d\n", op, ok, denied, linked);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
+  if (argc == 5 && strncmp (argv[1], "race_", 5) == 0)
+    return race (argv[1], argv[2], atoi (argv[3]), argv[4]);
   if (argc < 3)
     {
       fprintf (stderr, "usage: %s OP PATH [MODE|PATH]\n", argv[0]);
