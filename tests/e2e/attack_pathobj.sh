@@ -151,6 +151,38 @@ else
   hardlink_tests "uid 65534 workload" 65534 "${nobody[@]}"
 fi
 
+# ---- the protected file replaced after vigil started ----
+# The identities follow the name (inotify on the directories on the way):
+# a new file renamed over it, then hard-linked, is the protected file.
+sed '/^- rule: Chmod protected tree/,$d' "$tmp/rules.yaml" > "$tmp/chmod.yaml"
+fresh 0
+rules=$tmp/chmod.yaml run sh -c "echo NEW > $d/srv/new; chmod 644 $d/srv/new; mv $d/srv/new $d/srv/secret; \
+                                 ln $d/srv/secret $d/pub/hl2; $ph chmod $d/pub/hl2 600; $ph chmod $d/pub/hl 600"
+if has "chmod ENOLINK" && has "chmod ok" && [ "$(mode "$d/srv/secret")" = 644 ] && [ "$(cat "$d/srv/secret")" = NEW ]; then
+  ok "a file renamed over the protected name after vigil started is protected through a new hard link (the old file's link is not)"
+else
+  ko "protected file replaced after start" "$out" "mode $(mode "$d/srv/secret")"
+fi
+
+# ---- log rules keep Falco's semantics: the name the call gave ----
+# (first in the file: alerts show the first rule that matched.)
+cat - "$tmp/chmod.yaml" > "$tmp/log.yaml" <<YAML
+- rule: Chmod secret seen
+  desc: log only
+  condition: evt.type = chmod and evt.arg.filename = $d/srv/secret
+  output: "secret seen (file=%evt.arg.filename)"
+  priority: WARNING
+  action: log
+YAML
+fresh 0
+rules=$tmp/log.yaml run sh -c "$ph chmod $d/pub/hl 600; $ph chmod $d/srv/secret 600"
+if [ "$(grep -c 'chmod of secret' <<< "$alerts")" = 1 ] && [ "$(grep -c 'secret seen' <<< "$alerts")" = 1 ] \
+   && [ "$(sed -n 1p <<< "$alerts" | grep -c 'chmod of secret')" = 1 ] && has "chmod ENOLINK" && ! has "chmod ok"; then
+  ok "log rules: by name only (the hard link is not the name; the deny rule sees both)"
+else
+  ko "log rules keep name semantics" "$out" "$alerts"
+fi
+
 # ---- calls that do not follow the last symlink: as the kernel's ----
 # vigil looks the entry up itself (below) and acts on it: the results must
 # be the kernel's, a symlink's too.
