@@ -200,6 +200,20 @@ path_call_release (struct path_call *call)
   call->xattr_value = NULL;
 }
 
+/* Does path end in a way that names a directory: a trailing slash (the
+ * kernel then follows a symlink there, and fails with ENOTDIR on anything
+ * else), "." or ".." (never a symlink)?  Then not following the last
+ * component is following it, and the walk goes to the object itself. */
+static bool
+names_directory (const char *path)
+{
+  size_t len = strlen (path);
+  const char *last = memrchr (path, '/', len);
+
+  last = last ? last + 1 : path;
+  return (len > 0 && path[len - 1] == '/') || strcmp (last, ".") == 0 || strcmp (last, "..") == 0;
+}
+
 static int
 call_read (const struct seccomp_notif *req, int listener, struct path_call *call)
 {
@@ -233,10 +247,7 @@ call_read (const struct seccomp_notif *req, int listener, struct path_call *call
     call->p[0].follow = !(call->flags & AT_SYMLINK_NOFOLLOW);
   if (call->op == PATH_LINK)
     call->p[0].follow = (call->flags & AT_SYMLINK_FOLLOW) != 0;
-  /* A trailing slash names a directory: the kernel follows a symlink
-   * there and fails with ENOTDIR on anything else. */
-  size_t len = strlen (call->p[0].path);
-  if (path_call_acts_on_object (call, 0) && len > 1 && call->p[0].path[len - 1] == '/')
+  if (path_call_acts_on_object (call, 0) && names_directory (call->p[0].path))
     call->p[0].follow = true;
   if (sh->target >= 0 && (r = read_path (req, sh->target, call->target)) < 0)
     return r;

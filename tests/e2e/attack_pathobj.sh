@@ -193,7 +193,9 @@ fidelity () {
   for c in "fchmodat2_nofollow sl 600" "fchmodat2_nofollow dangling 600" "fchmodat2_nofollow missing 600" \
            "fchmodat2_nofollow f/ 600" "fchmodat2_nofollow sldir/ 700" "lsetxattr_acl sl" "lsetxattr_acl missing" \
            "lsetxattr_acl dir" "lsetxattr_acl f/" "link sl k/sl2" "link dangling k/d2" "link dir k/dir2" \
-           "link missing k/m2" "link f/ k/f3" "link sldir/ k/x" "link f k/dir/f" "fchmodat2_nofollow f 600"; do
+           "link missing k/m2" "link f/ k/f3" "link sldir/ k/x" "link f k/dir/f" "fchmodat2_nofollow f 600" \
+           "fchmodat2_nofollow dir/. 700" "fchmodat2_nofollow dir/.. 750" "fchmodat2_nofollow . 755" \
+           "lsetxattr_acl dir/." "link dir/. k/y" "link dir/.. k/z"; do
     set -- $c
     (cd "$d" && "$ph" "$1" "k/$2" ${3:+"$3"})
     (cd "$d/k" && stat -c '%A %n' -- * dir/* 2>/dev/null | tr '\n' ' '; echo)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -82,10 +83,19 @@ race (const char *op, const char *dir, int tries, const char *protected)
   snprintf (made, sizeof made, "%s/made", dir);
   if (stat (protected, &prot) < 0)
     return 1;
+  /* The child says when it swapped once: a race that never raced
+   * would prove nothing. */
+  int started[2];
+  char c;
+  if (pipe (started) < 0)
+    return 1;
   pid_t child = fork ();
   if (child == 0)
-    for (;;)
-      syscall (SYS_renameat2, AT_FDCWD, n, AT_FDCWD, hl, RENAME_EXCHANGE);
+    for (bool told = false;;)
+      if (syscall (SYS_renameat2, AT_FDCWD, n, AT_FDCWD, hl, RENAME_EXCHANGE) == 0 && !told)
+        told = write (started[1], "s", 1) == 1;
+  if (child < 0 || read (started[0], &c, 1) != 1)
+    return 1;
   for (int i = 0; i < tries; i++)
     {
       long rc;
