@@ -351,7 +351,6 @@ named_already (const char *name, const struct resolved_path *r, const char **nam
   return false;
 }
 
-
 /* The names r's object has besides r->path.  Those of ids only when id
  * (its identity) is given: a hard link is another name of the object, not
  * of the directory entry. */

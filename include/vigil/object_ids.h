@@ -38,10 +38,11 @@ struct resolved_path; /* path_resolve.h */
 struct object_ids;
 
 /** The literal absolute paths that the enabled deny and kill rules of rs
- *  compare one of `fields` (NULL-ended keys: "fd.name", "evt.arg.path") with by `=` or `in`,
- *  each once.  Returns their number; *out (NULL when none) is freed with
- *  free(), its strings borrowed from rs.  *others (if not NULL): whether
- *  those rules also compare the fields otherwise (startswith, glob...). */
+ *  compare one of `fields` (NULL-ended, by key: "fd.name",
+ *  "evt.arg.path") with by `=` or `in`, each once.  Returns their number;
+ *  *out (NULL when none) is freed with free(), its strings borrowed from
+ *  rs.  *others (if not NULL): whether those rules also compare the
+ *  fields otherwise (startswith, glob...). */
 size_t object_ids_collect (const struct ruleset *rs, const char *const *fields, const char ***out, bool *others);
 
 /** Track the objects that paths[0..n) name.  NULL when n is 0.  Returns
