@@ -251,9 +251,11 @@ else
   else
     ko "chroot: chmod by the in-chroot name" "$out" "$alerts"
   fi
-  run sh -c "chroot $d /bin/ph unlink /srv/secret; chroot $d /bin/ph link /srv/secret /pub/hl2"
-  if has "unlink ENOLINK" && has "link ENOLINK" && [ -e "$d/srv/secret" ] && [ ! -e "$d/pub/hl2" ]; then
-    ok "chroot: unlink and link of the protected file by its in-chroot name are denied"
+  run sh -c "chroot $d /bin/ph unlink /srv/secret; chroot $d /bin/ph link /srv/secret /pub/hl2; \
+             chroot $d /bin/ph rename /srv/secret /pub/moved"
+  if has "unlink ENOLINK" && has "link ENOLINK" && has "rename ENOLINK" && [ -e "$d/srv/secret" ] \
+     && [ ! -e "$d/pub/hl2" ] && [ ! -e "$d/pub/moved" ]; then
+    ok "chroot: unlink, rename away (the unlink class) and link of the protected file by its in-chroot name are denied"
   else
     ko "chroot: unlink by the in-chroot name" "$out" "$alerts"
   fi
