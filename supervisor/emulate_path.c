@@ -65,6 +65,57 @@ shape_of (int nr)
   return NULL;
 }
 
+const char *const path_call_fields[] = {
+  "evt.arg.path",    "evt.arg.filename", "evt.arg.name", "evt.arg.oldpath", "evt.arg.newpath",
+  "evt.arg.linkpath", "evt.arg.pathname", "evt.arg[0]",   "evt.arg[1]",      "evt.arg[2]",
+  "evt.arg[3]",      NULL,
+};
+
+/* A chmod or a setxattr changes the object whichever name reached it, and
+ * a link gives the object its old path names one more name.  An unlink or
+ * a rename takes one name away (the object keeps its other hard links),
+ * and mkdir, symlink and link's new path make a name. */
+bool
+path_call_acts_on_object (const struct path_call *call, int i)
+{
+  switch (call->op)
+    {
+    case PATH_CHMOD:
+    case PATH_SETXATTR:
+      return true;
+    case PATH_LINK:
+      return i == 0;
+    default:
+      return false;
+    }
+}
+
+int
+path_call_reach_object (struct path_call *call, int i, struct resolved_path *r)
+{
+  struct stat st;
+
+  if (!r->missing || !path_call_acts_on_object (call, i))
+    return 0;
+  /* The name is looked up once: what the rules see is what is changed,
+   * whatever the directory holds by then. */
+  int fd = openat (r->fd, r->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  if (fstat (fd, &st) < 0)
+    {
+      int e = -errno;
+      close (fd);
+      return e;
+    }
+  close (r->fd);
+  r->fd = fd;
+  r->st = st;
+  r->missing = false;
+  call->p[i].on_entry = true;
+  return 0;
+}
+
 bool
 path_call_supported (int nr)
 {
@@ -149,6 +200,20 @@ path_call_release (struct path_call *call)
   call->xattr_value = NULL;
 }
 
+/* Does path end in a way that names a directory: a trailing slash (the
+ * kernel then follows a symlink there, and fails with ENOTDIR on anything
+ * else), "." or ".." (never a symlink)?  Then not following the last
+ * component is following it, and the walk goes to the object itself. */
+static bool
+names_directory (const char *path)
+{
+  size_t len = strlen (path);
+  const char *last = memrchr (path, '/', len);
+
+  last = last ? last + 1 : path;
+  return (len > 0 && path[len - 1] == '/') || strcmp (last, ".") == 0 || strcmp (last, "..") == 0;
+}
+
 static int
 call_read (const struct seccomp_notif *req, int listener, struct path_call *call)
 {
@@ -182,6 +247,8 @@ call_read (const struct seccomp_notif *req, int listener, struct path_call *call
     call->p[0].follow = !(call->flags & AT_SYMLINK_NOFOLLOW);
   if (call->op == PATH_LINK)
     call->p[0].follow = (call->flags & AT_SYMLINK_FOLLOW) != 0;
+  if (path_call_acts_on_object (call, 0) && names_directory (call->p[0].path))
+    call->p[0].follow = true;
   if (sh->target >= 0 && (r = read_path (req, sh->target, call->target)) < 0)
     return r;
   if (!seccomp_notif_valid (listener, req->id))
@@ -233,7 +300,9 @@ xattr_perform (const struct path_call *call, const struct resolved_path *r)
       return -1;
     }
 
-  if (call->p[0].follow)
+  /* /proc/self/fd/N of an entry not followed is that entry, a symlink
+   * too: as lsetxattr's. */
+  if (call->p[0].follow || call->p[0].on_entry)
     return setxattr (self_fd (r->fd, via, sizeof via), call->xattr_name, call->xattr_value, call->xattr_size,
                      (int) flags);
   snprintf (via, sizeof via, "/proc/self/fd/%d/%s", r->fd, r->name);
@@ -265,7 +334,7 @@ path_call_perform (const struct path_call *call, const struct resolved_path *r, 
         }
       break;
     case PATH_CHMOD:
-      if (call->p[0].follow)
+      if (call->p[0].follow || call->p[0].on_entry)
         rc = chmod (self_fd (r[0].fd, via, sizeof via), call->mode);
       else
         rc = (int) syscall (SYS_fchmodat2, r[0].fd, r[0].name, call->mode, AT_SYMLINK_NOFOLLOW);
@@ -274,7 +343,7 @@ path_call_perform (const struct path_call *call, const struct resolved_path *r, 
       rc = (int) syscall (SYS_renameat2, r[0].fd, r[0].name, r[1].fd, r[1].name, call->flags);
       break;
     case PATH_LINK:
-      if (call->p[0].follow)
+      if (call->p[0].follow || call->p[0].on_entry)
         rc = linkat (AT_FDCWD, self_fd (r[0].fd, via, sizeof via), r[1].fd, r[1].name, AT_SYMLINK_FOLLOW);
       else
         rc = linkat (r[0].fd, r[0].name, r[1].fd, r[1].name, 0);
