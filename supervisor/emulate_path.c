@@ -65,6 +65,57 @@ shape_of (int nr)
   return NULL;
 }
 
+const char *const path_call_fields[] = {
+  "evt.arg.path",    "evt.arg.filename", "evt.arg.name", "evt.arg.oldpath", "evt.arg.newpath",
+  "evt.arg.linkpath", "evt.arg.pathname", "evt.arg[0]",   "evt.arg[1]",      "evt.arg[2]",
+  "evt.arg[3]",      NULL,
+};
+
+/* A chmod or a setxattr changes the object whichever name reached it, and
+ * a link gives the object its old path names one more name.  An unlink or
+ * a rename takes one name away (the object keeps its other hard links),
+ * and mkdir, symlink and link's new path make a name. */
+bool
+path_call_acts_on_object (const struct path_call *call, int i)
+{
+  switch (call->op)
+    {
+    case PATH_CHMOD:
+    case PATH_SETXATTR:
+      return true;
+    case PATH_LINK:
+      return i == 0;
+    default:
+      return false;
+    }
+}
+
+int
+path_call_reach_object (struct path_call *call, int i, struct resolved_path *r)
+{
+  struct stat st;
+
+  if (!r->missing || !path_call_acts_on_object (call, i))
+    return 0;
+  /* The name is looked up once: what the rules see is what is changed,
+   * whatever the directory holds by then. */
+  int fd = openat (r->fd, r->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  if (fstat (fd, &st) < 0)
+    {
+      int e = -errno;
+      close (fd);
+      return e;
+    }
+  close (r->fd);
+  r->fd = fd;
+  r->st = st;
+  r->missing = false;
+  call->p[i].on_entry = true;
+  return 0;
+}
+
 bool
 path_call_supported (int nr)
 {
@@ -163,6 +214,20 @@ flags_check (int nr, unsigned flags)
   return (flags & ~valid) ? -EINVAL : 0;
 }
 
+/* Does path end in a way that names a directory: a trailing slash (the
+ * kernel then follows a symlink there, and fails with ENOTDIR on anything
+ * else), "." or ".." (never a symlink)?  Then not following the last
+ * component is following it, and the walk goes to the object itself. */
+static bool
+names_directory (const char *path)
+{
+  size_t len = strlen (path);
+  const char *last = memrchr (path, '/', len);
+
+  last = last ? last + 1 : path;
+  return (len > 0 && path[len - 1] == '/') || strcmp (last, ".") == 0 || strcmp (last, "..") == 0;
+}
+
 static int
 call_read (const struct seccomp_notif *req, int listener, struct path_call *call)
 {
@@ -198,6 +263,8 @@ call_read (const struct seccomp_notif *req, int listener, struct path_call *call
     call->p[0].follow = !(call->flags & AT_SYMLINK_NOFOLLOW);
   if (call->op == PATH_LINK)
     call->p[0].follow = (call->flags & AT_SYMLINK_FOLLOW) != 0;
+  if (path_call_acts_on_object (call, 0) && names_directory (call->p[0].path))
+    call->p[0].follow = true;
   if (sh->target >= 0 && (r = read_path (req, sh->target, call->target)) < 0)
     return r;
   if (!seccomp_notif_valid (listener, req->id))
@@ -254,7 +321,9 @@ xattr_perform (const struct path_call *call, const struct resolved_path *r)
       return -1;
     }
 
-  if (call->p[0].follow)
+  /* /proc/self/fd/N of an entry not followed is that entry, a symlink
+   * too: as lsetxattr's. */
+  if (call->p[0].follow || call->p[0].on_entry)
     return setxattr (self_fd (r->fd, via, sizeof via), call->xattr_name, call->xattr_value, call->xattr_size,
                      (int) flags);
   snprintf (via, sizeof via, "/proc/self/fd/%d/%s", r->fd, r->name);
@@ -310,21 +379,11 @@ rename_error (const struct path_call *call, const struct resolved_path *r)
   return 0;
 }
 
-/* link's first path, not followed: "." is a directory, "name/" follows
- * and must be one. */
+/* link's new path: a first path ending in "/", "." or ".." is walked to
+ * the object (names_directory). */
 static int
-link_error (const struct path_call *call, const struct resolved_path *r)
+link_error (const struct resolved_path *r)
 {
-  if (!call->p[0].follow)
-    {
-      if (r[0].dots)
-        return -EPERM;
-      if (r[0].trailing_slash)
-        {
-          mode_t t = name_type (&r[0], true);
-          return !t ? -ENOENT : t == S_IFDIR ? -EPERM : -ENOTDIR;
-        }
-    }
   return new_name_error (&r[1], false);
 }
 
@@ -345,30 +404,12 @@ last_component_error (const struct path_call *call, const struct resolved_path *
     case PATH_RENAME:
       return rename_error (call, r);
     case PATH_LINK:
-      return link_error (call, r);
+      return link_error (r);
     case PATH_CHMOD:
     case PATH_SETXATTR:
       return 0;
     }
   return 0;
-}
-
-/* fchmodat2(AT_SYMLINK_NOFOLLOW) of what is not a plain name: "." is the
- * directory itself, "name/" follows to a directory. */
-static int
-chmod_nofollow (const struct path_call *call, const struct resolved_path *r)
-{
-  char via[64];
-  if (r->dots)
-    return chmod (self_fd (r->fd, via, sizeof via), call->mode);
-  if (r->trailing_slash)
-    {
-      mode_t t = name_type (r, true);
-      if (t != S_IFDIR)
-        return t ? (errno = ENOTDIR, -1) : (errno = ENOENT, -1);
-      return fchmodat (r->fd, r->name, call->mode, 0);
-    }
-  return (int) syscall (SYS_fchmodat2, r->fd, r->name, call->mode, AT_SYMLINK_NOFOLLOW);
 }
 
 int
@@ -400,10 +441,10 @@ path_call_perform (const struct path_call *call, const struct resolved_path *r, 
         }
       break;
     case PATH_CHMOD:
-      if (call->p[0].follow)
+      if (call->p[0].follow || call->p[0].on_entry)
         rc = chmod (self_fd (r[0].fd, via, sizeof via), call->mode);
       else
-        rc = chmod_nofollow (call, &r[0]);
+        rc = (int) syscall (SYS_fchmodat2, r[0].fd, r[0].name, call->mode, AT_SYMLINK_NOFOLLOW);
       break;
     case PATH_RENAME:
       rc = (int) syscall (SYS_renameat2, r[0].fd, r[0].name, r[1].fd, r[1].name, call->flags);
@@ -415,7 +456,7 @@ path_call_perform (const struct path_call *call, const struct resolved_path *r, 
        * refuse what the kernel would allow, never the reverse). */
       if (!call->p[0].path[0])
         rc = linkat (r[0].fd, "", r[1].fd, r[1].name, AT_EMPTY_PATH);
-      else if (call->p[0].follow)
+      else if (call->p[0].follow || call->p[0].on_entry)
         rc = linkat (AT_FDCWD, self_fd (r[0].fd, via, sizeof via), r[1].fd, r[1].name, AT_SYMLINK_FOLLOW);
       else
         rc = linkat (r[0].fd, r[0].name, r[1].fd, r[1].name, 0);

@@ -27,11 +27,12 @@ struct collected {
   bool others; /* a comparison by another operator (startswith...) */
 };
 
+/* Fields are named by their key: "fd.name", "evt.arg.filename". */
 static bool
 is_collected_field (const struct collected *c, const struct field_ref *ref)
 {
   for (size_t i = 0; ref && c->fields[i]; i++)
-    if (strcmp (ref->def->name, c->fields[i]) == 0)
+    if (strcmp (ref->key, c->fields[i]) == 0)
       return true;
   return false;
 }
@@ -350,9 +351,12 @@ named_already (const char *name, const struct resolved_path *r, const char **nam
   return false;
 }
 
+/* The names r's object has besides r->path.  Those of ids only when id
+ * (its identity) is given: a hard link is another name of the object, not
+ * of the directory entry. */
 static size_t
 other_names (struct object_ids *ids, struct mount_table *mounts, pid_t tid, const struct resolved_path *r,
-             char (*mounted)[PATH_MAX], const char **names)
+             const struct stat *id, char (*mounted)[PATH_MAX], const char **names)
 {
   size_t n = 0;
 
@@ -362,15 +366,38 @@ other_names (struct object_ids *ids, struct mount_table *mounts, pid_t tid, cons
   for (size_t i = 0; i < k; i++)
     if (!named_already (mounted[i], r, names, n))
       names[n++] = mounted[i];
-  if (ids && !r->missing)
+  if (ids && id)
     {
       const char *found[OTHER_NAMES_MAX - 1 - MOUNTED_NAMES_MAX];
-      size_t f = object_ids_names (ids, r->st.st_dev, r->st.st_ino, found, ARRAY_SIZE (found));
+      size_t f = object_ids_names (ids, id->st_dev, id->st_ino, found, ARRAY_SIZE (found));
       for (size_t i = 0; i < f; i++)
         if (!named_already (found[i], r, names, n))
           names[n++] = found[i];
     }
   return n;
+}
+
+/* Evaluate the rules again with *slot (what a field of ev reads) set to
+ * each of names[0..n), adding their deny and kill matches to m.  Returns
+ * the name that decided (made m's enforcing rule another), or NULL. */
+static const char *
+evaluate_under (const char *const *names, size_t n, const char **slot, const struct ruleset *rs,
+                struct eval_state *st, struct live_event *ev, struct match_set *m, struct match_set *scratch)
+{
+  const char *decided = NULL;
+
+  for (size_t i = 0; i < n && m->action != ACTION_KILL; i++)
+    {
+      *slot = names[i];
+      eval_state_reset (st);
+      rules_evaluate (rs, st, &ev->base, scratch);
+      const struct rule *before = m->enforcing;
+      if (add_enforcing (m, scratch) && m->enforcing != before)
+        decided = names[i];
+    }
+  eval_state_reset (st);
+  /* Alerts name the object as the container sees it. */
+  return decided ? arena_strndup (ev->arena, decided, strlen (decided)) : NULL;
 }
 
 void
@@ -380,26 +407,36 @@ object_names_evaluate (struct object_ids *ids, struct mount_table *mounts, const
   const struct resolved_path *r = ev->resolved;
   const char *names[OTHER_NAMES_MAX];
   char mounted[MOUNTED_NAMES_MAX][PATH_MAX];
-  const char *decided = NULL;
 
   if (r == NULL || (ids == NULL && mounts == NULL && !r->container_path[0]))
     return;
-  size_t n = other_names (ids, mounts, (pid_t) ev->req->pid, r, mounted, names);
+  size_t n = other_names (ids, mounts, (pid_t) ev->req->pid, r, r->missing ? NULL : &r->st, mounted, names);
   if (n == 0)
     return;
-  for (size_t i = 0; i < n && m->action != ACTION_KILL; i++)
+  const char *decided = evaluate_under (names, n, &ev->object_name, rs, st, ev, m, scratch);
+  ev->object_name = decided ? decided : r->container_path[0] ? r->container_path : NULL;
+}
+
+void
+object_args_evaluate (struct object_ids *ids, struct mount_table *mounts, const struct ruleset *rs,
+                      struct eval_state *st, struct live_event *ev, const struct object_arg *args, size_t nargs,
+                      struct match_set *m, struct match_set *scratch)
+{
+  for (size_t a = 0; a < nargs; a++)
     {
-      ev->object_name = names[i];
-      eval_state_reset (st);
-      rules_evaluate (rs, st, &ev->base, scratch);
-      const struct rule *before = m->enforcing;
-      if (add_enforcing (m, scratch) && m->enforcing != before)
-        decided = names[i];
+      const struct resolved_path *r = args[a].r;
+      const char **slot = &ev->arg_override[args[a].arg];
+      const char *names[OTHER_NAMES_MAX];
+      char mounted[MOUNTED_NAMES_MAX][PATH_MAX];
+      /* An object argument reached the object (path_call_reach_object). */
+      bool object = args[a].object && !r->missing;
+      size_t n = other_names (ids, mounts, (pid_t) ev->req->pid, r, object ? &r->st : NULL, mounted, names);
+      if (n == 0)
+        continue;
+      const char *walked = *slot;
+      const char *decided = evaluate_under (names, n, slot, rs, st, ev, m, scratch);
+      *slot = decided ? decided : r->container_path[0] ? r->container_path : walked;
     }
-  /* Alerts name the object as the container sees it. */
-  ev->object_name = decided ? arena_strndup (ev->arena, decided, strlen (decided))
-                    : r->container_path[0] ? r->container_path : NULL;
-  eval_state_reset (st);
 }
 
 unsigned long

@@ -108,6 +108,9 @@ struct supervisor {
   struct object_ids *objects; /* the files deny/kill rules name, or NULL */
   struct mount_table *mounts;  /* when they compare fd.name otherwise, or NULL */
   struct match_set other_names; /* object_names_evaluate's scratch */
+  /* The same for the path arguments of emulated path syscalls. */
+  struct object_ids *path_objects;
+  struct mount_table *path_mounts;
 };
 
 /* Entries of the decision cache: a few hundred bytes each at most, so
@@ -706,6 +709,29 @@ emulates_path (const struct supervisor *s, const struct live_event *ev)
          && path_call_supported (ev->req->data.nr) && s->rs->need[ev->base.type].enforce;
 }
 
+/* evaluate_emulated for a path syscall: deny and kill rules also see
+ * each path argument's other names (object_ids.h). */
+static void
+evaluate_path (struct supervisor *s, struct live_event *ev, int walk_res, const struct path_call *call,
+               const struct resolved_path *r)
+{
+  struct object_arg args[2];
+
+  eval_state_reset (s->st);
+  rules_evaluate (s->rs, s->st, &ev->base, &s->m);
+  if (walk_res < 0)
+    drop_unknown_matches (&s->m);
+  else
+    {
+      for (int i = 0; i < call->npaths; i++)
+        args[i] = (struct object_arg){ call->p[i].arg, &r[i], path_call_acts_on_object (call, i) };
+      object_args_evaluate (s->path_objects, s->path_mounts, s->rs, s->st, ev, args, (size_t) call->npaths, &s->m,
+                            &s->other_names);
+    }
+  if (s->m.n)
+    prefetch_outputs (s, ev);
+}
+
 static void
 handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev)
 {
@@ -727,6 +753,8 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
   for (int i = 0; i < call.npaths && res == 0; i++)
     {
       res = path_resolve (&w.h[i], &rq[i], &w.r[i]);
+      if (res == 0)
+        res = path_call_reach_object (&call, i, &w.r[i]);
       /* The rules see the real path each argument reached. */
       if (res == 0)
         {
@@ -741,7 +769,7 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
   if (res < 0)
     live_event_set_result (ev, res);
 
-  evaluate_emulated (s, ev, res);
+  evaluate_path (s, ev, res, &call, w.r);
   if (s->m.action != ACTION_LOG)
     answer_decided (s, req, &w);
   else if (res < 0)
@@ -1462,6 +1490,26 @@ track_objects (struct supervisor *s, vigil_error_t *err)
   return n && !s->objects ? -1 : 0;
 }
 
+/* The same for the path arguments of the path syscalls vigil performs:
+ * the objects their literals name, and any comparison of them through
+ * mounts (an unlink's name is a directory entry, which a bind mount shows
+ * under another path whatever the operator). */
+static int
+track_path_objects (struct supervisor *s, vigil_error_t *err)
+{
+  const char **paths;
+  bool others;
+
+  if (!s->emulating_paths)
+    return 0;
+  size_t n = object_ids_collect (s->rs, path_call_fields, &paths, &others);
+  s->path_objects = object_ids_new (paths, n, err);
+  free (paths);
+  if (n || others)
+    s->path_mounts = mount_table_new ();
+  return n && !s->path_objects ? -1 : 0;
+}
+
 /* With any capability, vigil could do for the workload what the workload
  * may not: emulated syscalls must then act with the target's credentials. */
 static bool
@@ -1514,7 +1562,7 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   find_flags_args (&s);
   s.native_arch = seccomp_arch_native ();
   s.st = eval_state_new (s.rs);
-  if (track_objects (&s, err) < 0)
+  if (track_objects (&s, err) < 0 || track_path_objects (&s, err) < 0)
     goto out;
   s.fc = failclosed_new ();
   s.src = live_source_new (o->container);
@@ -1552,6 +1600,8 @@ out:
   match_set_free (&s.other_names);
   object_ids_free (s.objects);
   mount_table_free (s.mounts);
+  object_ids_free (s.path_objects);
+  mount_table_free (s.path_mounts);
   arena_free (&s.arena);
   protect_release (&s.protect);
   failclosed_free (s.fc);

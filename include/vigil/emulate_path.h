@@ -26,6 +26,9 @@ struct path_arg {
   int arg;              /* syscall argument index of the string */
   int dirfd;            /* the target's dirfd, or AT_FDCWD */
   bool follow;          /* the syscall follows a symlink in the last component */
+  /* The walk went on to the entry the last component names, without
+   * following it (path_call_reach_object): performed on that fd. */
+  bool on_entry;
   char path[PATH_MAX];  /* vigil's copy */
 };
 
@@ -45,6 +48,23 @@ struct path_call {
   void *xattr_value;
   size_t xattr_size;
 };
+
+/** The fields that read the path arguments of those syscalls (their
+ *  keys: Falco's parameter names, and by index), NULL-ended. */
+extern const char *const path_call_fields[];
+
+/** Does the call act on the object path argument i names (chmod,
+ *  setxattr, link's old path), rather than on that name alone (unlink,
+ *  rename, mkdir, symlink, link's new path)? */
+bool path_call_acts_on_object (const struct path_call *call, int i);
+
+/** For path argument i of a call that acts on the object without
+ *  following the last symlink (fchmodat2's AT_SYMLINK_NOFOLLOW,
+ *  lsetxattr, link): go on from the parent r reached to the entry itself
+ *  (O_PATH, not followed), so that the rules decide on the object the call
+ *  is then performed on.  Run with the target's credentials taken.
+ *  Returns 0 (r is then the entry) or -errno as the lookup failed. */
+int path_call_reach_object (struct path_call *call, int i, struct resolved_path *r);
 
 /** Is nr (native arch) a path syscall vigil can perform? */
 bool path_call_supported (int nr);

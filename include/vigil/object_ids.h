@@ -8,8 +8,10 @@
  * to device and inode numbers in vigil's root, the container's; an object
  * an emulated open reached that has the identity of one of them is also
  * evaluated under that name, and a chrooted target's object under its
- * path from the container's root.  Log rules keep Falco's semantics: they
- * see only the name the walk took.
+ * path from the container's root.  The same holds for the path arguments
+ * of the path syscalls vigil performs (`evt.arg.filename` of a chmod...)
+ * where the call acts on the object: chmod, setxattr, link's old path.
+ * Log rules keep Falco's semantics: they see only the name the walk took.
  *
  * The identities are kept current without a stat per open: inotify
  * watches every directory on the way to each literal path (a rename or
@@ -31,14 +33,16 @@ struct eval_state;  /* rules.h */
 struct match_set;   /* rules.h */
 struct live_event;  /* event_live.h */
 struct mount_table; /* mount_names.h */
+struct resolved_path; /* path_resolve.h */
 
 struct object_ids;
 
 /** The literal absolute paths that the enabled deny and kill rules of rs
- *  compare one of `fields` (NULL-ended: "fd.name") with by `=` or `in`,
- *  each once.  Returns their number; *out (NULL when none) is freed with
- *  free(), its strings borrowed from rs.  *others (if not NULL): whether
- *  those rules also compare the fields otherwise (startswith, glob...). */
+ *  compare one of `fields` (NULL-ended, by key: "fd.name",
+ *  "evt.arg.path") with by `=` or `in`, each once.  Returns their number;
+ *  *out (NULL when none) is freed with free(), its strings borrowed from
+ *  rs.  *others (if not NULL): whether those rules also compare the
+ *  fields otherwise (startswith, glob...). */
 size_t object_ids_collect (const struct ruleset *rs, const char *const *fields, const char ***out, bool *others);
 
 /** Track the objects that paths[0..n) name.  NULL when n is 0.  Returns
@@ -64,5 +68,28 @@ unsigned long object_ids_reads (const struct object_ids *o);
 void object_names_evaluate (struct object_ids *ids, struct mount_table *mounts, const struct ruleset *rs,
                             struct eval_state *st, struct live_event *ev, struct match_set *m,
                             struct match_set *scratch);
+
+/* A path argument of a path syscall vigil performs (emulate_path.h). */
+struct object_arg {
+  int arg;                       /* its syscall argument index */
+  const struct resolved_path *r; /* what its walk reached */
+  /* The call acts on the object (chmod, setxattr, link's old path), not
+   * on the name alone (unlink, rename, mkdir...). */
+  bool object;
+};
+
+/** The same second look for a path syscall vigil performs, after the
+ *  rules saw its arguments under the names the walks took: each of
+ *  args[0..nargs) is evaluated again (ev->arg_override of it) under its
+ *  path from the container's root, its paths through mounts (mounts not
+ *  NULL) and, where it names the object, each path of ids that names
+ *  that object.  A name is a directory entry: unlinking or renaming a
+ *  hard link leaves the object and its other names as they were, so
+ *  those calls get the entry's other paths (chroot, mounts) only.  The
+ *  argument then reads as the name that decided, or the path from the
+ *  container's root. */
+void object_args_evaluate (struct object_ids *ids, struct mount_table *mounts, const struct ruleset *rs,
+                           struct eval_state *st, struct live_event *ev, const struct object_arg *args,
+                           size_t nargs, struct match_set *m, struct match_set *scratch);
 
 #endif

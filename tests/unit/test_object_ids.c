@@ -6,7 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vigil/emulate_path.h"
+#include "vigil/engine.h"
 #include "vigil/object_ids.h"
+#include "vigil/rules.h"
 
 static char dir[64];
 static char secret[128], other[128], link_[128], sub[128], subfile[128];
@@ -123,6 +126,51 @@ START_TEST (test_reads_only_after_changes)
 }
 END_TEST
 
+static bool
+collected (const char **paths, size_t n, const char *path)
+{
+  for (size_t i = 0; i < n; i++)
+    if (strcmp (paths[i], path) == 0)
+      return true;
+  return false;
+}
+
+/* The path parameters of path syscalls are collected like fd.name, by
+ * their field's key: from deny and kill rules only, each literal once,
+ * any other comparison noted. */
+START_TEST (test_collects_path_parameters)
+{
+  static const char yaml[]
+      = "- rule: chmod\n  desc: d\n  condition: evt.type in (chmod, fchmodat) and evt.arg.filename in (/a, /b)\n"
+        "  output: o\n  priority: WARNING\n  action: deny\n"
+        "- rule: link\n  desc: d\n  condition: evt.type = link and (evt.arg.oldpath = /c or evt.arg[1] = /d)\n"
+        "  output: o\n  priority: WARNING\n  action: kill\n"
+        "- rule: unlink\n  desc: d\n  condition: evt.type = unlink and evt.arg.path = /a\n"
+        "  output: o\n  priority: WARNING\n  action: deny\n"
+        "- rule: seen\n  desc: d\n  condition: evt.type = chmod and evt.arg.filename = /logged\n"
+        "  output: o\n  priority: WARNING\n  action: log\n";
+  struct diag_list d = { 0 };
+  struct rules_defs defs = { 0 };
+  const char **paths;
+  bool others = true;
+
+  rules_load_buffer (&defs, diag_intern (&d, "t.yaml"), yaml, strlen (yaml), &d);
+  struct ruleset *rs = rules_compile (&defs, NULL, &d);
+  ck_assert_ptr_nonnull (rs);
+  size_t n = object_ids_collect (rs, path_call_fields, &paths, &others);
+  ck_assert_uint_eq (n, 4);
+  ck_assert (collected (paths, n, "/a") && collected (paths, n, "/b") && collected (paths, n, "/c")
+             && collected (paths, n, "/d"));
+  ck_assert (!others);
+  free (paths);
+  static const char *const fd_name[] = { "fd.name", NULL };
+  ck_assert_uint_eq (object_ids_collect (rs, fd_name, &paths, NULL), 0);
+  ruleset_free (rs);
+  rules_defs_free (&defs);
+  diag_list_free (&d);
+}
+END_TEST
+
 static Suite *
 object_ids_suite (void)
 {
@@ -132,6 +180,7 @@ object_ids_suite (void)
   tcase_add_test (tc, test_hard_link_is_the_file);
   tcase_add_test (tc, test_replaced_and_created_files);
   tcase_add_test (tc, test_reads_only_after_changes);
+  tcase_add_test (tc, test_collects_path_parameters);
   suite_add_tcase (s, tc);
   return s;
 }
