@@ -91,6 +91,7 @@ out:
   close (j->sock);
   if (j->keep_fd >= 0)
     close (j->keep_fd);
+  target_creds_release (&j->creds);
   free (j);
   return NULL;
 }
@@ -109,7 +110,7 @@ connect_finish_async (int listener, uint64_t id, int sock, const struct connect_
   j->keep_fd = -1;
   j->switch_creds = creds != NULL;
   if (creds)
-    j->creds = *creds;
+    target_creds_copy (&j->creds, creds);
   if (keep_fd >= 0)
     {
       /* The caller closes its fd when it returns: the thread names its own. */
@@ -119,6 +120,7 @@ connect_finish_async (int listener, uint64_t id, int sock, const struct connect_
         {
           e = errno;
           close (sock);
+          target_creds_release (&j->creds);
           free (j);
           return -e;
         }
@@ -131,6 +133,7 @@ connect_finish_async (int listener, uint64_t id, int sock, const struct connect_
       close (sock);
       if (j->keep_fd >= 0)
         close (j->keep_fd);
+      target_creds_release (&j->creds);
       free (j);
       return -e;
     }
@@ -421,6 +424,7 @@ out:
   send_call_close_fds (c);
   send_call_free (c);
   close (j->sock);
+  target_creds_release (&j->creds);
   free (j);
   return NULL;
 }
@@ -437,7 +441,7 @@ send_finish_async (int listener, uint64_t id, int sock, struct send_call *call, 
   j->call = *call;
   j->switch_creds = creds != NULL;
   if (creds)
-    j->creds = *creds;
+    target_creds_copy (&j->creds, creds);
   size_t bytes = 0;
   for (unsigned i = 0; i < call->nmsgs; i++)
     bytes += call->msgs[i].len + call->msgs[i].controllen;
@@ -446,6 +450,7 @@ send_finish_async (int listener, uint64_t id, int sock, struct send_call *call, 
     {
       close (sock);
       send_call_close_fds (call); /* refused: the passed fds vigil holds go too */
+      target_creds_release (&j->creds);
       free (j);
       return -e;
     }

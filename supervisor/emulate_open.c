@@ -43,13 +43,90 @@ open_emulation_needed (const struct ruleset *rs)
   return false;
 }
 
+/* The kernel's own flag values (glibc's O_LARGEFILE is 0 on 64-bit). */
+#define K_O_LARGEFILE 0100000u
+#define K_O_TMPFILE_BIT 020000000u
+#define K_O_SYNC_BIT 04000000u
+#define VALID_OPEN_FLAGS                                                                                             \
+  (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC | K_O_SYNC_BIT | O_ASYNC     \
+   | O_DIRECT | K_O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | K_O_TMPFILE_BIT)
+#define O_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
+#define VALID_RESOLVE_FLAGS                                                                                          \
+  (RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_CACHED)
+#define WILL_CREATE(flags) ((flags) & (O_CREAT | K_O_TMPFILE_BIT))
+
+/* What open, openat and creat pass on (the kernel's build_open_how):
+ * unknown bits dropped, O_PATH keeping only what goes with it, a mode
+ * only for a create. */
+static void
+legacy_how (uint64_t *flags, uint64_t *mode)
+{
+  *flags &= VALID_OPEN_FLAGS;
+  *mode &= 07777;
+  if (*flags & O_PATH)
+    *flags &= O_PATH_FLAGS;
+  if (!WILL_CREATE (*flags))
+    *mode = 0;
+}
+
+/* The checks of the kernel's build_open_flags, in its order: an open it
+ * refuses is refused before the path is even read. */
+static int
+open_how_check (uint64_t flags, uint64_t mode, uint64_t resolve)
+{
+  flags &= ~(uint64_t) O_CLOEXEC;
+  if (flags & ~(uint64_t) VALID_OPEN_FLAGS)
+    return -EINVAL;
+  if (resolve & ~(uint64_t) VALID_RESOLVE_FLAGS)
+    return -EINVAL;
+  if ((resolve & RESOLVE_BENEATH) && (resolve & RESOLVE_IN_ROOT))
+    return -EINVAL;
+  if (WILL_CREATE (flags) ? (mode & ~(uint64_t) 07777) != 0 : mode != 0)
+    return -EINVAL;
+  if ((flags & (O_DIRECTORY | O_CREAT)) == (O_DIRECTORY | O_CREAT))
+    return -EINVAL;
+  if ((flags & K_O_TMPFILE_BIT) && (!(flags & O_DIRECTORY) || (flags & O_ACCMODE) == O_RDONLY))
+    return -EINVAL;
+  if ((flags & O_PATH) && (flags & ~(uint64_t) O_PATH_FLAGS))
+    return -EINVAL;
+  if ((resolve & RESOLVE_CACHED) && (flags & (O_TRUNC | O_CREAT | K_O_TMPFILE_BIT)))
+    return -EAGAIN;
+  return 0;
+}
+
+/* openat2's struct, as copy_struct_from_user takes it: a larger one is
+ * fine when what vigil does not know of it is zero. */
+static int
+open_how_read (pid_t pid, uint64_t addr, uint64_t size, struct open_how *how)
+{
+  unsigned char tail[256];
+
+  if (size < sizeof *how)
+    return -EINVAL;
+  if (size > 4096)
+    return -E2BIG;
+  if (target_read (pid, addr, how, sizeof *how) < 0)
+    return target_read_errno ();
+  for (uint64_t off = sizeof *how; off < size; off += sizeof tail)
+    {
+      size_t n = (size_t) (size - off < sizeof tail ? size - off : sizeof tail);
+      if (target_read (pid, addr + off, tail, n) < 0)
+        return target_read_errno ();
+      for (size_t i = 0; i < n; i++)
+        if (tail[i])
+          return -E2BIG;
+    }
+  return 0;
+}
+
 int
 open_call_read (const struct seccomp_notif *req, int listener, struct open_call *call)
 {
   const __u64 *a = req->data.args;
   int nr = req->data.nr;
-  uint64_t path_addr;
+  uint64_t path_addr, mode;
   bool truncated;
+  int r;
 
   memset (call, 0, sizeof *call);
   call->dirfd = AT_FDCWD;
@@ -57,28 +134,29 @@ open_call_read (const struct seccomp_notif *req, int listener, struct open_call 
     {
       path_addr = a[0];
       call->flags = nr == SYS_creat ? (uint64_t) (O_CREAT | O_WRONLY | O_TRUNC) : (uint32_t) a[1];
-      call->mode = (mode_t) (nr == SYS_creat ? a[1] : a[2]);
+      mode = (uint32_t) (nr == SYS_creat ? a[1] : a[2]);
     }
   else
     {
       call->dirfd = (int) a[0];
       path_addr = a[1];
       call->flags = (uint32_t) a[2];
-      call->mode = (mode_t) a[3];
+      mode = (uint32_t) a[3];
     }
   if (nr == SYS_openat2)
     {
       struct open_how how;
-      if (a[3] < sizeof how)
-        return -EINVAL;
-      if (target_read ((pid_t) req->pid, a[2], &how, sizeof how) < 0)
-        return target_read_errno ();
-      if (a[3] > sizeof how)
-        return -E2BIG; /* extensions vigil does not know: refuse, as an old kernel would */
+      if ((r = open_how_read ((pid_t) req->pid, a[2], a[3], &how)) < 0)
+        return r;
       call->flags = how.flags;
-      call->mode = (mode_t) how.mode;
+      mode = how.mode;
       call->resolve = how.resolve;
     }
+  else
+    legacy_how (&call->flags, &mode);
+  if ((r = open_how_check (call->flags, mode, call->resolve)) < 0)
+    return r;
+  call->mode = (mode_t) mode;
   if (target_read_string ((pid_t) req->pid, path_addr, call->path, sizeof call->path, &truncated) < 0)
     return target_read_errno ();
   if (truncated)
@@ -90,6 +168,24 @@ open_call_read (const struct seccomp_notif *req, int listener, struct open_call 
   return 0;
 }
 
+/* A create of "name/" fails once the walk reaches name's directory (the
+ * kernel's open_last_lookups); "." and ".." are not names. */
+static bool
+creates_with_trailing_slash (const struct open_call *call)
+{
+  size_t n = strlen (call->path);
+  if (!(call->flags & O_CREAT) || n < 2 || call->path[n - 1] != '/')
+    return false;
+  while (n > 1 && call->path[n - 1] == '/')
+    n--;
+  size_t start = n;
+  while (start > 0 && call->path[start - 1] != '/')
+    start--;
+  size_t len = n - start;
+  return len > 0 && !(len == 1 && call->path[start] == '.')
+         && !(len == 2 && call->path[start] == '.' && call->path[start + 1] == '.');
+}
+
 void
 open_call_request (const struct open_call *call, struct resolve_request *rq)
 {
@@ -99,6 +195,8 @@ open_call_request (const struct open_call *call, struct resolve_request *rq)
   rq->path = call->path;
   rq->follow_last = !(call->flags & O_NOFOLLOW) && !excl_create;
   rq->parent_if_missing = (call->flags & O_CREAT) != 0;
+  /* Walked to the directory only: the open then fails (open_finish). */
+  rq->parent_always = creates_with_trailing_slash (call);
   rq->resolve = call->resolve;
 }
 
@@ -176,6 +274,8 @@ open_finish (const struct resolved_path *r, const struct open_call *call, mode_t
   int flags = (int) call->flags;
   int fd;
 
+  if (creates_with_trailing_slash (call))
+    return -EISDIR;
   if (r->missing)
     {
       /* The target's umask is applied by hand: a thread of vigil cannot
@@ -184,7 +284,7 @@ open_finish (const struct resolved_path *r, const struct open_call *call, mode_t
        * mode may be corrected; O_NOFOLLOW, that no symlink planted since
        * the walk is followed. */
       mode_t want = call->mode & 07777 & ~umask_value;
-      fd = openat (r->fd, r->name, flags | O_EXCL | O_NOFOLLOW | O_CLOEXEC, want);
+      fd = openat (r->fd, r->name, flags | O_EXCL | O_CLOEXEC, want); /* O_EXCL follows no symlink */
       if (fd < 0 && errno == EEXIST && !(flags & O_EXCL))
         fd = openat (r->fd, r->name, (flags & ~O_CREAT) | O_NOFOLLOW | O_CLOEXEC);
       else if (fd >= 0 && (want & process_umask ()) != 0)
@@ -311,6 +411,7 @@ open_job_run (void *arg)
   else
     seccomp_notif_fail (j->listener, j->id, -fd);
   close (j->r.fd);
+  target_creds_release (&j->creds);
   free (j);
   return NULL;
 }
@@ -328,11 +429,12 @@ open_finish_async (int listener, uint64_t id, struct resolved_path *r, const str
   j->call = *call;
   j->switch_creds = creds != NULL;
   if (creds)
-    j->creds = *creds;
+    target_creds_copy (&j->creds, creds);
   j->creds.umask = umask_value;
   e = emulate_job_start (open_job_run, j, EMULATE_STACK, listener, id, 0);
   if (e != 0)
     {
+      target_creds_release (&j->creds);
       free (j);
       return -e;
     }

@@ -200,6 +200,20 @@ path_call_release (struct path_call *call)
   call->xattr_value = NULL;
 }
 
+/* The flags each syscall accepts; others fail before the path is read. */
+static int
+flags_check (int nr, unsigned flags)
+{
+  unsigned valid = ~0u;
+  if (nr == SYS_unlinkat)
+    valid = AT_REMOVEDIR;
+  else if (nr == SYS_fchmodat2)
+    valid = AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH;
+  else if (nr == SYS_linkat)
+    valid = AT_SYMLINK_FOLLOW | AT_EMPTY_PATH;
+  return (flags & ~valid) ? -EINVAL : 0;
+}
+
 /* Does path end in a way that names a directory: a trailing slash (the
  * kernel then follows a symlink there, and fails with ENOTDIR on anything
  * else), "." or ".." (never a symlink)?  Then not following the last
@@ -228,6 +242,8 @@ call_read (const struct seccomp_notif *req, int listener, struct path_call *call
   call->flags = sh->fixed_flags | (sh->flags >= 0 ? (unsigned) a[sh->flags] : 0);
   call->mode = sh->mode >= 0 ? (mode_t) a[sh->mode] : 0;
   call->target_arg = sh->target;
+  if ((r = flags_check (sh->nr, sh->flags >= 0 ? (unsigned) a[sh->flags] : 0)) < 0)
+    return r;
   if (call->op == PATH_SETXATTR && (r = xattr_read (req, call)) < 0)
     return r;
   for (int i = 0; i < 2 && sh->path[i] >= 0; i++)
@@ -273,6 +289,11 @@ path_call_request (const struct path_call *call, int i, struct resolve_request *
   rq->path = call->p[i].path;
   rq->follow_last = call->p[i].follow;
   rq->parent_always = !call->p[i].follow;
+  if (call->op == PATH_LINK && i == 0 && (call->flags & AT_EMPTY_PATH) && !call->p[0].path[0])
+    {
+      rq->empty_path = true; /* linkat(fd, "", ...): fd's object */
+      rq->parent_always = false;
+    }
 }
 
 /* "/proc/self/fd/N": the object itself, for syscalls that follow it. */
@@ -309,11 +330,97 @@ xattr_perform (const struct path_call *call, const struct resolved_path *r)
   return lsetxattr (via, call->xattr_name, call->xattr_value, call->xattr_size, (int) flags);
 }
 
+/* What the name, unlooked-up by the walk, is: 0 missing, else its type. */
+static mode_t
+name_type (const struct resolved_path *r, bool follow)
+{
+  struct stat st;
+  return fstatat (r->fd, r->name, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) == 0 ? st.st_mode & S_IFMT : 0;
+}
+
+/* A new name ("." or "name/") for mkdir, symlink and link's second path:
+ * filename_create refuses it. */
+static int
+new_name_error (const struct resolved_path *r, bool dir)
+{
+  if (r->dots)
+    return -EEXIST;
+  if (r->trailing_slash && !dir)
+    return name_type (r, false) ? -EEXIST : -ENOENT;
+  return 0;
+}
+
+static int
+unlink_error (const struct path_call *call, const struct resolved_path *r)
+{
+  static const int rmdir_dots[] = { 0, -EINVAL, -ENOTEMPTY, -EBUSY };
+  if (call->flags & AT_REMOVEDIR)
+    return r->dots ? rmdir_dots[r->dots] : 0;
+  if (r->dots)
+    return -EISDIR;
+  if (!r->trailing_slash)
+    return 0;
+  mode_t t = name_type (r, false);
+  return !t ? -ENOENT : t == S_IFDIR ? -EISDIR : -ENOTDIR;
+}
+
+static int
+rename_error (const struct path_call *call, const struct resolved_path *r)
+{
+  if (r[0].dots || r[1].dots)
+    return r[0].dots || !(call->flags & RENAME_NOREPLACE) ? -EBUSY : -EEXIST;
+  mode_t old = name_type (&r[0], false), new = name_type (&r[1], false);
+  if (!old)
+    return 0; /* renameat2 says ENOENT */
+  if (old != S_IFDIR && (r[0].trailing_slash || (!(call->flags & RENAME_EXCHANGE) && r[1].trailing_slash)))
+    return -ENOTDIR;
+  if ((call->flags & RENAME_EXCHANGE) && new && new != S_IFDIR && r[1].trailing_slash)
+    return -ENOTDIR;
+  return 0;
+}
+
+/* link's new path: a first path ending in "/", "." or ".." is walked to
+ * the object (names_directory). */
+static int
+link_error (const struct resolved_path *r)
+{
+  return new_name_error (&r[1], false);
+}
+
+/* The kernel's answers when a last component is "." or ".." (or the
+ * root), or a name with a trailing slash, where the walk to the parent
+ * succeeded: 0 when the call goes ahead. */
+static int
+last_component_error (const struct path_call *call, const struct resolved_path *r)
+{
+  switch (call->op)
+    {
+    case PATH_UNLINK:
+      return unlink_error (call, r);
+    case PATH_MKDIR:
+      return new_name_error (&r[0], true);
+    case PATH_SYMLINK:
+      return new_name_error (&r[0], false);
+    case PATH_RENAME:
+      return rename_error (call, r);
+    case PATH_LINK:
+      return link_error (r);
+    case PATH_CHMOD:
+    case PATH_SETXATTR:
+      return 0;
+    }
+  return 0;
+}
+
 int
 path_call_perform (const struct path_call *call, const struct resolved_path *r, mode_t umask_value)
 {
   char via[64];
-  int rc = -1;
+  int rc = last_component_error (call, r);
+
+  if (rc < 0)
+    return rc;
+  rc = -1;
 
   switch (call->op)
     {
@@ -343,7 +450,13 @@ path_call_perform (const struct path_call *call, const struct resolved_path *r, 
       rc = (int) syscall (SYS_renameat2, r[0].fd, r[0].name, r[1].fd, r[1].name, call->flags);
       break;
     case PATH_LINK:
-      if (call->p[0].follow || call->p[0].on_entry)
+      /* AT_EMPTY_PATH through vigil's own handle on the object: the kernel
+       * allows it to a caller with CAP_DAC_READ_SEARCH, or with the very
+       * credentials that opened it (never the target's here: it may then
+       * refuse what the kernel would allow, never the reverse). */
+      if (!call->p[0].path[0])
+        rc = linkat (r[0].fd, "", r[1].fd, r[1].name, AT_EMPTY_PATH);
+      else if (call->p[0].follow || call->p[0].on_entry)
         rc = linkat (AT_FDCWD, self_fd (r[0].fd, via, sizeof via), r[1].fd, r[1].name, AT_SYMLINK_FOLLOW);
       else
         rc = linkat (r[0].fd, r[0].name, r[1].fd, r[1].name, 0);

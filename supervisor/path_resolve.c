@@ -139,7 +139,10 @@ struct root_slot {
   bool same_root;
 };
 
+const char *const root_change_syscalls[] = { "chroot", "pivot_root", "setns", "unshare", NULL };
+
 struct root_cache {
+  bool disabled;
   struct root_slot slot[ROOT_CACHE_SLOTS];
 };
 
@@ -152,8 +155,8 @@ root_cache_new (void)
   return rc;
 }
 
-void
-root_cache_invalidate (struct root_cache *rc)
+static void
+root_cache_empty (struct root_cache *rc)
 {
   for (size_t i = 0; rc && i < ROOT_CACHE_SLOTS; i++)
     {
@@ -165,9 +168,17 @@ root_cache_invalidate (struct root_cache *rc)
 }
 
 void
+root_cache_disable (struct root_cache *rc)
+{
+  root_cache_empty (rc);
+  if (rc)
+    rc->disabled = true;
+}
+
+void
 root_cache_free (struct root_cache *rc)
 {
-  root_cache_invalidate (rc);
+  root_cache_empty (rc);
   free (rc);
 }
 
@@ -193,7 +204,7 @@ open_start (pid_t tid, const struct resolve_request *rq, struct path_handles *h)
 {
   char link[64];
 
-  if (rq->path[0] == '/')
+  if (rq->path[0] == '/' && !(rq->resolve & RESOLVE_IN_ROOT))
     return 0;
   if (rq->dirfd == AT_FDCWD)
     snprintf (link, sizeof link, "/proc/%d/cwd", (int) tid);
@@ -217,7 +228,7 @@ path_handles_open_cached (struct root_cache *rc, pid_t tid, pid_t tgid, uint64_t
   h->tid = tid;
   h->tgid = tgid;
   h->root = h->start = -1;
-  if (rc == NULL)
+  if (rc == NULL || rc->disabled)
     {
       h->root = open_root (tid, &h->same_root);
       if (h->root < 0)
@@ -634,6 +645,23 @@ describe (const struct path_handles *h, struct resolved_path *out)
     }
 }
 
+/* A last component that is not a name ("." (1), ".." (2), the root (3)):
+ * each syscall fails in its own way (emulate_path.c) once the walk got
+ * there; out is the directory the whole path names. */
+static int
+resolve_dots (const struct path_handles *h, const struct resolve_request *rq, const char *path, int dots,
+              struct resolved_path *out)
+{
+  struct resolve_request whole = *rq;
+  whole.path = path;
+  whole.follow_last = true;
+  whole.parent_always = whole.parent_if_missing = false;
+  int r = path_resolve (h, &whole, out);
+  if (r == 0)
+    out->dots = dots;
+  return r;
+}
+
 /* unlink, rename and the like act on a name in a directory: walk to the
  * directory (following everything on the way) and keep the last
  * component as it was given. */
@@ -648,10 +676,13 @@ resolve_parent (const struct path_handles *h, const struct resolve_request *rq, 
   memcpy (dir, rq->path, n + 1);
   while (n > 1 && dir[n - 1] == '/')
     dir[--n] = '\0'; /* "dir/" names dir (rmdir, rename of a directory) */
+  bool trailing = n < strlen (rq->path);
   char *slash = strrchr (dir, '/');
   const char *name = slash ? slash + 1 : dir;
-  if (!*name || strcmp (name, ".") == 0 || strcmp (name, "..") == 0 || strlen (name) > NAME_MAX)
-    return strlen (name) > NAME_MAX ? -ENAMETOOLONG : -EBUSY;
+  if (strlen (name) > NAME_MAX)
+    return -ENAMETOOLONG;
+  if (!*name || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+    return resolve_dots (h, rq, dir, !*name ? 3 : name[1] ? 2 : 1, out);
   snprintf (out->name, sizeof out->name, "%s", name);
   if (slash == dir)
     dir[1] = '\0';
@@ -677,6 +708,7 @@ resolve_parent (const struct path_handles *h, const struct resolve_request *rq, 
     }
   memcpy (out->name, keep, sizeof keep);
   out->missing = true;
+  out->trailing_slash = trailing;
   append_name (out->path, sizeof out->path, out->name);
   if (out->container_path[0])
     append_name (out->container_path, sizeof out->container_path, out->name);
@@ -690,6 +722,8 @@ static int
 walk_fast (const struct path_handles *h, const struct resolve_request *rq, struct resolved_path *out)
 {
   bool abs = rq->path[0] == '/';
+  if (abs && (rq->resolve & RESOLVE_BENEATH))
+    return -EXDEV;
   int start = abs ? h->root : h->start, oflags = rq->follow_last ? 0 : O_NOFOLLOW;
   uint64_t resolve = RESOLVE_NO_MAGICLINKS | rq->resolve | (abs ? RESOLVE_IN_ROOT : 0);
   int fd = openat2_path (start, rq->path, oflags, resolve);
@@ -720,6 +754,16 @@ int
 path_resolve (const struct path_handles *h, const struct resolve_request *rq, struct resolved_path *out)
 {
   int r = -ELOOP;
+  struct path_handles scoped;
+
+  /* RESOLVE_IN_ROOT: the dirfd is the root of the walk, for absolute
+   * paths, absolute symlinks and "..". */
+  if ((rq->resolve & RESOLVE_IN_ROOT) && h->start >= 0)
+    {
+      scoped = *h;
+      scoped.root = h->start;
+      h = &scoped;
+    }
 
   if (rq->parent_always)
     {
@@ -730,11 +774,18 @@ path_resolve (const struct path_handles *h, const struct resolve_request *rq, st
 
   memset (out, 0, sizeof *out);
   out->fd = -1;
-  if (h->same_root && !rq->parent_if_missing)
+  if (rq->empty_path && !rq->path[0])
+    {
+      /* The object itself, as the handle vigil took of it: opened with
+       * vigil's credentials, not the target's (linkat checks that). */
+      out->fd = h->start >= 0 ? fcntl (h->start, F_DUPFD_CLOEXEC, 0) : -1;
+      r = out->fd < 0 ? -EBADF : fd_stat (out->fd, &out->st, &out->fs_type);
+    }
+  else if (h->same_root && !rq->parent_if_missing)
     r = walk_fast (h, rq, out);
   if (r == -ELOOP)
     {
-      if (rq->resolve & (RESOLVE_IN_ROOT | RESOLVE_NO_XDEV) && !h->same_root)
+      if ((rq->resolve & RESOLVE_NO_XDEV) && !h->same_root)
         return -EXDEV; /* not emulated: refuse rather than guess */
       r = walk_slow (h, rq, out);
       if (r < 0)
@@ -748,7 +799,12 @@ path_resolve (const struct path_handles *h, const struct resolve_request *rq, st
         }
     }
   else if (r < 0)
-    return r;
+    {
+      if (out->fd >= 0)
+        close (out->fd);
+      out->fd = -1;
+      return r;
+    }
   out->on_procfs = out->fs_type == PROC_SUPER_MAGIC;
   char rest[PATH_MAX];
   if (out->on_procfs && in_vigil_proc (out->fd, rest, sizeof rest) && (out->missing || !vigil_entry_allowed (rest)))

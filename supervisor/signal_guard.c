@@ -332,6 +332,7 @@ signal_job_run (void *arg)
   else
     seccomp_notif_fail (j->listener, j->id, errno);
   close (j->fd);
+  target_creds_release (&j->creds);
   free (j);
   return NULL;
 }
@@ -353,7 +354,7 @@ signal_job_prepare (const struct signal_guard *g, int listener, const struct sec
   j->has_info = a[2] != 0;
   if (j->has_info && target_read ((pid_t) req->pid, a[2], &j->info, sizeof j->info) < 0)
     return -target_read_errno ();
-  if (j->as_target && target_creds_read ((pid_t) req->pid, &j->creds, &err) < 0)
+  if (j->as_target && target_creds_read ((pid_t) req->pid, 0, &j->creds, &err) < 0)
     {
       vigil_error_release (&err);
       return EPERM;
@@ -385,5 +386,6 @@ signal_guard_perform (const struct signal_guard *g, int listener, const struct s
     seccomp_notif_fail (listener, req->id, e);
   if (j->fd >= 0)
     close (j->fd);
+  target_creds_release (&j->creds);
   free (j);
 }

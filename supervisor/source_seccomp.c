@@ -160,16 +160,18 @@ export_program (scmp_filter_ctx ctx, struct seccomp_program *out, vigil_error_t 
   return 0;
 }
 
-/* Emulated opens act with the target's credentials, cached until a
- * syscall that changes them: vigil must see every such syscall. */
+/* Emulated walks start from roots vigil caches until a syscall that
+ * may change them (root_cache in path_resolve.h): vigil must see every
+ * such syscall.  Credentials are read at each call: their syscalls need
+ * no notification. */
 static int
-watch_creds (scmp_filter_ctx ctx, vigil_error_t *err)
+watch_root_changes (scmp_filter_ctx ctx, vigil_error_t *err)
 {
-  for (size_t i = 0; target_creds_syscalls[i]; i++)
+  for (size_t i = 0; root_change_syscalls[i]; i++)
     {
-      int nr = seccomp_syscall_resolve_name (target_creds_syscalls[i]);
+      int nr = seccomp_syscall_resolve_name (root_change_syscalls[i]);
       if (nr >= 0 && seccomp_rule_add (ctx, SCMP_ACT_NOTIFY, nr, 0) < 0)
-        return vigil_make_error (err, 0, "seccomp: cannot watch %s", target_creds_syscalls[i]);
+        return vigil_make_error (err, 0, "seccomp: cannot watch %s", root_change_syscalls[i]);
     }
   return 0;
 }
@@ -233,7 +235,7 @@ seccomp_program_build (const struct ruleset *rs, struct seccomp_program *out, vi
     goto out;
   if ((open_emulation_needed (rs) || path_emulation_needed (rs) || connect_emulation_needed (rs)
        || send_emulation_needed (rs) || fd_emulation_needed (rs))
-      && watch_creds (ctx, err) < 0)
+      && watch_root_changes (ctx, err) < 0)
     goto out;
   if (seccomp_execs_watched (rs) && watch_execs (ctx, err) < 0)
     goto out;

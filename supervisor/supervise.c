@@ -84,9 +84,10 @@ struct supervisor {
   bool emulating_paths;
   bool emulating_sends;
   bool emulating_fds;
-  struct creds_cache *creds;
+  struct creds_saved self; /* vigil's credentials, when self_known */
+  bool self_known;
   struct root_cache *roots;
-  int creds_nr[16]; /* syscalls that change credentials or umask, -1 ended */
+  int root_change_nr[8]; /* root_change_syscalls, -1 ended */
   uint32_t native_arch;
   struct protect protect;
   struct failclosed *fc;
@@ -315,31 +316,32 @@ prefetch_outputs (struct supervisor *s, struct live_event *ev)
 }
 
 static void
-watch_creds_syscalls (struct supervisor *s)
+watch_root_changes (struct supervisor *s)
 {
   size_t n = 0;
-  for (size_t i = 0; target_creds_syscalls[i] && n + 1 < ARRAY_SIZE (s->creds_nr); i++)
+  for (size_t i = 0; root_change_syscalls[i] && n + 1 < ARRAY_SIZE (s->root_change_nr); i++)
     {
-      int nr = seccomp_syscall_resolve_name (target_creds_syscalls[i]);
+      int nr = seccomp_syscall_resolve_name (root_change_syscalls[i]);
       if (nr >= 0)
-        s->creds_nr[n++] = nr;
+        s->root_change_nr[n++] = nr;
     }
-  s->creds_nr[n] = -1;
+  s->root_change_nr[n] = -1;
 }
 
-/* A thread changes its credentials or umask: what the cache holds may be
- * stale.  (The filter notifies these only while opens are emulated.)
- * Returns true when it answered: no rule watches the syscall. */
+/* A thread may change a root or its user namespace: the cache of roots
+ * goes (root_cache in path_resolve.h), and what target_creds.c remembers
+ * of namespaces.  (The filter notifies these only while calls are
+ * emulated.)  Returns true when it answered: no rule watches the syscall. */
 static bool
-note_creds_change (struct supervisor *s, const struct seccomp_notif *req, const struct live_event *ev)
+note_root_change (struct supervisor *s, const struct seccomp_notif *req, const struct live_event *ev)
 {
   bool watched = false;
-  for (int i = 0; s->creds_nr[i] >= 0 && !watched; i++)
-    watched = req->data.nr == s->creds_nr[i];
+  for (int i = 0; s->root_change_nr[i] >= 0 && !watched; i++)
+    watched = req->data.nr == s->root_change_nr[i];
   if (!watched)
     return false;
-  creds_cache_invalidate (s->creds);
-  root_cache_invalidate (s->roots);
+  root_cache_disable (s->roots);
+  target_userns_forget ();
   if (ev->base.type >= 0 && s->rs->need[ev->base.type].needed)
     return false;
   seccomp_notif_continue (s->listener, req->id);
@@ -543,8 +545,12 @@ struct target_walk {
   struct creds_saved saved;
 };
 
-/* Learn the notifier's credentials.  Returns 0, or -EPERM where vigil
- * could not see. */
+/* Learn the notifier's credentials, as they are now: it waits in its
+ * syscall, so they cannot change until vigil answers (target_creds.h).
+ * The notification still pending after the read proves that the tid
+ * still named the notifier (an exec by another thread takes the leader's
+ * tid only once the leader has left its syscall).  Returns 0, or -EPERM
+ * where vigil could not see. */
 static int
 target_walk_begin (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev, bool need_umask,
                    struct target_walk *w)
@@ -558,10 +564,17 @@ target_walk_begin (struct supervisor *s, const struct seccomp_notif *req, struct
   w->creds.umask = 022;
   w->same = true;
   w->roots = s->roots;
-  if (live_event_process (ev, &w->tgid, &w->generation) < 0
-      || ((s->privileged || need_umask)
-          && creds_cache_get (s->creds, (pid_t) req->pid, w->generation, &w->creds, &w->same, &err) < 0))
+  if (live_event_process (ev, &w->tgid, &w->generation) < 0)
     res = -EPERM;
+  else if (s->privileged || need_umask)
+    {
+      if (target_creds_read ((pid_t) req->pid, w->generation, &w->creds, &err) < 0)
+        res = -EPERM;
+      else if (!seccomp_notif_valid (s->listener, req->id))
+        res = -ESRCH;
+      else
+        w->same = s->self_known && target_creds_same (&w->creds, &s->self);
+    }
   vigil_error_release (&err);
   return res;
 }
@@ -584,7 +597,7 @@ target_walk_assume (struct supervisor *s, struct target_walk *w)
   vigil_error_t err = NULL;
   if (!s->privileged || w->same)
     return 0;
-  if (target_creds_assume (&w->creds, creds_cache_self (s->creds), &w->saved, &err) < 0)
+  if (target_creds_assume (&w->creds, s->self_known ? &s->self : NULL, &w->saved, &err) < 0)
     {
       vigil_error_release (&err);
       return -EPERM;
@@ -612,6 +625,7 @@ static void
 target_walk_end (struct target_walk *w)
 {
   target_creds_restore (&w->saved);
+  target_creds_release (&w->creds);
   for (int i = 0; i < 2; i++)
     {
       path_handles_close (&w->h[i]);
@@ -619,6 +633,17 @@ target_walk_end (struct target_walk *w)
         close (w->r[i].fd);
       w->r[i].fd = -1;
     }
+}
+
+/* A deny or kill of an emulated call is vigil's act: taken with vigil's
+ * own credentials, not the workload's its walk assumed (with those, a
+ * kill vigil may not send could reach a process of the same uid). */
+static void
+answer_decided (struct supervisor *s, const struct seccomp_notif *req, struct target_walk *w)
+{
+  if (w)
+    target_creds_restore (&w->saved);
+  answer (s, req, s->m.action);
 }
 
 /* The credentials a thread acting for the target must take, or NULL. */
@@ -648,7 +673,7 @@ handle_open (struct supervisor *s, const struct seccomp_notif *req, struct live_
 
   evaluate_emulated (s, ev, res);
   if (s->m.action != ACTION_LOG)
-    answer (s, req, s->m.action);
+    answer_decided (s, req, &w);
   else if (res < 0)
     seccomp_notif_fail (s->listener, req->id, -res);
   else if (call.flags & O_PATH)
@@ -746,7 +771,7 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
 
   evaluate_path (s, ev, res, &call, w.r);
   if (s->m.action != ACTION_LOG)
-    answer (s, req, s->m.action);
+    answer_decided (s, req, &w);
   else if (res < 0)
     seccomp_notif_fail (s->listener, req->id, -res);
   else if ((res = path_call_perform (&call, w.r, w.creds.umask)) < 0)
@@ -884,7 +909,7 @@ handle_connect (struct supervisor *s, const struct seccomp_notif *req, struct li
     }
   evaluate_emulated (s, ev, walk_res);
   if (s->m.action != ACTION_LOG)
-    answer (s, req, s->m.action);
+    answer_decided (s, req, walked);
   else if (walk_res < 0)
     seccomp_notif_fail (s->listener, req->id, walk_res == -ENOENT ? ENOENT : -walk_res);
   else
@@ -1166,7 +1191,7 @@ handle_notification (struct supervisor *s, const struct seccomp_notif *req)
   arena_reset (&s->arena);
   live_event_init (&ev, s->src, req, s->listener, ++s->nevents, s->o->hostname, &s->arena);
   if ((s->emulating_opens || s->emulating_paths || s->emulating_connects || s->emulating_sends || s->emulating_fds)
-      && note_creds_change (s, req, &ev))
+      && note_root_change (s, req, &ev))
     return;
   if (guard_answered (s, req, &ev))
     return;
@@ -1529,10 +1554,10 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   s.emulating_paths = o->engine->cfg.mode != MODE_MONITOR && path_emulation_needed (s.rs);
   s.emulating_sends = o->engine->cfg.mode != MODE_MONITOR && send_emulation_needed (s.rs);
   s.emulating_fds = o->engine->cfg.mode != MODE_MONITOR && fd_emulation_needed (s.rs);
-  s.creds = creds_cache_new ();
+  s.self_known = creds_snapshot (&s.self, NULL) == 0;
   s.roots = root_cache_new ();
   s.decisions = decision_cache_new (DECISIONS_REMEMBERED);
-  watch_creds_syscalls (&s);
+  watch_root_changes (&s);
   find_decided_without_memory (&s);
   find_flags_args (&s);
   s.native_arch = seccomp_arch_native ();
@@ -1580,7 +1605,7 @@ out:
   arena_free (&s.arena);
   protect_release (&s.protect);
   failclosed_free (s.fc);
-  creds_cache_free (s.creds);
+  creds_saved_release (&s.self);
   root_cache_free (s.roots);
   decision_cache_free (s.decisions);
   limits_release ();

@@ -29,14 +29,21 @@ struct path_handles {
 
 /* The roots of recent targets, by thread and process instance: opening
  * /proc/<tid>/root for every walk costs as much as the walk.  A root
- * changes only through chroot, pivot_root, setns and unshare (notified
- * while walks are emulated, see target_creds_syscalls), and each of those
- * empties the cache. */
+ * changes only through root_change_syscalls (notified while walks are
+ * emulated), but vigil sees each one before it happens, not when: a walk
+ * by another thread in between would cache the old root, and chroot and
+ * pivot_root change other processes' roots too.  So the first of those
+ * syscalls turns the cache off for good: workloads that never change
+ * their root keep it, and the others pay one open per walk. */
 struct root_cache;
+
+/* The syscalls that change a root (the workload's filter notifies them). */
+extern const char *const root_change_syscalls[];
 
 struct root_cache *root_cache_new (void);
 void root_cache_free (struct root_cache *rc);
-void root_cache_invalidate (struct root_cache *rc);
+/** A root may be changing: forget every root and cache none from now on. */
+void root_cache_disable (struct root_cache *rc);
 
 struct resolve_request {
   int dirfd;          /* the target's dirfd, or AT_FDCWD */
@@ -44,6 +51,7 @@ struct resolve_request {
   bool follow_last;   /* follow a symlink in the last component */
   bool parent_if_missing; /* O_CREAT: a missing last component yields its parent */
   bool parent_always; /* unlink, rename...: walk to the parent, name the last component */
+  bool empty_path;    /* AT_EMPTY_PATH: "" names the dirfd's (or cwd's) own object */
   uint64_t resolve;   /* RESOLVE_* the target asked for (openat2) */
 };
 
@@ -59,6 +67,11 @@ struct resolved_path {
   struct stat st;          /* of fd */
   long fs_type;             /* statfs f_type of fd */
   bool on_procfs;
+  /* parent_always only: the last component was not a name, but "." (1),
+   * ".." (2) or the root (3), and fd is the directory the whole path
+   * names; or it was a name followed by a slash. */
+  int dots;
+  bool trailing_slash;
 };
 
 /** Take the walk's starting handles for rq.  Returns 0 or -errno (EBADF
