@@ -201,6 +201,18 @@ fd_call_fetch (struct fd_call *call, const struct seccomp_notif *req, int listen
   return 0;
 }
 
+int
+fd_call_object (const struct fd_call *call, struct resolved_path *r)
+{
+  memset (r, 0, sizeof *r);
+  r->fd = call->object;
+  ssize_t n = call->object >= 0 ? self_fd_readlink (call->object, r->path, sizeof r->path - 1) : -1;
+  if (n <= 0 || r->path[0] != '/' || fstat (call->object, &r->st) < 0)
+    return -1;
+  r->path[n] = '\0';
+  return 0;
+}
+
 /* A uid or gid as the target passed it, in its user namespace, as vigil's
  * namespace numbers it (/proc/<tid>/{uid,gid}_map, read from here, says
  * so).  -1 (no change) stays.  Returns 0, or -EINVAL where it has no

@@ -1118,7 +1118,9 @@ fd_table_field (struct live_event *ev, int fdarg, const char *f, struct value *o
 
   if (ev->fd_held && ev->fd_object < 0)
     return ev->fd_unknown ? VAL_UNREADABLE : VAL_ABSENT;
-  if (ev->fd_held)
+  if (ev->fd_held && ev->fd_name)
+    n = (ssize_t) snprintf (target, sizeof target, "%s", ev->fd_name);
+  else if (ev->fd_held)
     n = self_fd_readlink (ev->fd_object, target, sizeof target - 1);
   else
     {

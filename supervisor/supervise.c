@@ -699,7 +699,7 @@ evaluate_path (struct supervisor *s, struct live_event *ev, int walk_res, const 
   else
     {
       for (int i = 0; i < call->npaths; i++)
-        args[i] = (struct object_arg){ call->p[i].arg, &r[i], path_call_acts_on_object (call, i) };
+        args[i] = (struct object_arg){ &ev->arg_override[call->p[i].arg], &r[i], path_call_acts_on_object (call, i) };
       object_args_evaluate (s->path_objects, s->path_mounts, s->rs, s->st, ev, args, (size_t) call->npaths, &s->m,
                             &s->other_names);
     }
@@ -768,6 +768,35 @@ emulates_fd (const struct supervisor *s, const struct live_event *ev)
          && enforced (s, ev);
 }
 
+/* evaluate_emulated for an fd call, on vigil's duplicate (res < 0: the
+ * fetch failed): deny and kill rules also see the object's other names, a
+ * path call's object's (object_ids.h): the fd was opened through a hard
+ * link, or through a bind mount, of a file a rule names.  Its name is
+ * fd.name and what the call's siblings read as their path (fchmod's
+ * filename), or the path argument fchmodat2(fd, "") reached. */
+static void
+evaluate_fd (struct supervisor *s, struct live_event *ev, int res, const struct fd_call *call)
+{
+  struct resolved_path r;
+
+  eval_state_reset (s->st);
+  rules_evaluate (s->rs, s->st, &ev->base, &s->m);
+  if (res < 0)
+    drop_unknown_matches (&s->m);
+  else if (ev->fd_object >= 0 && fd_call_object (call, &r) == 0)
+    {
+      struct object_arg arg = { call->path_arg >= 0 ? &ev->arg_override[call->path_arg] : &ev->fd_name, &r, true };
+      /* Literals of path parameters (chmod's filename), then of fd.name;
+       * the mounts looked through once. */
+      struct mount_table *mounts = s->path_mounts ? s->path_mounts : s->mounts;
+      object_args_evaluate (s->path_objects, mounts, s->rs, s->st, ev, &arg, 1, &s->m, &s->other_names);
+      if (s->objects)
+        object_args_evaluate (s->objects, NULL, s->rs, s->st, ev, &arg, 1, &s->m, &s->other_names);
+    }
+  if (s->m.n)
+    prefetch_outputs (s, ev);
+}
+
 /* Fetch the object, decide on it, act on it.  Returns false when vigil
  * does not perform this call after all (fchmodat2 with a path: a path
  * call; fcntl(F_DUPFD) from a minimum above 0: errno-only). */
@@ -800,7 +829,7 @@ handle_fd (struct supervisor *s, const struct seccomp_notif *req, struct live_ev
         ev->arg_override[call.path_arg] = call.object_path; /* the path reached, as path calls show it */
       if (res < 0)
         live_event_set_result (ev, res);
-      evaluate_emulated (s, ev, res);
+      evaluate_fd (s, ev, res, &call);
       if (s->m.action != ACTION_LOG)
         answer (s, req, s->m.action);
       else if (res < 0)
@@ -1447,7 +1476,7 @@ track_objects (struct supervisor *s, vigil_error_t *err)
   static const char *const fields[] = { "fd.name", NULL };
   const char **paths;
 
-  if (!s->emulating_opens && !s->emulating_connects)
+  if (!s->emulating_opens && !s->emulating_connects && !s->emulating_fds)
     return 0;
   static const char *const dir_fields[] = { "fd.directory", NULL };
   const char **dirs;
@@ -1475,7 +1504,7 @@ track_path_objects (struct supervisor *s, vigil_error_t *err)
   const char **paths;
   bool others;
 
-  if (!s->emulating_paths)
+  if (!s->emulating_paths && !s->emulating_fds)
     return 0;
   size_t n = object_ids_collect (s->rs, path_call_fields, &paths, &others);
   s->path_objects = object_ids_new (paths, n, err);

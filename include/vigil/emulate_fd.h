@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "vigil/path_resolve.h"
 #include "vigil/rules.h"
 
 enum fd_op { FD_CHMOD, FD_CHOWN, FD_LISTEN, FD_DUP };
@@ -52,6 +53,12 @@ int fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call 
  *  Returns 0, or -errno as the target's own call would fail (EBADF), or
  *  -EPERM where vigil may not look (no CAP_SYS_PTRACE over it). */
 int fd_call_fetch (struct fd_call *call, const struct seccomp_notif *req, int listener);
+
+/** The object fd_call_fetch took, described as a walk's result (its
+ *  path from vigil's root, its identity; call->object stays its fd) for
+ *  the second look at its names (object_ids.h).  Returns 0, or -1 when
+ *  it has no path a rule could give (a socket, a pipe). */
+int fd_call_object (const struct fd_call *call, struct resolved_path *r);
 
 /** Whether vigil can perform the call on call->object: ADDFD does not
  *  pass O_PATH files, and no other way puts this very file in the

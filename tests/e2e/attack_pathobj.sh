@@ -81,6 +81,13 @@ cat > "$tmp/rules.yaml" <<YAML
   priority: WARNING
   action: deny
   errno: 67
+- rule: Chown secret
+  desc: the secret file's owner stays
+  condition: evt.type = chown and evt.arg.path = $d/srv/secret
+  output: "chown of secret (file=%evt.arg.path fd=%fd.name)"
+  priority: WARNING
+  action: deny
+  errno: 67
 YAML
 
 if ! "$vigil" run -r "$tmp/rules.yaml" -- true 2>"$tmp/err" && grep -q seccomp "$tmp/err"; then
@@ -133,6 +140,17 @@ hardlink_tests () {
     ok "$who: an allowed file through a hard link still chmods, takes an ACL and links"
   else
     ko "$who: allowed file through a hard link" "$out" "mode $(mode "$d/pub/file")"
+  fi
+  # Calls on an fd opened through the hard link (the open allowed: no
+  # rule on opens) act on the protected file too.
+  run "$@" sh -c "$ph fchmod $d/pub/hl 600; $ph fchmod_empty $d/pub/hl 600; $ph fchown $d/pub/hl; \
+                  $ph fchmod $d/pub/hl-ok 640; $ph fchown $d/pub/hl-ok"
+  if has "fchmod ENOLINK" && has "fchmod_empty ENOLINK" && has "fchown ENOLINK" && has "fchmod ok" && has "fchown ok" \
+     && [ "$(mode "$d/srv/secret")" = 644 ] && [ "$(mode "$d/pub/file")" = 640 ] \
+     && grep -q "chmod of secret (file=$d/srv/secret)" <<< "$alerts" && grep -q "chown of secret (.*fd=$d/srv/secret)" <<< "$alerts"; then
+    ok "$who: fchmod, fchmodat2(fd, \"\", AT_EMPTY_PATH) and fchown on an fd opened through a hard link of a protected file are denied; an allowed file's are not"
+  else
+    ko "$who: fd calls through a hard link" "$out" "mode $(mode "$d/srv/secret")" "$alerts"
   fi
   # An unlink takes a name away, not the object: unlinking the hard link
   # leaves the protected file, its name and its mode as they were.
@@ -281,12 +299,34 @@ bind_test () {
     ko "$who: bind mounts in a user+mount namespace" "$out" "$alerts"
   fi
 }
+# The same on fds opened through the bind mounts.
+bind_fd_test () {
+  local who=$1 uid=$2
+  shift 2
+  fresh "$uid"
+  run "$@" unshare -Urm sh -c "
+    mount --bind $d/srv $d/mnt || { echo no-bind-mount; exit 9; }
+    $ph fchmod $d/mnt/secret 600; $ph fchown $d/mnt/secret
+    umount $d/mnt; mount --bind $d/prot $d/mnt && $ph fchmod_empty $d/mnt/x 600
+    umount $d/mnt; mount --bind $d/pub $d/mnt && $ph fchmod $d/mnt/file 600"
+  if grep -q "^unshare: \|^no-bind-mount" <<< "$out"; then
+    skip "$who: unshare -Urm with a bind mount is not permitted here: $(head -n 1 <<< "$out")"
+  elif has "fchmod ENOLINK" && has "fchown ENOLINK" && has "fchmod_empty ENOLINK" && has "fchmod ok" \
+       && [ "$(mode "$d/srv/secret")" = 644 ] && [ "$(mode "$d/prot/x")" = 644 ] && [ "$(mode "$d/pub/file")" = 600 ] \
+       && grep -q "chmod below prot (file=$d/prot/x)" <<< "$alerts"; then
+    ok "$who: fchmod, fchown and fchmodat2(fd, \"\") on fds opened through bind mounts (unshare -Urm) of a protected file's directory and of a protected tree are denied; an allowed file's are not"
+  else
+    ko "$who: fd calls through bind mounts in a user+mount namespace" "$out" "$alerts"
+  fi
+}
 bind_test "uid $(id -u) workload" "$(id -u)"
+bind_fd_test "uid $(id -u) workload" "$(id -u)"
 if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
   # vigil and the workload both uid 65534 (the alerts file must be theirs).
   as_vigil=("${nobody[@]}")
   chmod 777 "$tmp"
   bind_test "uid 65534 vigil and workload" 65534
+  bind_fd_test "uid 65534 vigil and workload" 65534
   chmod 755 "$tmp"; as_vigil=()
 fi
 finish

@@ -1,6 +1,8 @@
 /* Workload for tests/e2e/attack_pathobj.sh: one path syscall per run,
  * printing "<op> ok" or "<op> <ERRNO>".  Each names a file by a path the
- * caller chose (a hard link, an in-chroot name, a bind-mounted one). */
+ * caller chose (a hard link, an in-chroot name, a bind-mounted one).  The
+ * f* ops open the path (read-only) and act on the fd: fchmod, fchown to
+ * the caller's own ids, fchmodat2(fd, "", AT_EMPTY_PATH), fsetxattr. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +55,20 @@ run (int argc, char **argv)
     return setxattr (a, "system.posix_acl_access", &acl_0600, sizeof acl_0600, 0);
   if (strcmp (op, "lsetxattr_acl") == 0)
     return lsetxattr (a, "system.posix_acl_access", &acl_0600, sizeof acl_0600, 0);
+  if (op[0] == 'f' && strncmp (op, "fchmodat", 8) != 0)
+    {
+      int fd = open (a, O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        return -1;
+      if (strcmp (op, "fchmod") == 0)
+        return fchmod (fd, mode);
+      if (strcmp (op, "fchmod_empty") == 0)
+        return syscall (SYS_fchmodat2, fd, "", mode, AT_EMPTY_PATH);
+      if (strcmp (op, "fchown") == 0)
+        return fchown (fd, getuid (), getgid ());
+      if (strcmp (op, "fsetxattr_acl") == 0)
+        return fsetxattr (fd, "system.posix_acl_access", &acl_0600, sizeof acl_0600, 0);
+    }
   if (strcmp (op, "link") == 0)
     return linkat (AT_FDCWD, a, AT_FDCWD, b, 0);
   if (strcmp (op, "link_follow") == 0)
