@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "vigil/emulate_open.h"
@@ -52,9 +51,6 @@ static const struct path_shape {
   { SYS_setxattr, "setxattr", PATH_SETXATTR, { 0, -1 }, { -1, -1 }, 4, -1, -1, 0 },
   { SYS_lsetxattr, "lsetxattr", PATH_SETXATTR, { 0, -1 }, { -1, -1 }, 4, -1, -1, AT_SYMLINK_NOFOLLOW },
 };
-
-#define XATTR_FLAGS (XATTR_CREATE | XATTR_REPLACE)
-#define XATTR_VALUE_MAX 65536 /* XATTR_SIZE_MAX */
 
 static const struct path_shape *
 shape_of (int nr)
@@ -145,59 +141,10 @@ read_path (const struct seccomp_notif *req, int arg, char *buf)
   return 0;
 }
 
-/* Whether pid is in vigil's user namespace.  One that is not holds its
- * capabilities relative to its own (all of them, after unshare -U), and
- * the kernel reads an ACL's ids and a file capability's root in the
- * caller's namespace: what vigil would do with them is not what the
- * kernel would have done for the workload.  Unknown: not the same. */
-static bool
-same_user_ns (pid_t pid)
-{
-  char link[64], theirs[64], ours[64];
-  ssize_t a, b;
-
-  snprintf (link, sizeof link, "/proc/%d/ns/user", (int) pid);
-  a = readlink (link, theirs, sizeof theirs);
-  b = readlink ("/proc/self/ns/user", ours, sizeof ours);
-  return a > 0 && a == b && memcmp (theirs, ours, (size_t) a) == 0;
-}
-
-/* setxattr's name and value, checked as the kernel checks them before it
- * looks at the path: flags, then the name (ERANGE when empty or longer than
- * 255 bytes), then the size (E2BIG beyond 64 KiB) and the value. */
-static int
-xattr_read (const struct seccomp_notif *req, struct path_call *call)
-{
-  const __u64 *a = req->data.args;
-  bool truncated;
-
-  if ((unsigned) a[4] & ~(unsigned) XATTR_FLAGS)
-    return -EINVAL;
-  call->xattr_name_arg = 1;
-  call->foreign_userns = !same_user_ns ((pid_t) req->pid);
-  ssize_t n = target_read_string ((pid_t) req->pid, a[1], call->xattr_name, sizeof call->xattr_name, &truncated);
-  if (n < 0)
-    return target_read_errno ();
-  if (truncated && (size_t) n < sizeof call->xattr_name - 1)
-    return -EFAULT; /* unreadable memory before the name's end */
-  if (n == 0 || truncated)
-    return -ERANGE;
-  call->xattr_size = (size_t) a[3];
-  if (call->xattr_size > XATTR_VALUE_MAX)
-    return -E2BIG;
-  if (call->xattr_size == 0)
-    return 0;
-  call->xattr_value = xmalloc (call->xattr_size);
-  if (target_read ((pid_t) req->pid, a[2], call->xattr_value, call->xattr_size) < 0)
-    return target_read_errno ();
-  return 0;
-}
-
 void
 path_call_release (struct path_call *call)
 {
-  free (call->xattr_value);
-  call->xattr_value = NULL;
+  xattr_arg_release (&call->xattr);
 }
 
 /* Does path end in a way that names a directory: a trailing slash (the
@@ -228,7 +175,7 @@ call_read (const struct seccomp_notif *req, int listener, struct path_call *call
   call->flags = sh->fixed_flags | (sh->flags >= 0 ? (unsigned) a[sh->flags] : 0);
   call->mode = sh->mode >= 0 ? (mode_t) a[sh->mode] : 0;
   call->target_arg = sh->target;
-  if (call->op == PATH_SETXATTR && (r = xattr_read (req, call)) < 0)
+  if (call->op == PATH_SETXATTR && (r = xattr_arg_read (req, &call->xattr)) < 0)
     return r;
   for (int i = 0; i < 2 && sh->path[i] >= 0; i++)
     {
@@ -289,24 +236,13 @@ static int
 xattr_perform (const struct path_call *call, const struct resolved_path *r)
 {
   char via[64 + NAME_MAX];
-  unsigned flags = call->flags & XATTR_FLAGS;
-
-  /* Never grant what the kernel would refuse (a file capability valid
-   * outside the workload's namespace, trusted.* without CAP_SYS_ADMIN
-   * there): refused, as by a process without the capabilities. */
-  if (call->foreign_userns)
-    {
-      errno = EPERM;
-      return -1;
-    }
 
   /* /proc/self/fd/N of an entry not followed is that entry, a symlink
    * too: as lsetxattr's. */
   if (call->p[0].follow || call->p[0].on_entry)
-    return setxattr (self_fd (r->fd, via, sizeof via), call->xattr_name, call->xattr_value, call->xattr_size,
-                     (int) flags);
+    return xattr_arg_set (&call->xattr, -1, self_fd (r->fd, via, sizeof via), true);
   snprintf (via, sizeof via, "/proc/self/fd/%d/%s", r->fd, r->name);
-  return lsetxattr (via, call->xattr_name, call->xattr_value, call->xattr_size, (int) flags);
+  return xattr_arg_set (&call->xattr, -1, via, false);
 }
 
 int
@@ -352,8 +288,7 @@ path_call_perform (const struct path_call *call, const struct resolved_path *r, 
       rc = symlinkat (call->target, r[0].fd, r[0].name);
       break;
     case PATH_SETXATTR:
-      rc = xattr_perform (call, &r[0]);
-      break;
+      return xattr_perform (call, &r[0]);
     }
   return rc < 0 ? -errno : 0;
 }

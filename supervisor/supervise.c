@@ -739,8 +739,8 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
     }
   if (call.target_arg >= 0)
     ev->arg_override[call.target_arg] = call.target;
-  if (call.xattr_name_arg > 0)
-    ev->arg_override[call.xattr_name_arg] = call.xattr_name; /* the name vigil will set */
+  if (call.op == PATH_SETXATTR)
+    ev->arg_override[XATTR_ARG_NAME] = call.xattr.name; /* the name vigil will set */
   if (res < 0)
     live_event_set_result (ev, res);
 

@@ -18,6 +18,7 @@
 
 #include "vigil/path_resolve.h"
 #include "vigil/rules.h"
+#include "vigil/xattr_arg.h"
 
 enum path_op { PATH_UNLINK, PATH_MKDIR, PATH_CHMOD, PATH_RENAME, PATH_LINK, PATH_SYMLINK, PATH_SETXATTR };
 
@@ -40,13 +41,7 @@ struct path_call {
   int target_arg;
   unsigned flags;        /* AT_REMOVEDIR, RENAME_*, AT_SYMLINK_NOFOLLOW... as the kernel takes them */
   mode_t mode;
-  /* setxattr: the attribute's name (argument xattr_name_arg, 0: none)
-   * and value (malloc'ed, size bytes) */
-  int xattr_name_arg;
-  bool foreign_userns;   /* the target is in a user namespace not vigil's: not performed */
-  char xattr_name[256];
-  void *xattr_value;
-  size_t xattr_size;
+  struct xattr_arg xattr; /* setxattr: what it sets */
 };
 
 /** The fields that read the path arguments of those syscalls (their
