@@ -38,6 +38,7 @@ static const struct fd_shape {
   { SYS_fchmod, "fchmod", FD_CHMOD, 0, -1, -1 },
   { SYS_fchmodat2, "fchmodat2", FD_CHMOD, 0, 1, 3 },
   { SYS_fchown, "fchown", FD_CHOWN, 0, -1, -1 },
+  { SYS_fsetxattr, "fsetxattr", FD_SETXATTR, 0, -1, -1 },
   { SYS_listen, "listen", FD_LISTEN, 0, -1, -1 },
   { SYS_dup, "dup", FD_DUP, 0, -1, -1 },
   { SYS_dup2, "dup2", FD_DUP, 0, -1, -1 },
@@ -110,8 +111,8 @@ read_empty_path (const struct seccomp_notif *req, const struct fd_shape *sh, uns
   return first[0] == '\0' && (flags & AT_EMPTY_PATH) ? 0 : FD_CALL_NOT_PERFORMED;
 }
 
-int
-fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call *call)
+static int
+call_read (const struct seccomp_notif *req, int listener, struct fd_call *call)
 {
   const struct fd_shape *sh = shape_of (req->data.nr);
   unsigned flags;
@@ -133,6 +134,9 @@ fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call *cal
   flags = sh->flags >= 0 ? (unsigned) req->data.args[sh->flags] : 0;
   if ((r = check_flags (call, flags)) < 0)
     return r;
+  /* The kernel copies the name and value in before it looks the fd up. */
+  if (call->op == FD_SETXATTR && (r = xattr_arg_read (req, &call->xattr)) < 0)
+    return r;
   if (sh->path >= 0)
     {
       if ((r = read_empty_path (req, sh, flags)) != 0)
@@ -142,6 +146,15 @@ fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call *cal
   if (!seccomp_notif_valid (listener, req->id))
     return -ESRCH;
   return 0;
+}
+
+int
+fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call *call)
+{
+  int r = call_read (req, listener, call);
+  if (r < 0)
+    xattr_arg_release (&call->xattr);
+  return r;
 }
 
 /* vigil's own reference to the open file behind the thread's fd: the
@@ -309,6 +322,13 @@ fd_call_perform (const struct fd_call *call, int listener, uint64_t id)
     case FD_LISTEN:
       rc = listen (call->object, (int) a[1]);
       break;
+    case FD_SETXATTR:
+      if ((rc = xattr_arg_set (&call->xattr, call->object, NULL, false)) < 0)
+        {
+          seccomp_notif_fail (listener, id, -rc);
+          return;
+        }
+      break;
     case FD_DUP:
       dup_answer (call, listener, id);
       return;
@@ -325,4 +345,5 @@ fd_call_end (struct fd_call *call)
   if (call->object >= 0)
     close (call->object);
   call->object = -1;
+  xattr_arg_release (&call->xattr);
 }

@@ -156,6 +156,7 @@ live_types_init (void)
     { "listen", LT_FD_FIRST },
     { "fchmod", LT_FD_FIRST },
     { "fchown", LT_FD_FIRST },
+    { "fsetxattr", LT_FD_FIRST },
     { "fcntl", LT_FD_FIRST },
   };
   for (size_t i = 0; i < ARRAY_SIZE (kinds); i++)

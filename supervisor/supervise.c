@@ -811,6 +811,8 @@ handle_fd (struct supervisor *s, const struct seccomp_notif *req, struct live_ev
     return false;
   if (answer_unread (s, req, ev, res))
     return true;
+  if (call.op == FD_SETXATTR)
+    ev->arg_override[XATTR_ARG_NAME] = call.xattr.name; /* the name vigil will set */
   res = target_walk_begin (s, req, ev, false, &w);
   if (res == 0)
     res = fd_call_fetch (&call, req, s->listener);

@@ -48,7 +48,7 @@ xattr_arg_read (const struct seccomp_notif *req, struct xattr_arg *x)
     return target_read_errno ();
   if (truncated && (size_t) n < sizeof x->name - 1)
     return -EFAULT; /* unreadable memory before the name's end */
-  if (n == 0 || truncated)
+  if (n == 0 || n > XATTR_NAME_MAX)
     return -ERANGE;
   x->size = (size_t) a[3];
   if (x->size > XATTR_VALUE_MAX)

@@ -1,13 +1,15 @@
 /* vigil: syscalls that name an fd, performed by vigil on its own duplicate.
  *
- * fchmod, fchown, listen, dup, dup2, dup3, fcntl(F_DUPFD*, 0) and
- * fchmodat2(fd, "", AT_EMPTY_PATH) act on the object behind an fd number.  Deciding on
+ * fchmod, fchown, fsetxattr, listen, dup, dup2, dup3, fcntl(F_DUPFD*, 0)
+ * and fchmodat2(fd, "", AT_EMPTY_PATH) act on the object behind an fd
+ * number.  Deciding on
  * /proc/<tid>/fd/N and then letting the call run can be raced: another
  * thread dup2s a different file onto N in between.  So where a deny or
  * kill rule covers one of them, vigil fetches the very open file with
  * pidfd_getfd (from the notifying thread's own fd table), shows the rules
  * that object (fd.name and friends), and performs the call on it with the
- * target's credentials; a dup hands the duplicate over with
+ * target's credentials (fsetxattr: the name and value it read once, the
+ * name being what the rules saw); a dup hands the duplicate over with
  * SECCOMP_IOCTL_NOTIF_ADDFD.  One row per syscall says where its fd is and
  * what is done with it. */
 #ifndef VIGIL_EMULATE_FD_H
@@ -20,8 +22,9 @@
 
 #include "vigil/path_resolve.h"
 #include "vigil/rules.h"
+#include "vigil/xattr_arg.h"
 
-enum fd_op { FD_CHMOD, FD_CHOWN, FD_LISTEN, FD_DUP };
+enum fd_op { FD_CHMOD, FD_CHOWN, FD_LISTEN, FD_DUP, FD_SETXATTR };
 
 struct fd_call {
   enum fd_op op;
@@ -32,6 +35,7 @@ struct fd_call {
   unsigned long args[6];
   int object;         /* vigil's duplicate of the target's open file, or -1 */
   char object_path[PATH_MAX]; /* fchmodat2: the object's path, which the rules see */
+  struct xattr_arg xattr;     /* fsetxattr: what it sets, read once */
 };
 
 /* fd_call_read: not a call vigil performs after all (fchmodat2 with a

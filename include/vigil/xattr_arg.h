@@ -8,6 +8,7 @@
 #ifndef VIGIL_XATTR_ARG_H
 #define VIGIL_XATTR_ARG_H
 
+#include <linux/limits.h>
 #include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,7 +19,7 @@
 struct xattr_arg {
   unsigned flags;      /* XATTR_CREATE, XATTR_REPLACE */
   bool foreign_userns; /* the target is in a user namespace not vigil's: not performed */
-  char name[256];
+  char name[XATTR_NAME_MAX + 2]; /* one more byte: a longer name is an error */
   void *value;         /* malloc'ed, size bytes (NULL when size is 0) */
   size_t size;
 };

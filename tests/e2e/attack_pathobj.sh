@@ -144,11 +144,12 @@ hardlink_tests () {
   # Calls on an fd opened through the hard link (the open allowed: no
   # rule on opens) act on the protected file too.
   run "$@" sh -c "$ph fchmod $d/pub/hl 600; $ph fchmod_empty $d/pub/hl 600; $ph fchown $d/pub/hl; \
-                  $ph fchmod $d/pub/hl-ok 640; $ph fchown $d/pub/hl-ok"
+                  $ph fsetxattr_acl $d/pub/hl; $ph fchmod $d/pub/hl-ok 640; $ph fchown $d/pub/hl-ok"
   if has "fchmod ENOLINK" && has "fchmod_empty ENOLINK" && has "fchown ENOLINK" && has "fchmod ok" && has "fchown ok" \
+     && { has "fsetxattr_acl ENOLINK" || has "fsetxattr_acl EOPNOTSUPP"; } \
      && [ "$(mode "$d/srv/secret")" = 644 ] && [ "$(mode "$d/pub/file")" = 640 ] \
      && grep -q "chmod of secret (file=$d/srv/secret)" <<< "$alerts" && grep -q "chown of secret (.*fd=$d/srv/secret)" <<< "$alerts"; then
-    ok "$who: fchmod, fchmodat2(fd, \"\", AT_EMPTY_PATH) and fchown on an fd opened through a hard link of a protected file are denied; an allowed file's are not"
+    ok "$who: fchmod, fchmodat2(fd, \"\", AT_EMPTY_PATH), fchown and fsetxattr (ACL) on an fd opened through a hard link of a protected file are denied; an allowed file's are not"
   else
     ko "$who: fd calls through a hard link" "$out" "mode $(mode "$d/srv/secret")" "$alerts"
   fi
@@ -167,6 +168,17 @@ if [ "$(id -u)" != 0 ] || ! command -v setpriv > /dev/null; then
   skip "uid 65534 workload: needs root and setpriv"
 else
   hardlink_tests "uid 65534 workload" 65534 "${nobody[@]}"
+fi
+
+# ---- the longest attribute name (255 bytes) is the kernel's to judge ----
+fresh 0
+native=$(sh -c "$ph setxattr_max $d/pub/file; $ph fsetxattr_max $d/pub/file" 2>&1)
+fresh 0
+run sh -c "$ph setxattr_max $d/pub/file; $ph fsetxattr_max $d/pub/file"
+if [ "$out" = "$native" ] && ! grep -q ERANGE <<< "$out"; then
+  ok "setxattr and fsetxattr of a 255-byte name under a chmod rule: as the kernel ($(tr '\n' ' ' <<< "$out"))"
+else
+  ko "setxattr of a 255-byte name" "native: $native" "vigil: $out"
 fi
 
 # ---- the protected file replaced after vigil started ----

@@ -37,6 +37,16 @@ static const struct
   } e[3];
 } acl_0600 = { 2, { { 0x01, 6, ~0u }, { 0x04, 0, ~0u }, { 0x20, 0, ~0u } } };
 
+/* "user.aaa...": the longest name an attribute may have, 255 bytes. */
+static const char *
+longest_name (void)
+{
+  static char name[256];
+  memset (name, 'a', 255);
+  memcpy (name, "user.", 5);
+  return name;
+}
+
 static long
 run (int argc, char **argv)
 {
@@ -53,6 +63,8 @@ run (int argc, char **argv)
     return syscall (SYS_fchmodat2, AT_FDCWD, a, mode, AT_SYMLINK_NOFOLLOW);
   if (strcmp (op, "setxattr_acl") == 0)
     return setxattr (a, "system.posix_acl_access", &acl_0600, sizeof acl_0600, 0);
+  if (strcmp (op, "setxattr_max") == 0)
+    return setxattr (a, longest_name (), "v", 1, 0);
   if (strcmp (op, "lsetxattr_acl") == 0)
     return lsetxattr (a, "system.posix_acl_access", &acl_0600, sizeof acl_0600, 0);
   if (op[0] == 'f' && strncmp (op, "fchmodat", 8) != 0)
@@ -68,6 +80,8 @@ run (int argc, char **argv)
         return fchown (fd, getuid (), getgid ());
       if (strcmp (op, "fsetxattr_acl") == 0)
         return fsetxattr (fd, "system.posix_acl_access", &acl_0600, sizeof acl_0600, 0);
+      if (strcmp (op, "fsetxattr_max") == 0)
+        return fsetxattr (fd, longest_name (), "v", 1, 0);
     }
   if (strcmp (op, "link") == 0)
     return linkat (AT_FDCWD, a, AT_FDCWD, b, 0);
