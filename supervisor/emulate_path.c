@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "vigil/error.h"
 #include "vigil/evttypes.h"
 #include "vigil/source_seccomp.h"
+#include "vigil/userns_ids.h"
 
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
@@ -50,6 +52,10 @@ static const struct path_shape {
    * AT_SYMLINK_NOFOLLOW, which says lsetxattr's walk. */
   { SYS_setxattr, "setxattr", PATH_SETXATTR, { 0, -1 }, { -1, -1 }, 4, -1, -1, 0 },
   { SYS_lsetxattr, "lsetxattr", PATH_SETXATTR, { 0, -1 }, { -1, -1 }, 4, -1, -1, AT_SYMLINK_NOFOLLOW },
+  /* The uid and gid follow the path (chown_read). */
+  { SYS_chown, "chown", PATH_CHOWN, { 0, -1 }, { -1, -1 }, -1, -1, -1, 0 },
+  { SYS_lchown, "lchown", PATH_CHOWN, { 0, -1 }, { -1, -1 }, -1, -1, -1, AT_SYMLINK_NOFOLLOW },
+  { SYS_fchownat, "fchownat", PATH_CHOWN, { 1, -1 }, { 0, -1 }, 4, -1, -1, 0 },
 };
 
 static const struct path_shape *
@@ -67,7 +73,7 @@ const char *const path_call_fields[] = {
   "evt.arg[3]",      NULL,
 };
 
-/* A chmod or a setxattr changes the object whichever name reached it, and
+/* A chmod, a chown or a setxattr changes the object whichever name reached it, and
  * a link gives the object its old path names one more name.  An unlink or
  * a rename takes one name away (the object keeps its other hard links),
  * and mkdir, symlink and link's new path make a name. */
@@ -77,6 +83,7 @@ path_call_acts_on_object (const struct path_call *call, int i)
   switch (call->op)
     {
     case PATH_CHMOD:
+    case PATH_CHOWN:
     case PATH_SETXATTR:
       return true;
     case PATH_LINK:
@@ -141,6 +148,19 @@ read_path (const struct seccomp_notif *req, int arg, char *buf)
   return 0;
 }
 
+/* chown's flags (fchownat's) before anything else, as the kernel; its
+ * ids, which follow the path argument, as vigil's namespace numbers them. */
+static int
+chown_read (const struct seccomp_notif *req, const struct path_shape *sh, struct path_call *call)
+{
+  const __u64 *ids = &req->data.args[sh->path[0] + 1];
+
+  if (call->flags & ~(unsigned) (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+    return -EINVAL;
+  call->owner_error = userns_map_owner ((pid_t) req->pid, ids[0], ids[1], &call->uid, &call->gid);
+  return 0;
+}
+
 void
 path_call_release (struct path_call *call)
 {
@@ -177,6 +197,8 @@ call_read (const struct seccomp_notif *req, int listener, struct path_call *call
   call->target_arg = sh->target;
   if (call->op == PATH_SETXATTR && (r = xattr_arg_read (req, &call->xattr)) < 0)
     return r;
+  if (call->op == PATH_CHOWN && (r = chown_read (req, sh, call)) < 0)
+    return r;
   for (int i = 0; i < 2 && sh->path[i] >= 0; i++)
     {
       struct path_arg *p = &call->p[call->npaths++];
@@ -190,7 +212,7 @@ call_read (const struct seccomp_notif *req, int listener, struct path_call *call
   /* The last symlink is followed by chmod (not fchmodat2's
    * AT_SYMLINK_NOFOLLOW) and by linkat's AT_SYMLINK_FOLLOW: then the
    * object itself is walked to, not its parent. */
-  if (call->op == PATH_CHMOD || call->op == PATH_SETXATTR)
+  if (call->op == PATH_CHMOD || call->op == PATH_CHOWN || call->op == PATH_SETXATTR)
     call->p[0].follow = !(call->flags & AT_SYMLINK_NOFOLLOW);
   if (call->op == PATH_LINK)
     call->p[0].follow = (call->flags & AT_SYMLINK_FOLLOW) != 0;
@@ -245,6 +267,23 @@ xattr_perform (const struct path_call *call, const struct resolved_path *r)
   return xattr_arg_set (&call->xattr, -1, via, false);
 }
 
+/* chown of the object the walk reached (or the entry, not followed). */
+static int
+chown_perform (const struct path_call *call, const struct resolved_path *r)
+{
+  struct statvfs vfs;
+  int rc;
+
+  /* The kernel refuses a read-only mount before it looks at the ids. */
+  if (call->owner_error < 0)
+    return fstatvfs (r->fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY) ? -EROFS : call->owner_error;
+  if (call->p[0].follow || call->p[0].on_entry)
+    rc = fchownat (r->fd, "", call->uid, call->gid, AT_EMPTY_PATH);
+  else
+    rc = fchownat (r->fd, r->name, call->uid, call->gid, AT_SYMLINK_NOFOLLOW);
+  return rc < 0 ? -errno : 0;
+}
+
 int
 path_call_perform (const struct path_call *call, const struct resolved_path *r, mode_t umask_value)
 {
@@ -289,6 +328,8 @@ path_call_perform (const struct path_call *call, const struct resolved_path *r, 
       break;
     case PATH_SETXATTR:
       return xattr_perform (call, &r[0]);
+    case PATH_CHOWN:
+      return chown_perform (call, &r[0]);
     }
   return rc < 0 ? -errno : 0;
 }

@@ -1,7 +1,7 @@
 /* vigil: syscalls that name an fd, performed by vigil on its own duplicate.
  *
  * fchmod, fchown, fsetxattr, listen, dup, dup2, dup3, fcntl(F_DUPFD*, 0)
- * and fchmodat2(fd, "", AT_EMPTY_PATH) act on the object behind an fd
+ * and fchmodat2, fchownat(fd, "", AT_EMPTY_PATH) act on the object behind an fd
  * number.  Deciding on
  * /proc/<tid>/fd/N and then letting the call run can be raced: another
  * thread dup2s a different file onto N in between.  So where a deny or
@@ -31,10 +31,10 @@ struct fd_call {
   const char *name;   /* the syscall's */
   pid_t tid;          /* the notifying thread */
   int fd;             /* the target's fd number (AT_FDCWD: its cwd) */
-  int path_arg;       /* fchmodat2: the argument of its "" path, else -1 */
+  int path_arg;       /* fchmodat2, fchownat: the argument of its "" path, else -1 */
   unsigned long args[6];
   int object;         /* vigil's duplicate of the target's open file, or -1 */
-  char object_path[PATH_MAX]; /* fchmodat2: the object's path, which the rules see */
+  char object_path[PATH_MAX]; /* fchmodat2, fchownat: the object's path, which the rules see */
   struct xattr_arg xattr;     /* fsetxattr: what it sets, read once */
 };
 
