@@ -778,17 +778,17 @@ static void
 evaluate_fd (struct supervisor *s, struct live_event *ev, int res, const struct fd_call *call)
 {
   struct resolved_path r;
+  /* Literals of path parameters (chmod's filename), then of fd.name; the
+   * mounts looked through once. */
+  struct mount_table *mounts = s->path_mounts ? s->path_mounts : s->mounts;
 
   eval_state_reset (s->st);
   rules_evaluate (s->rs, s->st, &ev->base, &s->m);
   if (res < 0)
     drop_unknown_matches (&s->m);
-  else if (ev->fd_object >= 0 && fd_call_object (call, &r) == 0)
+  else if ((s->path_objects || s->objects || mounts) && ev->fd_object >= 0 && fd_call_object (call, &r) == 0)
     {
       struct object_arg arg = { call->path_arg >= 0 ? &ev->arg_override[call->path_arg] : &ev->fd_name, &r, true };
-      /* Literals of path parameters (chmod's filename), then of fd.name;
-       * the mounts looked through once. */
-      struct mount_table *mounts = s->path_mounts ? s->path_mounts : s->mounts;
       object_args_evaluate (s->path_objects, mounts, s->rs, s->st, ev, &arg, 1, &s->m, &s->other_names);
       if (s->objects)
         object_args_evaluate (s->objects, NULL, s->rs, s->st, ev, &arg, 1, &s->m, &s->other_names);
