@@ -14,6 +14,7 @@
 #include "vigil/evttypes.h"
 #include "vigil/path_resolve.h"
 #include "vigil/source_seccomp.h"
+#include "vigil/userns_ids.h"
 
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
@@ -26,9 +27,10 @@
 #endif
 
 /* Where each syscall names its fd and what vigil does with the object:
- * one row per syscall.  path: fchmodat2's path argument, which makes it
- * an fd call only when it is "" under AT_EMPTY_PATH (-1: none); flags:
- * the argument the kernel checks first (-1: none). */
+ * one row per syscall.  path: the path argument of fchmodat2 and
+ * fchownat, which makes them fd calls only when it is "" under
+ * AT_EMPTY_PATH (-1: none); flags: the argument the kernel checks first
+ * (-1: none). */
 static const struct fd_shape {
   int nr;
   const char *name;
@@ -38,6 +40,8 @@ static const struct fd_shape {
   { SYS_fchmod, "fchmod", FD_CHMOD, 0, -1, -1 },
   { SYS_fchmodat2, "fchmodat2", FD_CHMOD, 0, 1, 3 },
   { SYS_fchown, "fchown", FD_CHOWN, 0, -1, -1 },
+  { SYS_fchownat, "fchownat", FD_CHOWN, 0, 1, 4 },
+  { SYS_fsetxattr, "fsetxattr", FD_SETXATTR, 0, -1, -1 },
   { SYS_listen, "listen", FD_LISTEN, 0, -1, -1 },
   { SYS_dup, "dup", FD_DUP, 0, -1, -1 },
   { SYS_dup2, "dup2", FD_DUP, 0, -1, -1 },
@@ -76,7 +80,7 @@ fd_emulation_needed (const struct ruleset *rs)
 static int
 check_flags (const struct fd_call *call, unsigned flags)
 {
-  if (call->op == FD_CHMOD && (flags & ~(unsigned) (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
+  if ((call->op == FD_CHMOD || call->op == FD_CHOWN) && (flags & ~(unsigned) (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
     return -EINVAL;
   if (call->op == FD_DUP && (flags & ~(unsigned) O_CLOEXEC))
     return -EINVAL;
@@ -110,8 +114,8 @@ read_empty_path (const struct seccomp_notif *req, const struct fd_shape *sh, uns
   return first[0] == '\0' && (flags & AT_EMPTY_PATH) ? 0 : FD_CALL_NOT_PERFORMED;
 }
 
-int
-fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call *call)
+static int
+call_read (const struct seccomp_notif *req, int listener, struct fd_call *call)
 {
   const struct fd_shape *sh = shape_of (req->data.nr);
   unsigned flags;
@@ -133,6 +137,9 @@ fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call *cal
   flags = sh->flags >= 0 ? (unsigned) req->data.args[sh->flags] : 0;
   if ((r = check_flags (call, flags)) < 0)
     return r;
+  /* The kernel copies the name and value in before it looks the fd up. */
+  if (call->op == FD_SETXATTR && (r = xattr_arg_read (req, &call->xattr)) < 0)
+    return r;
   if (sh->path >= 0)
     {
       if ((r = read_empty_path (req, sh, flags)) != 0)
@@ -142,6 +149,15 @@ fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call *cal
   if (!seccomp_notif_valid (listener, req->id))
     return -ESRCH;
   return 0;
+}
+
+int
+fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call *call)
+{
+  int r = call_read (req, listener, call);
+  if (r < 0)
+    xattr_arg_release (&call->xattr);
+  return r;
 }
 
 /* vigil's own reference to the open file behind the thread's fd: the
@@ -201,32 +217,16 @@ fd_call_fetch (struct fd_call *call, const struct seccomp_notif *req, int listen
   return 0;
 }
 
-/* A uid or gid as the target passed it, in its user namespace, as vigil's
- * namespace numbers it (/proc/<tid>/{uid,gid}_map, read from here, says
- * so).  -1 (no change) stays.  Returns 0, or -EINVAL where it has no
- * mapping (the kernel's answer). */
-static int
-map_id (pid_t tid, const char *map, unsigned long id, uint32_t *out)
+int
+fd_call_object (const struct fd_call *call, struct resolved_path *r)
 {
-  char path[64];
-  unsigned long inside, outside, count;
-  int r = -EINVAL;
-
-  *out = (uint32_t) id;
-  if ((uint32_t) id == (uint32_t) -1)
-    return 0;
-  snprintf (path, sizeof path, "/proc/%d/%s", (int) tid, map);
-  FILE *f = fopen (path, "re");
-  if (f == NULL)
-    return -EPERM;
-  while (r < 0 && fscanf (f, "%lu %lu %lu", &inside, &outside, &count) == 3)
-    if ((uint32_t) id >= inside && (uint32_t) id - inside < count)
-      {
-        *out = (uint32_t) (outside + ((uint32_t) id - inside));
-        r = 0;
-      }
-  fclose (f);
-  return r;
+  memset (r, 0, sizeof *r);
+  r->fd = call->object;
+  ssize_t n = call->object >= 0 ? self_fd_readlink (call->object, r->path, sizeof r->path - 1) : -1;
+  if (n <= 0 || r->path[0] != '/' || fstat (call->object, &r->st) < 0)
+    return -1;
+  r->path[n] = '\0';
+  return 0;
 }
 
 /* Hand the duplicate over: the dup's own result. */
@@ -282,20 +282,30 @@ fd_call_perform (const struct fd_call *call, int listener, uint64_t id)
       break;
     case FD_CHOWN:
       {
+        /* fchownat(fd, "", uid, gid, AT_EMPTY_PATH), or fchown(fd, uid, gid) */
+        const unsigned long *ids = call->path_arg >= 0 ? &a[2] : &a[1];
         uint32_t uid, gid;
-        int e = map_id (call->tid, "uid_map", a[1], &uid);
-        if (e == 0)
-          e = map_id (call->tid, "gid_map", a[2], &gid);
+        int e = userns_map_owner (call->tid, ids[0], ids[1], &uid, &gid);
         if (e < 0)
           {
             seccomp_notif_fail (listener, id, -e);
             return;
           }
-        rc = fchown (call->object, uid, gid);
+        if (call->path_arg >= 0)
+          rc = fchownat (call->object, "", uid, gid, (int) a[4]);
+        else
+          rc = fchown (call->object, uid, gid);
       }
       break;
     case FD_LISTEN:
       rc = listen (call->object, (int) a[1]);
+      break;
+    case FD_SETXATTR:
+      if ((rc = xattr_arg_set (&call->xattr, call->object, NULL, false)) < 0)
+        {
+          seccomp_notif_fail (listener, id, -rc);
+          return;
+        }
       break;
     case FD_DUP:
       dup_answer (call, listener, id);
@@ -313,4 +323,5 @@ fd_call_end (struct fd_call *call)
   if (call->object >= 0)
     close (call->object);
   call->object = -1;
+  xattr_arg_release (&call->xattr);
 }

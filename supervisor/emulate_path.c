@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "vigil/emulate_open.h"
@@ -14,6 +14,7 @@
 #include "vigil/error.h"
 #include "vigil/evttypes.h"
 #include "vigil/source_seccomp.h"
+#include "vigil/userns_ids.h"
 
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
@@ -51,10 +52,11 @@ static const struct path_shape {
    * AT_SYMLINK_NOFOLLOW, which says lsetxattr's walk. */
   { SYS_setxattr, "setxattr", PATH_SETXATTR, { 0, -1 }, { -1, -1 }, 4, -1, -1, 0 },
   { SYS_lsetxattr, "lsetxattr", PATH_SETXATTR, { 0, -1 }, { -1, -1 }, 4, -1, -1, AT_SYMLINK_NOFOLLOW },
+  /* The uid and gid follow the path (chown_read). */
+  { SYS_chown, "chown", PATH_CHOWN, { 0, -1 }, { -1, -1 }, -1, -1, -1, 0 },
+  { SYS_lchown, "lchown", PATH_CHOWN, { 0, -1 }, { -1, -1 }, -1, -1, -1, AT_SYMLINK_NOFOLLOW },
+  { SYS_fchownat, "fchownat", PATH_CHOWN, { 1, -1 }, { 0, -1 }, 4, -1, -1, 0 },
 };
-
-#define XATTR_FLAGS (XATTR_CREATE | XATTR_REPLACE)
-#define XATTR_VALUE_MAX 65536 /* XATTR_SIZE_MAX */
 
 static const struct path_shape *
 shape_of (int nr)
@@ -71,7 +73,7 @@ const char *const path_call_fields[] = {
   "evt.arg[3]",      NULL,
 };
 
-/* A chmod or a setxattr changes the object whichever name reached it, and
+/* A chmod, a chown or a setxattr changes the object whichever name reached it, and
  * a link gives the object its old path names one more name.  An unlink or
  * a rename takes one name away (the object keeps its other hard links),
  * and mkdir, symlink and link's new path make a name. */
@@ -81,6 +83,7 @@ path_call_acts_on_object (const struct path_call *call, int i)
   switch (call->op)
     {
     case PATH_CHMOD:
+    case PATH_CHOWN:
     case PATH_SETXATTR:
       return true;
     case PATH_LINK:
@@ -145,59 +148,23 @@ read_path (const struct seccomp_notif *req, int arg, char *buf)
   return 0;
 }
 
-/* Whether pid is in vigil's user namespace.  One that is not holds its
- * capabilities relative to its own (all of them, after unshare -U), and
- * the kernel reads an ACL's ids and a file capability's root in the
- * caller's namespace: what vigil would do with them is not what the
- * kernel would have done for the workload.  Unknown: not the same. */
-static bool
-same_user_ns (pid_t pid)
-{
-  char link[64], theirs[64], ours[64];
-  ssize_t a, b;
-
-  snprintf (link, sizeof link, "/proc/%d/ns/user", (int) pid);
-  a = readlink (link, theirs, sizeof theirs);
-  b = readlink ("/proc/self/ns/user", ours, sizeof ours);
-  return a > 0 && a == b && memcmp (theirs, ours, (size_t) a) == 0;
-}
-
-/* setxattr's name and value, checked as the kernel checks them before it
- * looks at the path: flags, then the name (ERANGE when empty or longer than
- * 255 bytes), then the size (E2BIG beyond 64 KiB) and the value. */
+/* chown's flags (fchownat's) before anything else, as the kernel; its
+ * ids, which follow the path argument, as vigil's namespace numbers them. */
 static int
-xattr_read (const struct seccomp_notif *req, struct path_call *call)
+chown_read (const struct seccomp_notif *req, const struct path_shape *sh, struct path_call *call)
 {
-  const __u64 *a = req->data.args;
-  bool truncated;
+  const __u64 *ids = &req->data.args[sh->path[0] + 1];
 
-  if ((unsigned) a[4] & ~(unsigned) XATTR_FLAGS)
+  if (call->flags & ~(unsigned) (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
     return -EINVAL;
-  call->xattr_name_arg = 1;
-  call->foreign_userns = !same_user_ns ((pid_t) req->pid);
-  ssize_t n = target_read_string ((pid_t) req->pid, a[1], call->xattr_name, sizeof call->xattr_name, &truncated);
-  if (n < 0)
-    return target_read_errno ();
-  if (truncated && (size_t) n < sizeof call->xattr_name - 1)
-    return -EFAULT; /* unreadable memory before the name's end */
-  if (n == 0 || truncated)
-    return -ERANGE;
-  call->xattr_size = (size_t) a[3];
-  if (call->xattr_size > XATTR_VALUE_MAX)
-    return -E2BIG;
-  if (call->xattr_size == 0)
-    return 0;
-  call->xattr_value = xmalloc (call->xattr_size);
-  if (target_read ((pid_t) req->pid, a[2], call->xattr_value, call->xattr_size) < 0)
-    return target_read_errno ();
+  call->owner_error = userns_map_owner ((pid_t) req->pid, ids[0], ids[1], &call->uid, &call->gid);
   return 0;
 }
 
 void
 path_call_release (struct path_call *call)
 {
-  free (call->xattr_value);
-  call->xattr_value = NULL;
+  xattr_arg_release (&call->xattr);
 }
 
 /* The flags each syscall accepts; others fail before the path is read. */
@@ -244,7 +211,9 @@ call_read (const struct seccomp_notif *req, int listener, struct path_call *call
   call->target_arg = sh->target;
   if ((r = flags_check (sh->nr, sh->flags >= 0 ? (unsigned) a[sh->flags] : 0)) < 0)
     return r;
-  if (call->op == PATH_SETXATTR && (r = xattr_read (req, call)) < 0)
+  if (call->op == PATH_SETXATTR && (r = xattr_arg_read (req, &call->xattr)) < 0)
+    return r;
+  if (call->op == PATH_CHOWN && (r = chown_read (req, sh, call)) < 0)
     return r;
   for (int i = 0; i < 2 && sh->path[i] >= 0; i++)
     {
@@ -259,7 +228,7 @@ call_read (const struct seccomp_notif *req, int listener, struct path_call *call
   /* The last symlink is followed by chmod (not fchmodat2's
    * AT_SYMLINK_NOFOLLOW) and by linkat's AT_SYMLINK_FOLLOW: then the
    * object itself is walked to, not its parent. */
-  if (call->op == PATH_CHMOD || call->op == PATH_SETXATTR)
+  if (call->op == PATH_CHMOD || call->op == PATH_CHOWN || call->op == PATH_SETXATTR)
     call->p[0].follow = !(call->flags & AT_SYMLINK_NOFOLLOW);
   if (call->op == PATH_LINK)
     call->p[0].follow = (call->flags & AT_SYMLINK_FOLLOW) != 0;
@@ -310,24 +279,30 @@ static int
 xattr_perform (const struct path_call *call, const struct resolved_path *r)
 {
   char via[64 + NAME_MAX];
-  unsigned flags = call->flags & XATTR_FLAGS;
-
-  /* Never grant what the kernel would refuse (a file capability valid
-   * outside the workload's namespace, trusted.* without CAP_SYS_ADMIN
-   * there): refused, as by a process without the capabilities. */
-  if (call->foreign_userns)
-    {
-      errno = EPERM;
-      return -1;
-    }
 
   /* /proc/self/fd/N of an entry not followed is that entry, a symlink
    * too: as lsetxattr's. */
   if (call->p[0].follow || call->p[0].on_entry)
-    return setxattr (self_fd (r->fd, via, sizeof via), call->xattr_name, call->xattr_value, call->xattr_size,
-                     (int) flags);
+    return xattr_arg_set (&call->xattr, -1, self_fd (r->fd, via, sizeof via), true);
   snprintf (via, sizeof via, "/proc/self/fd/%d/%s", r->fd, r->name);
-  return lsetxattr (via, call->xattr_name, call->xattr_value, call->xattr_size, (int) flags);
+  return xattr_arg_set (&call->xattr, -1, via, false);
+}
+
+/* chown of the object the walk reached (or the entry, not followed). */
+static int
+chown_perform (const struct path_call *call, const struct resolved_path *r)
+{
+  struct statvfs vfs;
+  int rc;
+
+  /* The kernel refuses a read-only mount before it looks at the ids. */
+  if (call->owner_error < 0)
+    return fstatvfs (r->fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY) ? -EROFS : call->owner_error;
+  if (call->p[0].follow || call->p[0].on_entry)
+    rc = fchownat (r->fd, "", call->uid, call->gid, AT_EMPTY_PATH);
+  else
+    rc = fchownat (r->fd, r->name, call->uid, call->gid, AT_SYMLINK_NOFOLLOW);
+  return rc < 0 ? -errno : 0;
 }
 
 /* What the name, unlooked-up by the walk, is: 0 missing, else its type. */
@@ -406,8 +381,9 @@ last_component_error (const struct path_call *call, const struct resolved_path *
     case PATH_LINK:
       return link_error (r);
     case PATH_CHMOD:
+    case PATH_CHOWN:
     case PATH_SETXATTR:
-      return 0;
+      return 0; /* they act on the object, which the walk reached */
     }
   return 0;
 }
@@ -465,8 +441,9 @@ path_call_perform (const struct path_call *call, const struct resolved_path *r, 
       rc = symlinkat (call->target, r[0].fd, r[0].name);
       break;
     case PATH_SETXATTR:
-      rc = xattr_perform (call, &r[0]);
-      break;
+      return xattr_perform (call, &r[0]);
+    case PATH_CHOWN:
+      return chown_perform (call, &r[0]);
     }
   return rc < 0 ? -errno : 0;
 }

@@ -156,6 +156,7 @@ live_types_init (void)
     { "listen", LT_FD_FIRST },
     { "fchmod", LT_FD_FIRST },
     { "fchown", LT_FD_FIRST },
+    { "fsetxattr", LT_FD_FIRST },
     { "fcntl", LT_FD_FIRST },
   };
   for (size_t i = 0; i < ARRAY_SIZE (kinds); i++)
@@ -1118,7 +1119,9 @@ fd_table_field (struct live_event *ev, int fdarg, const char *f, struct value *o
 
   if (ev->fd_held && ev->fd_object < 0)
     return ev->fd_unknown ? VAL_UNREADABLE : VAL_ABSENT;
-  if (ev->fd_held)
+  if (ev->fd_held && ev->fd_name)
+    n = (ssize_t) snprintf (target, sizeof target, "%s", ev->fd_name);
+  else if (ev->fd_held)
     n = self_fd_readlink (ev->fd_object, target, sizeof target - 1);
   else
     {

@@ -425,7 +425,7 @@ object_args_evaluate (struct object_ids *ids, struct mount_table *mounts, const 
   for (size_t a = 0; a < nargs; a++)
     {
       const struct resolved_path *r = args[a].r;
-      const char **slot = &ev->arg_override[args[a].arg];
+      const char **slot = args[a].slot;
       const char *names[OTHER_NAMES_MAX];
       char mounted[MOUNTED_NAMES_MAX][PATH_MAX];
       /* An object argument reached the object (path_call_reach_object). */

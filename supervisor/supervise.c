@@ -724,7 +724,7 @@ evaluate_path (struct supervisor *s, struct live_event *ev, int walk_res, const 
   else
     {
       for (int i = 0; i < call->npaths; i++)
-        args[i] = (struct object_arg){ call->p[i].arg, &r[i], path_call_acts_on_object (call, i) };
+        args[i] = (struct object_arg){ &ev->arg_override[call->p[i].arg], &r[i], path_call_acts_on_object (call, i) };
       object_args_evaluate (s->path_objects, s->path_mounts, s->rs, s->st, ev, args, (size_t) call->npaths, &s->m,
                             &s->other_names);
     }
@@ -764,8 +764,8 @@ handle_path (struct supervisor *s, const struct seccomp_notif *req, struct live_
     }
   if (call.target_arg >= 0)
     ev->arg_override[call.target_arg] = call.target;
-  if (call.xattr_name_arg > 0)
-    ev->arg_override[call.xattr_name_arg] = call.xattr_name; /* the name vigil will set */
+  if (call.op == PATH_SETXATTR)
+    ev->arg_override[XATTR_ARG_NAME] = call.xattr.name; /* the name vigil will set */
   if (res < 0)
     live_event_set_result (ev, res);
 
@@ -793,6 +793,35 @@ emulates_fd (const struct supervisor *s, const struct live_event *ev)
          && enforced (s, ev);
 }
 
+/* evaluate_emulated for an fd call, on vigil's duplicate (res < 0: the
+ * fetch failed): deny and kill rules also see the object's other names, a
+ * path call's object's (object_ids.h): the fd was opened through a hard
+ * link, or through a bind mount, of a file a rule names.  Its name is
+ * fd.name and what the call's siblings read as their path (fchmod's
+ * filename), or the path argument fchmodat2(fd, "") reached. */
+static void
+evaluate_fd (struct supervisor *s, struct live_event *ev, int res, const struct fd_call *call)
+{
+  struct resolved_path r;
+  /* Literals of path parameters (chmod's filename), then of fd.name; the
+   * mounts looked through once. */
+  struct mount_table *mounts = s->path_mounts ? s->path_mounts : s->mounts;
+
+  eval_state_reset (s->st);
+  rules_evaluate (s->rs, s->st, &ev->base, &s->m);
+  if (res < 0)
+    drop_unknown_matches (&s->m);
+  else if ((s->path_objects || s->objects || mounts) && ev->fd_object >= 0 && fd_call_object (call, &r) == 0)
+    {
+      struct object_arg arg = { call->path_arg >= 0 ? &ev->arg_override[call->path_arg] : &ev->fd_name, &r, true };
+      object_args_evaluate (s->path_objects, mounts, s->rs, s->st, ev, &arg, 1, &s->m, &s->other_names);
+      if (s->objects)
+        object_args_evaluate (s->objects, NULL, s->rs, s->st, ev, &arg, 1, &s->m, &s->other_names);
+    }
+  if (s->m.n)
+    prefetch_outputs (s, ev);
+}
+
 /* Fetch the object, decide on it, act on it.  Returns false when vigil
  * does not perform this call after all (fchmodat2 with a path: a path
  * call; fcntl(F_DUPFD) from a minimum above 0: errno-only). */
@@ -807,6 +836,8 @@ handle_fd (struct supervisor *s, const struct seccomp_notif *req, struct live_ev
     return false;
   if (answer_unread (s, req, ev, res))
     return true;
+  if (call.op == FD_SETXATTR)
+    ev->arg_override[XATTR_ARG_NAME] = call.xattr.name; /* the name vigil will set */
   res = target_walk_begin (s, req, ev, false, &w);
   if (res == 0)
     res = fd_call_fetch (&call, req, s->listener);
@@ -825,7 +856,7 @@ handle_fd (struct supervisor *s, const struct seccomp_notif *req, struct live_ev
         ev->arg_override[call.path_arg] = call.object_path; /* the path reached, as path calls show it */
       if (res < 0)
         live_event_set_result (ev, res);
-      evaluate_emulated (s, ev, res);
+      evaluate_fd (s, ev, res, &call);
       if (s->m.action != ACTION_LOG)
         answer (s, req, s->m.action);
       else if (res < 0)
@@ -1472,7 +1503,7 @@ track_objects (struct supervisor *s, vigil_error_t *err)
   static const char *const fields[] = { "fd.name", NULL };
   const char **paths;
 
-  if (!s->emulating_opens && !s->emulating_connects)
+  if (!s->emulating_opens && !s->emulating_connects && !s->emulating_fds)
     return 0;
   static const char *const dir_fields[] = { "fd.directory", NULL };
   const char **dirs;
@@ -1500,7 +1531,7 @@ track_path_objects (struct supervisor *s, vigil_error_t *err)
   const char **paths;
   bool others;
 
-  if (!s->emulating_paths)
+  if (!s->emulating_paths && !s->emulating_fds)
     return 0;
   size_t n = object_ids_collect (s->rs, path_call_fields, &paths, &others);
   s->path_objects = object_ids_new (paths, n, err);

@@ -1,13 +1,15 @@
 /* vigil: syscalls that name an fd, performed by vigil on its own duplicate.
  *
- * fchmod, fchown, listen, dup, dup2, dup3, fcntl(F_DUPFD*, 0) and
- * fchmodat2(fd, "", AT_EMPTY_PATH) act on the object behind an fd number.  Deciding on
+ * fchmod, fchown, fsetxattr, listen, dup, dup2, dup3, fcntl(F_DUPFD*, 0)
+ * and fchmodat2, fchownat(fd, "", AT_EMPTY_PATH) act on the object behind an fd
+ * number.  Deciding on
  * /proc/<tid>/fd/N and then letting the call run can be raced: another
  * thread dup2s a different file onto N in between.  So where a deny or
  * kill rule covers one of them, vigil fetches the very open file with
  * pidfd_getfd (from the notifying thread's own fd table), shows the rules
  * that object (fd.name and friends), and performs the call on it with the
- * target's credentials; a dup hands the duplicate over with
+ * target's credentials (fsetxattr: the name and value it read once, the
+ * name being what the rules saw); a dup hands the duplicate over with
  * SECCOMP_IOCTL_NOTIF_ADDFD.  One row per syscall says where its fd is and
  * what is done with it. */
 #ifndef VIGIL_EMULATE_FD_H
@@ -18,19 +20,22 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "vigil/path_resolve.h"
 #include "vigil/rules.h"
+#include "vigil/xattr_arg.h"
 
-enum fd_op { FD_CHMOD, FD_CHOWN, FD_LISTEN, FD_DUP };
+enum fd_op { FD_CHMOD, FD_CHOWN, FD_LISTEN, FD_DUP, FD_SETXATTR };
 
 struct fd_call {
   enum fd_op op;
   const char *name;   /* the syscall's */
   pid_t tid;          /* the notifying thread */
   int fd;             /* the target's fd number (AT_FDCWD: its cwd) */
-  int path_arg;       /* fchmodat2: the argument of its "" path, else -1 */
+  int path_arg;       /* fchmodat2, fchownat: the argument of its "" path, else -1 */
   unsigned long args[6];
   int object;         /* vigil's duplicate of the target's open file, or -1 */
-  char object_path[PATH_MAX]; /* fchmodat2: the object's path, which the rules see */
+  char object_path[PATH_MAX]; /* fchmodat2, fchownat: the object's path, which the rules see */
+  struct xattr_arg xattr;     /* fsetxattr: what it sets, read once */
 };
 
 /* fd_call_read: not a call vigil performs after all (fchmodat2 with a
@@ -52,6 +57,12 @@ int fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call 
  *  Returns 0, or -errno as the target's own call would fail (EBADF), or
  *  -EPERM where vigil may not look (no CAP_SYS_PTRACE over it). */
 int fd_call_fetch (struct fd_call *call, const struct seccomp_notif *req, int listener);
+
+/** The object fd_call_fetch took, described as a walk's result (its
+ *  path from vigil's root, its identity; call->object stays its fd) for
+ *  the second look at its names (object_ids.h).  Returns 0, or -1 when
+ *  it has no path a rule could give (a socket, a pipe). */
+int fd_call_object (const struct fd_call *call, struct resolved_path *r);
 
 /** Whether vigil can perform the call on call->object: ADDFD does not
  *  pass O_PATH files, and no other way puts this very file in the

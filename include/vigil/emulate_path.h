@@ -1,7 +1,8 @@
 /* vigil: path syscalls performed by vigil for the workload.
  *
- * unlink, rmdir, mkdir, chmod, rename, link, symlink (and their *at
- * forms), setxattr and lsetxattr name files by paths in the workload's memory.  Where a deny or
+ * unlink, rmdir, mkdir, chmod, chown, rename, link, symlink (and their
+ * *at forms, lchown), setxattr and lsetxattr name files by paths in the
+ * workload's memory.  Where a deny or
  * kill rule covers one, vigil reads the paths once, walks each as the
  * target would (path_resolve.h), shows the rules the real paths it reached
  * (evt.arg.path and friends: symlinks resolved, as fd.name is for opens),
@@ -18,8 +19,9 @@
 
 #include "vigil/path_resolve.h"
 #include "vigil/rules.h"
+#include "vigil/xattr_arg.h"
 
-enum path_op { PATH_UNLINK, PATH_MKDIR, PATH_CHMOD, PATH_RENAME, PATH_LINK, PATH_SYMLINK, PATH_SETXATTR };
+enum path_op { PATH_UNLINK, PATH_MKDIR, PATH_CHMOD, PATH_RENAME, PATH_LINK, PATH_SYMLINK, PATH_SETXATTR, PATH_CHOWN };
 
 /* One path argument: where it is and how it is walked. */
 struct path_arg {
@@ -40,27 +42,26 @@ struct path_call {
   int target_arg;
   unsigned flags;        /* AT_REMOVEDIR, RENAME_*, AT_SYMLINK_NOFOLLOW... as the kernel takes them */
   mode_t mode;
-  /* setxattr: the attribute's name (argument xattr_name_arg, 0: none)
-   * and value (malloc'ed, size bytes) */
-  int xattr_name_arg;
-  bool foreign_userns;   /* the target is in a user namespace not vigil's: not performed */
-  char xattr_name[256];
-  void *xattr_value;
-  size_t xattr_size;
+  struct xattr_arg xattr; /* setxattr: what it sets */
+  /* chown: the owner as vigil's user namespace numbers it, or why it
+   * cannot be set (-EINVAL: an id the target's namespace does not map),
+   * which the kernel says only once the path is found. */
+  uint32_t uid, gid;
+  int owner_error;
 };
 
 /** The fields that read the path arguments of those syscalls (their
  *  keys: Falco's parameter names, and by index), NULL-ended. */
 extern const char *const path_call_fields[];
 
-/** Does the call act on the object path argument i names (chmod,
+/** Does the call act on the object path argument i names (chmod, chown,
  *  setxattr, link's old path), rather than on that name alone (unlink,
  *  rename, mkdir, symlink, link's new path)? */
 bool path_call_acts_on_object (const struct path_call *call, int i);
 
 /** For path argument i of a call that acts on the object without
  *  following the last symlink (fchmodat2's AT_SYMLINK_NOFOLLOW,
- *  lsetxattr, link): go on from the parent r reached to the entry itself
+ *  lchown, lsetxattr, link): go on from the parent r reached to the entry itself
  *  (O_PATH, not followed), so that the rules decide on the object the call
  *  is then performed on.  Run with the target's credentials taken.
  *  Returns 0 (r is then the entry) or -errno as the lookup failed. */

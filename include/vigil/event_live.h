@@ -100,6 +100,10 @@ struct live_event {
   int fd_object;
   bool fd_unknown; /* with fd_object -1: vigil holds an object it cannot act on,
                       so the call is decided as if no fd field could be read */
+  /* Another name of fd_object's object (deny and kill decide on the
+   * object: object_ids.h), read as its path (fd.name, fchmod's filename)
+   * instead of the duplicate's, or NULL. */
+  const char *fd_name;
   /* The syscall's result when it is a fact, not an assumption: vigil saw
    * the failure (an emulated open whose walk failed) or decided it (a
    * deny).  Result fields then show it, as Falco's exit event would. */

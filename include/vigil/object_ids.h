@@ -69,18 +69,22 @@ void object_names_evaluate (struct object_ids *ids, struct mount_table *mounts, 
                             struct eval_state *st, struct live_event *ev, struct match_set *m,
                             struct match_set *scratch);
 
-/* A path argument of a path syscall vigil performs (emulate_path.h). */
+/* A path argument of a path syscall vigil performs (emulate_path.h), or
+ * the object of an fd call it performs (emulate_fd.h). */
 struct object_arg {
-  int arg;                       /* its syscall argument index */
-  const struct resolved_path *r; /* what its walk reached */
+  /* What the rules read as its name (ev->arg_override[i] of a path
+   * argument, ev->fd_name of an fd's object): NULL reads the walk's. */
+  const char **slot;
+  const struct resolved_path *r; /* what its walk reached (an fd: the duplicate) */
   /* The call acts on the object (chmod, setxattr, link's old path), not
    * on the name alone (unlink, rename, mkdir...). */
   bool object;
 };
 
 /** The same second look for a path syscall vigil performs, after the
- *  rules saw its arguments under the names the walks took: each of
- *  args[0..nargs) is evaluated again (ev->arg_override of it) under its
+ *  rules saw its arguments under the names the walks took (and for the
+ *  object of an fd call, which acts on the object): each of
+ *  args[0..nargs) is evaluated again (through its slot) under its
  *  path from the container's root, its paths through mounts (mounts not
  *  NULL) and, where it names the object, each path of ids that names
  *  that object.  A name is a directory entry: unlinking or renaming a

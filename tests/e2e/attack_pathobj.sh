@@ -74,6 +74,13 @@ cat > "$tmp/rules.yaml" <<YAML
   priority: WARNING
   action: deny
   errno: 67
+- rule: Chown secret
+  desc: the secret file's owner stays
+  condition: evt.type = chown and evt.arg.path = $d/srv/secret
+  output: "chown of secret (file=%evt.arg.path fd=%fd.name)"
+  priority: WARNING
+  action: deny
+  errno: 67
 - rule: Unlink secret
   desc: the secret file's name stays
   condition: (evt.type = unlink and evt.arg.path = $d/srv/secret) or (evt.type = unlinkat and evt.arg.name = $d/srv/secret)
@@ -134,6 +141,30 @@ hardlink_tests () {
   else
     ko "$who: allowed file through a hard link" "$out" "mode $(mode "$d/pub/file")"
   fi
+  # Calls on an fd opened through the hard link (the open allowed: no
+  # rule on opens) act on the protected file too.
+  run "$@" sh -c "$ph fchmod $d/pub/hl 600; $ph fchmod_empty $d/pub/hl 600; $ph fchown $d/pub/hl; \
+                  $ph fsetxattr_acl $d/pub/hl; $ph fchmod $d/pub/hl-ok 640; $ph fchown $d/pub/hl-ok"
+  if has "fchmod ENOLINK" && has "fchmod_empty ENOLINK" && has "fchown ENOLINK" && has "fchmod ok" && has "fchown ok" \
+     && { has "fsetxattr_acl ENOLINK" || has "fsetxattr_acl EOPNOTSUPP"; } \
+     && [ "$(mode "$d/srv/secret")" = 644 ] && [ "$(mode "$d/pub/file")" = 640 ] \
+     && grep -q "chmod of secret (file=$d/srv/secret)" <<< "$alerts" && grep -q "chown of secret (.*fd=$d/srv/secret)" <<< "$alerts"; then
+    ok "$who: fchmod, fchmodat2(fd, \"\", AT_EMPTY_PATH), fchown and fsetxattr (ACL) on an fd opened through a hard link of a protected file are denied; an allowed file's are not"
+  else
+    ko "$who: fd calls through a hard link" "$out" "mode $(mode "$d/srv/secret")" "$alerts"
+  fi
+  # The chown family through the hard link (chown follows; lchown and
+  # fchownat(AT_SYMLINK_NOFOLLOW) look the entry up; fchownat(fd, "",
+  # AT_EMPTY_PATH) names an O_PATH fd): denied; the allowed file chowns.
+  run "$@" sh -c "$ph chown $d/pub/hl $uid $uid; $ph lchown $d/pub/hl $uid $uid; $ph fchownat $d/pub/hl -1 $uid 100; \
+                  $ph fchownat_fd $d/pub/hl $uid -1; $ph chown $d/pub/hl-ok $uid $uid; $ph lchown $d/pub/hl-ok -1 $uid; \
+                  $ph fchownat_fd $d/pub/hl-ok $uid -1"
+  if has "chown ENOLINK" && has "lchown ENOLINK" && has "fchownat ENOLINK" && has "fchownat_fd ENOLINK" \
+     && has "chown ok" && has "lchown ok" && has "fchownat_fd ok"; then
+    ok "$who: chown, lchown, fchownat (also \"\" with AT_EMPTY_PATH) through a hard link of a protected file are denied; an allowed file chowns"
+  else
+    ko "$who: the chown family through a hard link" "$out"
+  fi
   # An unlink takes a name away, not the object: unlinking the hard link
   # leaves the protected file, its name and its mode as they were.
   run "$@" sh -c "$ph unlink $d/pub/hl; $ph unlink $d/srv/secret"
@@ -149,6 +180,17 @@ if [ "$(id -u)" != 0 ] || ! command -v setpriv > /dev/null; then
   skip "uid 65534 workload: needs root and setpriv"
 else
   hardlink_tests "uid 65534 workload" 65534 "${nobody[@]}"
+fi
+
+# ---- the longest attribute name (255 bytes) is the kernel's to judge ----
+fresh 0
+native=$(sh -c "$ph setxattr_max $d/pub/file; $ph fsetxattr_max $d/pub/file" 2>&1)
+fresh 0
+run sh -c "$ph setxattr_max $d/pub/file; $ph fsetxattr_max $d/pub/file"
+if [ "$out" = "$native" ] && ! grep -q ERANGE <<< "$out"; then
+  ok "setxattr and fsetxattr of a 255-byte name under a chmod rule: as the kernel ($(tr '\n' ' ' <<< "$out"))"
+else
+  ko "setxattr of a 255-byte name" "native: $native" "vigil: $out"
 fi
 
 # ---- the protected file replaced after vigil started ----
@@ -211,6 +253,51 @@ else
   ko "not-followed calls: results differ from the kernel's" "$(diff <(echo "$kernel") <(echo "$out"))"
 fi
 
+# ---- the chown family as the kernel does it ----
+# vigil performs chown, lchown and fchownat where a rule covers them: the
+# kernel's results, in its order (flags, then the path, then the ids).
+chown_fidelity () {
+  rm -rf "$d/k"; mkdir "$d/k"; echo F > "$d/k/f"; ln -s f "$d/k/sl"; ln -s nowhere "$d/k/dangling"
+  mkdir "$d/k/dir"; ln -s dir "$d/k/sldir"
+  local c
+  for c in "chown f 1 2" "chown sl 3 4" "lchown sl 5 6" "lchown dangling 7 8" "chown dangling 1 1" \
+           "chown missing 1 1" "chown f/ 1 1" "lchown sldir/ 9 9" "lchown dir/. 10 10" "chown f -1 11" \
+           "fchownat f 1 1 8000" "fchownat missing 1 1 8000" "fchownat f 12 12 1000" "fchownat sl 13 13 100" \
+           "fchownat_fd sl 14 14" "fchownat_fd f 15 -1" "fchownat_fd dir -1 16"; do
+    set -- $c
+    (cd "$d" && "$ph" "$1" "k/$2" "$3" "$4" ${5:+"$5"})
+    (cd "$d/k" && stat -c '%u:%g %n' -- * dir 2>/dev/null | tr '\n' ' '; echo)
+  done
+  (cd "$d" && "$ph" fchownat "" 1 1 0)
+}
+if [ "$(id -u)" = 0 ]; then
+  fresh 0
+  kernel=$(chown_fidelity 2>&1); [ -n "${VERBOSE:-}" ] && echo "$kernel"
+  fresh 0
+  out=$(timeout 60 "$vigil" run -r "$tmp/rules.yaml" -o stdout_output.enabled=false -- \
+          bash -c "$(declare -f chown_fidelity); d=$d ph=$ph; chown_fidelity" 2>&1 | grep -v '^vigil:')
+  if [ "$out" = "$kernel" ] && grep -q "fchownat EINVAL" <<< "$out"; then
+    ok "chown, lchown, fchownat of files, symlinks, dangling ones, trailing slashes, missing names, bad flags, \"\": the kernel's results"
+  else
+    ko "the chown family: results differ from the kernel's" "$(diff <(echo "$kernel") <(echo "$out"))"
+  fi
+  # In a user namespace of the workload's own (only its root mapped), an
+  # id it does not map is EINVAL, after the path is found.
+  cu () { for c in "chown missing 5 5" "chown f 5 5" "chown f -1 5" "chown f 0 0" "lchown sl 0 -1"; do
+            set -- $c; (cd "$d/k" && "$ph" "$@"); done; }
+  fresh 0; rm -rf "$d/k"; mkdir "$d/k"; echo F > "$d/k/f"; ln -s f "$d/k/sl"
+  kernel=$(unshare -Ur bash -c "$(declare -f cu); d=$d ph=$ph; cu" 2>&1)
+  out=$(timeout 60 "$vigil" run -r "$tmp/rules.yaml" -o stdout_output.enabled=false -- \
+          unshare -Ur bash -c "$(declare -f cu); d=$d ph=$ph; cu" 2>&1 | grep -v '^vigil:')
+  if [ -z "$kernel" ] || grep -q "^unshare:" <<< "$kernel$out"; then
+    skip "chown in a user namespace: unshare -Ur not permitted here"
+  elif [ "$out" = "$kernel" ] && grep -q "chown EINVAL" <<< "$out"; then
+    ok "chown from a user namespace of the workload's own: ids it does not map are EINVAL, as the kernel's ($(tr '\n' ' ' <<< "$out"))"
+  else
+    ko "chown from a user namespace" "native: $kernel" "vigil: $out"
+  fi
+fi
+
 # ---- the entry a call that does not follow names, swapped meanwhile ----
 # fchmodat2(AT_SYMLINK_NOFOLLOW), lsetxattr and link act on the entry the
 # last component names: vigil looks it up once, decides on that object and
@@ -236,6 +323,18 @@ race_test "uid $(id -u) workload" "$(id -u)"
 if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
   race_test "uid 65534 workload" 65534 "${nobody[@]}"
 fi
+# chown and lchown give the file to 4321: root only.
+if [ "$(id -u)" = 0 ]; then
+  fresh 0
+  echo N > "$d/pub/n"; chmod 644 "$d/pub/n"
+  rules=$tmp/race.yaml run sh -c "$ph race_lchown $d/pub $race_n $d/srv/secret; $ph race_chown $d/pub $race_n $d/srv/secret"
+  if grep -q "^race_lchown ok=[1-9].* denied=[1-9].* linked=0$" <<< "$out" \
+     && grep -q "^race_chown ok=[1-9].* denied=[1-9].* linked=0$" <<< "$out" && [ "$(stat -c %u "$d/srv/secret")" = 0 ]; then
+    ok "lchown and chown of a name swapped with a hard link of a protected file ($race_n tries each) never reach it"
+  else
+    ko "chown of a name swapped during the decision" "$out" "owner $(stat -c %u "$d/srv/secret")"
+  fi
+fi
 
 # ---- chroot ----
 if [ "$(id -u)" != 0 ] || [ "$static" != yes ]; then
@@ -250,6 +349,13 @@ else
     ok "chroot: chmod and ACL by the in-chroot name (literal and prefix rules) are denied; the alert names the file from the container's root"
   else
     ko "chroot: chmod by the in-chroot name" "$out" "$alerts"
+  fi
+  run sh -c "chroot $d /bin/ph chown /srv/secret 0 0; chroot $d /bin/ph fchown /srv/secret; \
+             chroot $d /bin/ph chown /pub/file 0 0"
+  if has "chown ENOLINK" && has "fchown ENOLINK" && has "chown ok"; then
+    ok "chroot: chown and fchown of the protected file by its in-chroot name are denied; an allowed file chowns"
+  else
+    ko "chroot: chown by the in-chroot name" "$out" "$alerts"
   fi
   run sh -c "chroot $d /bin/ph unlink /srv/secret; chroot $d /bin/ph link /srv/secret /pub/hl2; \
              chroot $d /bin/ph rename /srv/secret /pub/moved"
@@ -281,12 +387,35 @@ bind_test () {
     ko "$who: bind mounts in a user+mount namespace" "$out" "$alerts"
   fi
 }
+# The same on fds opened through the bind mounts.
+bind_fd_test () {
+  local who=$1 uid=$2
+  shift 2
+  fresh "$uid"
+  run "$@" unshare -Urm sh -c "
+    mount --bind $d/srv $d/mnt || { echo no-bind-mount; exit 9; }
+    $ph fchmod $d/mnt/secret 600; $ph fchown $d/mnt/secret; $ph chown $d/mnt/secret 0 0
+    umount $d/mnt; mount --bind $d/prot $d/mnt && $ph fchmod_empty $d/mnt/x 600
+    umount $d/mnt; mount --bind $d/pub $d/mnt && $ph fchmod $d/mnt/file 600 && $ph chown $d/mnt/file 0 0"
+  if grep -q "^unshare: \|^no-bind-mount" <<< "$out"; then
+    skip "$who: unshare -Urm with a bind mount is not permitted here: $(head -n 1 <<< "$out")"
+  elif has "fchmod ENOLINK" && has "fchown ENOLINK" && has "fchmod_empty ENOLINK" && has "fchmod ok" \
+       && has "chown ENOLINK" && has "chown ok" \
+       && [ "$(mode "$d/srv/secret")" = 644 ] && [ "$(mode "$d/prot/x")" = 644 ] && [ "$(mode "$d/pub/file")" = 600 ] \
+       && grep -q "chmod below prot (file=$d/prot/x)" <<< "$alerts"; then
+    ok "$who: fchmod, fchown and fchmodat2(fd, \"\") on fds opened through bind mounts (unshare -Urm) of a protected file's directory and of a protected tree, and chown there, are denied; an allowed file's are not"
+  else
+    ko "$who: fd calls through bind mounts in a user+mount namespace" "$out" "$alerts"
+  fi
+}
 bind_test "uid $(id -u) workload" "$(id -u)"
+bind_fd_test "uid $(id -u) workload" "$(id -u)"
 if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
   # vigil and the workload both uid 65534 (the alerts file must be theirs).
   as_vigil=("${nobody[@]}")
   chmod 777 "$tmp"
   bind_test "uid 65534 vigil and workload" 65534
+  bind_fd_test "uid 65534 vigil and workload" 65534
   chmod 755 "$tmp"; as_vigil=()
 fi
 finish

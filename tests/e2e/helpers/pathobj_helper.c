@@ -1,6 +1,8 @@
 /* Workload for tests/e2e/attack_pathobj.sh: one path syscall per run,
  * printing "<op> ok" or "<op> <ERRNO>".  Each names a file by a path the
- * caller chose (a hard link, an in-chroot name, a bind-mounted one). */
+ * caller chose (a hard link, an in-chroot name, a bind-mounted one).  The
+ * f* ops open the path (read-only) and act on the fd: fchmod, fchown to
+ * the caller's own ids, fchmodat2(fd, "", AT_EMPTY_PATH), fsetxattr. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +37,16 @@ static const struct
   } e[3];
 } acl_0600 = { 2, { { 0x01, 6, ~0u }, { 0x04, 0, ~0u }, { 0x20, 0, ~0u } } };
 
+/* "user.aaa...": the longest name an attribute may have, 255 bytes. */
+static const char *
+longest_name (void)
+{
+  static char name[256];
+  memset (name, 'a', 255);
+  memcpy (name, "user.", 5);
+  return name;
+}
+
 static long
 run (int argc, char **argv)
 {
@@ -51,8 +63,41 @@ run (int argc, char **argv)
     return syscall (SYS_fchmodat2, AT_FDCWD, a, mode, AT_SYMLINK_NOFOLLOW);
   if (strcmp (op, "setxattr_acl") == 0)
     return setxattr (a, "system.posix_acl_access", &acl_0600, sizeof acl_0600, 0);
+  if (strcmp (op, "setxattr_max") == 0)
+    return setxattr (a, longest_name (), "v", 1, 0);
   if (strcmp (op, "lsetxattr_acl") == 0)
     return lsetxattr (a, "system.posix_acl_access", &acl_0600, sizeof acl_0600, 0);
+  if (strcmp (op, "fchmod") == 0 || strcmp (op, "fchmod_empty") == 0 || strcmp (op, "fchown") == 0
+      || strncmp (op, "fsetxattr", 9) == 0)
+    {
+      int fd = open (a, O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        return -1;
+      if (strcmp (op, "fchmod") == 0)
+        return fchmod (fd, mode);
+      if (strcmp (op, "fchmod_empty") == 0)
+        return syscall (SYS_fchmodat2, fd, "", mode, AT_EMPTY_PATH);
+      if (strcmp (op, "fchown") == 0)
+        return fchown (fd, getuid (), getgid ());
+      if (strcmp (op, "fsetxattr_acl") == 0)
+        return fsetxattr (fd, "system.posix_acl_access", &acl_0600, sizeof acl_0600, 0);
+      if (strcmp (op, "fsetxattr_max") == 0)
+        return fsetxattr (fd, longest_name (), "v", 1, 0);
+    }
+  /* chown PATH UID GID [FLAGS]: -1 keeps; fchownat's flags in hex */
+  uid_t uid = (uid_t) strtol (b, NULL, 10);
+  gid_t gid = (gid_t) strtol (argc > 4 ? argv[4] : "-1", NULL, 10);
+  if (strcmp (op, "chown") == 0)
+    return chown (a, uid, gid);
+  if (strcmp (op, "lchown") == 0)
+    return lchown (a, uid, gid);
+  if (strcmp (op, "fchownat") == 0)
+    return fchownat (AT_FDCWD, a, uid, gid, (int) strtol (argc > 5 ? argv[5] : "0", NULL, 16));
+  if (strcmp (op, "fchownat_fd") == 0)
+    {
+      int fd = open (a, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      return fd < 0 ? -1 : fchownat (fd, "", uid, gid, AT_EMPTY_PATH);
+    }
   if (strcmp (op, "link") == 0)
     return linkat (AT_FDCWD, a, AT_FDCWD, b, 0);
   if (strcmp (op, "link_follow") == 0)
@@ -70,7 +115,8 @@ run (int argc, char **argv)
  * does not follow the last symlink) names DIR/n `tries` times: a vigil
  * that decided on what `n` was and then acted on the name again would
  * sometimes change the protected file.  Prints "<op> ok=N denied=M
- * linked=K", K the new links made to the protected file. */
+ * linked=K", K the new links made to the protected file (-1: its owner
+ * changed, race_chown and race_lchown give it to 4321). */
 static int
 race (const char *op, const char *dir, int tries, const char *protected)
 {
@@ -101,6 +147,10 @@ race (const char *op, const char *dir, int tries, const char *protected)
       long rc;
       if (strcmp (op, "race_fchmodat2") == 0)
         rc = syscall (SYS_fchmodat2, AT_FDCWD, n, 0600, AT_SYMLINK_NOFOLLOW);
+      else if (strcmp (op, "race_lchown") == 0)
+        rc = lchown (n, 4321, 4321);
+      else if (strcmp (op, "race_chown") == 0)
+        rc = chown (n, 4321, 4321);
       else if (strcmp (op, "race_lsetxattr") == 0)
         rc = lsetxattr (n, "system.posix_acl_access", &acl_0600, sizeof acl_0600, 0);
       else
@@ -118,6 +168,8 @@ race (const char *op, const char *dir, int tries, const char *protected)
     }
   kill (child, SIGKILL);
   waitpid (child, NULL, 0);
+  if (stat (protected, &st) == 0 && st.st_uid != prot.st_uid)
+    linked = -1; /* a chown reached it */
   printf ("%s ok=%d denied=%d linked=%d\n", op, ok, denied, linked);
   return 0;
 }

@@ -13,6 +13,8 @@
  *   fchmod     fchmod(F, 0777) while F is dup2'ed between ok and S;
  *              X: S's mode changed (checked after every call)
  *   fchmodat2  the same with fchmodat2(F, "", 0777, AT_EMPTY_PATH)
+ *   fsetxattr  the same with fsetxattr(F, system.posix_acl_access) of an
+ *              ACL equivalent to mode 0777
  *   dup        dup2(F, G) while F flips; X: times G was S
  *   dup-opath  the same with O_PATH fds
  *   fcntl      fcntl(F, F_DUPFD_CLOEXEC, 0) while F flips; X: times the
@@ -24,12 +26,16 @@
  *   opath-fifo the same, the allowed object being the FIFO DIR/fifo
  * Mode emptypath is no race: it prints what fchmodat2(fd, "", mode,
  * AT_EMPTY_PATH) returns on ok, on an O_PATH fd of ok2, on the cwd
- * (AT_FDCWD) and on S, and the modes they leave. */
+ * (AT_FDCWD) and on S, and the modes they leave.  Mode xattr is no race
+ * either: it prints what fsetxattr returns for odd arguments (bad flags,
+ * empty or too long names, too big a size, bad fds and pointers...), on
+ * ok, and on S. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,12 +44,25 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
 #endif
+
+/* A POSIX ACL with only the base entries, user, group and other rwx:
+ * set as system.posix_acl_access, it makes the file's mode 0777. */
+static const struct
+{
+  uint32_t version;
+  struct
+  {
+    uint16_t tag, perm;
+    uint32_t id;
+  } e[3];
+} acl_0777 = { 2, { { 0x01, 7, ~0u }, { 0x04, 7, ~0u }, { 0x20, 7, ~0u } } };
 
 #define RACED_FD 50
 #define DUP_TO 60
@@ -111,6 +130,8 @@ call_once (const char *mode, int *bad)
     return fchmod (RACED_FD, 0777);
   if (strcmp (mode, "fchmodat2") == 0)
     return (int) syscall (SYS_fchmodat2, RACED_FD, "", 0777, AT_EMPTY_PATH);
+  if (strcmp (mode, "fsetxattr") == 0)
+    return fsetxattr (RACED_FD, "system.posix_acl_access", &acl_0777, sizeof acl_0777, 0);
   if (strcmp (mode, "fcntl") == 0)
     {
       if ((r = fcntl (RACED_FD, F_DUPFD_CLOEXEC, 0)) < 0)
@@ -150,7 +171,7 @@ race_calls (const char *mode, long n)
 {
   long done = 0, denied = 0, other = 0;
   int bad = 0;
-  bool chmods = strncmp (mode, "fchmod", 6) == 0, changed = false;
+  bool chmods = strncmp (mode, "fchmod", 6) == 0 || strcmp (mode, "fsetxattr") == 0, changed = false;
   pthread_t t;
   struct stat st;
 
@@ -225,6 +246,51 @@ empty_path (void)
   return 0;
 }
 
+/* fsetxattr's odd arguments, natively or under vigil: the same results. */
+static int
+xattr_cases (void)
+{
+  static char big[65537];
+  char s[600], longname[257], maxname[256];
+  int opath = open (dir, O_PATH | O_CLOEXEC);
+
+  snprintf (s, sizeof s, "%s/locked/secret", dir);
+  memset (longname, 'a', sizeof longname - 1);
+  longname[sizeof longname - 1] = '\0';
+  memcpy (longname, "user.", 5);
+  memcpy (maxname, longname, 255); /* the longest name, 255 bytes */
+  maxname[255] = '\0';
+  /* Through a variable: the compiler would see the bad pointers. */
+  const char *volatile bad = (const char *) 8;
+#define X(what, call) report (what, call, s)
+  X ("badflags", fsetxattr (fd_ok, "user.t", "v", 1, 8));
+  X ("badfd_badflags", fsetxattr (999, "user.t", "v", 1, 8));
+  X ("empty", fsetxattr (fd_ok, "", "v", 1, 0));
+  X ("badfd_empty", fsetxattr (999, "", "v", 1, 0));
+  X ("long", fsetxattr (fd_ok, longname, "v", 1, 0));
+  X ("max", fsetxattr (fd_ok, maxname, "v", 1, 0));
+  X ("toobig", fsetxattr (fd_ok, "user.t", big, sizeof big, 0));
+  X ("badname", fsetxattr (fd_ok, bad, "v", 1, 0));
+  X ("badvalue", fsetxattr (fd_ok, "user.t", bad, 1, 0));
+  X ("badfd", fsetxattr (999, "user.t", "v", 1, 0));
+  X ("opath", fsetxattr (opath, "user.t", "v", 1, 0));
+  X ("user", fsetxattr (fd_ok, "user.t", "v", 1, 0));
+  X ("create_exists", fsetxattr (fd_ok, "user.t", "w", 1, XATTR_CREATE));
+  X ("replace_missing", fsetxattr (fd_ok, "user.u", "v", 1, XATTR_REPLACE));
+  X ("empty_value", fsetxattr (fd_ok, "user.e", NULL, 0, 0));
+  X ("unknown_ns", fsetxattr (fd_ok, "nope.t", "v", 1, 0));
+  X ("bad_acl", fsetxattr (fd_ok, "system.posix_acl_access", "v", 1, 0));
+  char ok[600];
+  snprintf (ok, sizeof ok, "%s/ok", dir);
+  report ("acl", fsetxattr (fd_ok, "system.posix_acl_access", &acl_0777, sizeof acl_0777, 0), ok);
+  char v[8] = "";
+  printf ("read=%zd:%s ", fgetxattr (fd_ok, "user.t", v, sizeof v - 1), v);
+  X ("secret", fsetxattr (fd_secret, "system.posix_acl_access", &acl_0777, sizeof acl_0777, 0));
+#undef X
+  printf ("\n");
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -232,7 +298,7 @@ main (int argc, char **argv)
 
   if (argc != 5)
     {
-      fprintf (stderr, "usage: %s fchmod|fchmodat2|dup|dup-opath|fcntl|opath|opath-fifo|emptypath control|race DIR N\n", argv[0]);
+      fprintf (stderr, "usage: %s fchmod|fchmodat2|fsetxattr|dup|dup-opath|fcntl|opath|opath-fifo|emptypath|xattr control|race DIR N\n", argv[0]);
       return 2;
     }
   const char *mode = argv[1];
@@ -260,5 +326,7 @@ main (int argc, char **argv)
     die ("open files");
   if (strcmp (mode, "emptypath") == 0)
     return empty_path ();
+  if (strcmp (mode, "xattr") == 0)
+    return xattr_cases ();
   return race_calls (mode, atol (argv[4]));
 }
