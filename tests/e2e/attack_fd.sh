@@ -139,6 +139,8 @@ for who in "${whos[@]}"; do
   race fsetxattr "$tmp/fd.yaml" "$who" "fsetxattr(fd, system.posix_acl_access) while the fd flips"
   race dup "$tmp/fd.yaml" "$who" "dup2 while its fd flips"
   race fcntl "$tmp/fcntl.yaml" "$who" "fcntl(F_DUPFD_CLOEXEC, 0) while its fd flips"
+  race fcntl-min "$tmp/fcntl.yaml" "$who" "fcntl(F_DUPFD, 10) while its fd flips (numbers below 10 free: the new fd is the lowest free from 10)"
+  race fcntl-low "$tmp/fcntl.yaml" "$who" "fcntl(F_DUPFD, lowest free number) while its fd flips (the new fd is that number)"
   race opath "$tmp/open.yaml" "$who" "O_PATH open while the path flips (then fstat, and linkat AT_EMPTY_PATH where root)"
 done
 
@@ -246,6 +248,50 @@ for who in "${whos[@]}"; do
     ko "fsetxattr as the kernel (as $who)" "native: $native" "vigil:  $under"
   fi
 done
+
+# ---- fcntl(F_DUPFD[_CLOEXEC], min) as the kernel does it ----
+# vigil hands its duplicate over at the number the kernel would give:
+# minimums 0, 1 and 10, with numbers below them free or used, the soft
+# limit - 1 and the limit (EINVAL), a bad fd (EBADF first), a full table
+# (EMFILE), FD_CLOEXEC on the new fd; the denied file denied.
+for who in "${whos[@]}"; do
+  [ "$who" = vigil-user ] && continue
+  setup "$who"
+  native=$(cd "$tmp" && run_as_native "$who" "$tmp/race_fd" dupfd x "$d" 0)
+  under=$(run_as "$who" "$tmp/fcntl.yaml" "$tmp/race_fd" dupfd x "$d" 0)
+  echo "    native: $native"
+  echo "    vigil:  $under"
+  if [ -n "$native" ] && [ "${native% secret=*}" = "${under% secret=*}" ] && grep -q "secret=EACCES" <<< "$under" \
+     && grep -q "limit=EINVAL .*full10=EMFILE" <<< "$under"; then
+    ok "fcntl(F_DUPFD[_CLOEXEC], min) (as $who): numbers, FD_CLOEXEC, EINVAL, EBADF, EMFILE as the kernel's; the denied file denied"
+  else
+    ko "fcntl(F_DUPFD, min) as the kernel (as $who)" "native: $native" "vigil:  $under"
+  fi
+done
+
+# bash saves every fd it redirects with fcntl(fd, F_DUPFD, 10): under a
+# rule on the dup class its scripts run as natively.
+cat > "$tmp/script.sh" <<'SH'
+exec 3> "$1/out"
+echo x >&3
+{ echo y; } 2>&1 > /dev/null
+{ echo z >&2; } 2>&1
+exec 4< "$1/ok"; read -r line <&4; echo "read $line"
+cat <&4 5>&1 6>&2 7< "$1/ok2"
+( exec 9>&1; echo nine >&9 ) 8>&-
+echo to-out >&3; exec 3>&-
+cat "$1/out"
+ls -l /proc/self/fd/ 2> /dev/null | awk 'NR > 1 { print $9 }' | sort -n | tr '\n' ' '; echo
+SH
+setup root
+native=$(bash "$tmp/script.sh" "$d" 2>&1)
+setup root
+under=$("$vigil" run -r "$tmp/fcntl.yaml" -o stdout_output.enabled=false -- bash "$tmp/script.sh" "$d" 2>&1 | grep -v '^vigil:')
+if [ -n "$native" ] && [ "$native" = "$under" ]; then
+  ok "bash redirections under a rule on fcntl dups: as natively"
+else
+  ko "bash redirections under a rule on fcntl dups" "native:" "$native" "vigil:" "$under"
+fi
 
 # ---- fchown from a user namespace: ids as the workload's namespace
 # numbers them (vigil performs it from its own namespace) ----
