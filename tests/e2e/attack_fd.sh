@@ -269,8 +269,9 @@ for who in "${whos[@]}"; do
   fi
 done
 
-# bash saves every fd it redirects with fcntl(fd, F_DUPFD, 10): under a
-# rule on the dup class its scripts run as natively.
+# bash saves every fd it redirects, and places {var} redirections, with
+# fcntl(fd, F_DUPFD, 10): under a rule on the dup class its scripts run
+# as natively, with the same numbers.
 cat > "$tmp/script.sh" <<'SH'
 exec 3> "$1/out"
 echo x >&3
@@ -280,6 +281,7 @@ exec 4< "$1/ok"; read -r line <&4; echo "read $line"
 cat <&4 5>&1 6>&2 7< "$1/ok2"
 ( exec 9>&1; echo nine >&9 ) 8>&-
 echo to-out >&3; exec 3>&-
+exec {v}> "$1/var"; exec {w}< "$1/ok"; echo "v=$v w=$w"; exec {v}>&- {w}<&-
 cat "$1/out"
 ls -l /proc/self/fd/ 2> /dev/null | awk 'NR > 1 { print $9 }' | sort -n | tr '\n' ' '; echo
 SH
@@ -367,6 +369,13 @@ if grep -qE "^  fchmod +emulated: vigil fetches" <<< "$out" && grep -qE "^  dup2
   ok "run --explain: fchmod and dup2 are emulated on vigil's duplicate of the fd"
 else
   ko "run --explain" "$out"
+fi
+out=$("$vigil" run --explain -r "$tmp/fcntl.yaml" 2>&1)
+if grep -qE "^  fcntl +emulated for F_DUPFD and F_DUPFD_CLOEXEC: .*lowest free number from the minimum" <<< "$out" \
+   && ! grep -q "higher minimum" <<< "$out"; then
+  ok "run --explain: fcntl dups are emulated from any minimum"
+else
+  ko "run --explain (fcntl)" "$out"
 fi
 
 echo "attack_fd: $pass passed, $fail failed, $skip skipped"
