@@ -254,19 +254,24 @@ done
 # minimums 0, 1 and 10, with numbers below them free or used, the soft
 # limit - 1 and the limit (EINVAL), a bad fd (EBADF first), a full table
 # (EMFILE), FD_CLOEXEC on the new fd; the denied file denied.
+# Also from a workload that turned non-dumpable (vigil reads its fd table
+# with its own CAP_SYS_PTRACE, not the workload's credentials).
 for who in "${whos[@]}"; do
   [ "$who" = vigil-user ] && continue
-  setup "$who"
-  native=$(cd "$tmp" && run_as_native "$who" "$tmp/race_fd" dupfd x "$d" 0)
-  under=$(run_as "$who" "$tmp/fcntl.yaml" "$tmp/race_fd" dupfd x "$d" 0)
-  echo "    native: $native"
-  echo "    vigil:  $under"
-  if [ -n "$native" ] && [ "${native% secret=*}" = "${under% secret=*}" ] && grep -q "secret=EACCES" <<< "$under" \
-     && grep -q "limit=EINVAL .*full10=EMFILE" <<< "$under"; then
-    ok "fcntl(F_DUPFD[_CLOEXEC], min) (as $who): numbers, FD_CLOEXEC, EINVAL, EBADF, EMFILE as the kernel's; the denied file denied"
-  else
-    ko "fcntl(F_DUPFD, min) as the kernel (as $who)" "native: $native" "vigil:  $under"
-  fi
+  for phase in x nodump; do
+    setup "$who"
+    native=$(cd "$tmp" && run_as_native "$who" "$tmp/race_fd" dupfd $phase "$d" 0)
+    under=$(run_as "$who" "$tmp/fcntl.yaml" "$tmp/race_fd" dupfd $phase "$d" 0)
+    echo "    native: $native"
+    echo "    vigil:  $under"
+    what="fcntl(F_DUPFD[_CLOEXEC], min) (as $who$([ $phase = nodump ] && echo ", non-dumpable"))"
+    if [ -n "$native" ] && [ "${native% secret=*}" = "${under% secret=*}" ] && grep -q "secret=EACCES" <<< "$under" \
+       && grep -q "limit=EINVAL .*full10=EMFILE" <<< "$under"; then
+      ok "$what: numbers, FD_CLOEXEC, EINVAL, EBADF, EMFILE as the kernel's; the denied file denied"
+    else
+      ko "$what as the kernel" "native: $native" "vigil:  $under"
+    fi
+  done
 done
 
 # bash saves every fd it redirects, and places {var} redirections, with

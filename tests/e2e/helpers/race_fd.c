@@ -37,7 +37,8 @@
  * ok, and on S.  Mode dupfd is no race: it prints what
  * fcntl(F_DUPFD[_CLOEXEC], min) returns for minimums 0, 1, 10, one with
  * free and used numbers below, the soft limit - 1 and the limit, a bad
- * fd, a full table, and last on S. */
+ * fd, a full table, and last on S (phase nodump: after turning
+ * non-dumpable). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sched.h>
@@ -435,6 +437,10 @@ main (int argc, char **argv)
     return empty_path ();
   if (strcmp (mode, "xattr") == 0)
     return xattr_cases ();
+  /* Phase nodump: as a program that turned non-dumpable (its /proc/<tid>/fd
+   * is then readable only with CAP_SYS_PTRACE). */
+  if (strcmp (mode, "dupfd") == 0 && strcmp (argv[2], "nodump") == 0 && prctl (PR_SET_DUMPABLE, 0) < 0)
+    die ("prctl");
   if (strcmp (mode, "dupfd") == 0)
     return dupfd_cases ();
   dup_min = strcmp (mode, "fcntl-low") == 0 ? lowest_free (0) : 10;
