@@ -345,6 +345,18 @@ lowest_free (int i)
   return i;
 }
 
+/* A thread with an fd table of its own, in which 12 is used (free in
+ * the process's): its fcntl(F_DUPFD, 12) is 13. */
+static void *
+own_table_thread (void *arg)
+{
+  (void) arg;
+  if (unshare (CLONE_FILES) < 0 || dup2 (fd_ok, 12) < 0)
+    die ("unshare");
+  show_dup ("thread12", fd_ok, F_DUPFD, 12, -1);
+  return NULL;
+}
+
 /* fcntl(F_DUPFD[_CLOEXEC], min), natively or under vigil: the same results. */
 static int
 dupfd_cases (void)
@@ -377,6 +389,10 @@ dupfd_cases (void)
   show_dup ("negative", fd_ok, F_DUPFD, -1, -1);
   show_dup ("badfd", 999, F_DUPFD, 10, -1);
   show_dup ("badfd_limit", 999, F_DUPFD, soft, -1);
+  pthread_t t;
+  if (in_use (12) || pthread_create (&t, NULL, own_table_thread, NULL) != 0 || pthread_join (t, NULL) != 0)
+    die ("own table thread");
+  show_dup ("process12", fd_ok, F_DUPFD, 12, -1);
   /* A full table under a limit of 64 (RACED_FD, 50, stays). */
   small = (struct rlimit){ 64, rl.rlim_max };
   if (setrlimit (RLIMIT_NOFILE, &small) < 0)
