@@ -244,8 +244,9 @@ addfd (int listener, struct seccomp_notif_addfd *add)
  * What differs from the kernel, which finds and takes the number under
  * the table's lock, is only when other threads sharing the table change
  * it between vigil's read of /proc/<tid>/fd and the ADDFD:
- * - a thread that installs a file at n meanwhile (an open, socket or
- *   accept vigil does not perform, a dup2 onto n vigil does not see):
+ * - a thread that installs a file at n meanwhile (an open, socket, pipe
+ *   or accept vigil does not perform, an open vigil finishes on a thread
+ *   of its own, a dup2 onto n vigil does not see):
  *   SETFD replaces it, so that thread's file is closed and its number
  *   names vigil's duplicate; natively the fcntl would have taken a higher
  *   number.  A number still being installed (reserved, no file yet) is
@@ -253,8 +254,11 @@ addfd (int listener, struct seccomp_notif_addfd *add)
  * - a thread that closes a number below min meanwhile, on the plain ADDFD
  *   path: the new fd gets that number, below min.
  * Neither gives anything away.  Whatever the interleaving, the file
- * installed is vigil's duplicate, which the rules decided on; the number
- * is the only thing in question, and no number carries a permission.  A
+ * installed is vigil's duplicate, which the rules decided on; only its
+ * number is in question, and the decision did not depend on it: result
+ * fields (evt.rawres, fd.num) are evaluated before the call with the new
+ * fd assumed 0 (result_field in event_live.c), so a rule on stdin matched
+ * already, even where a racing close lets the file land below min.  A
  * file a racing thread loses is closed, not handed to anyone, and every
  * later call naming that number is decided again on the object then
  * behind it.  dup2/dup3 onto n under the same rules are performed by
