@@ -12,6 +12,7 @@
 
 #include "vigil/emulate_fd.h"
 #include "vigil/evttypes.h"
+#include "vigil/fd_place.h"
 #include "vigil/path_resolve.h"
 #include "vigil/source_seccomp.h"
 #include "vigil/userns_ids.h"
@@ -89,16 +90,13 @@ check_flags (const struct fd_call *call, unsigned flags)
   return 0;
 }
 
-/* fcntl duplicates only with F_DUPFD and F_DUPFD_CLOEXEC, and ADDFD puts
- * the file at the lowest free number, which is F_DUPFD's answer only from
- * 0 up.  From a higher minimum no call places a file at the lowest free
- * number above it without racing the workload's other threads for it:
- * such an fcntl is decided on /proc and continued (errno-only). */
+/* fcntl duplicates only with F_DUPFD and F_DUPFD_CLOEXEC (from any
+ * minimum: dup_from_minimum); its other commands are errno-only. */
 static bool
 fcntl_emulated (const struct seccomp_notif *req)
 {
   unsigned cmd = (unsigned) req->data.args[1];
-  return (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && (int) req->data.args[2] == 0;
+  return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
 }
 
 /* fchmodat2 acts on its dirfd's object only for "" under AT_EMPTY_PATH;
@@ -229,13 +227,73 @@ fd_call_object (const struct fd_call *call, struct resolved_path *r)
   return 0;
 }
 
+static int
+addfd (int listener, struct seccomp_notif_addfd *add)
+{
+  int r;
+  while ((r = ioctl (listener, SECCOMP_IOCTL_NOTIF_ADDFD, add)) < 0 && errno == EINTR)
+    ;
+  return r < 0 ? -errno : r;
+}
+
+/* fcntl(fd, F_DUPFD[_CLOEXEC], min > 0) hands vigil's duplicate (the
+ * object the rules decided on) over at the number the kernel would give:
+ * the lowest free number >= min (fd_place.h), by a plain ADDFD when every
+ * number below min is in use, else by ADDFD with SETFD onto it.
+ *
+ * What differs from the kernel, which finds and takes the number under
+ * the table's lock, is only when other threads sharing the table change
+ * it between vigil's read of /proc/<tid>/fd and the ADDFD:
+ * - a thread that installs a file at n meanwhile (an open, socket, pipe
+ *   or accept vigil does not perform, an open vigil finishes on a thread
+ *   of its own, a dup2 onto n vigil does not see):
+ *   SETFD replaces it, so that thread's file is closed and its number
+ *   names vigil's duplicate; natively the fcntl would have taken a higher
+ *   number.  A number still being installed (reserved, no file yet) is
+ *   EBUSY: vigil moves on to the next free one, as the kernel would.
+ * - a thread that closes a number below min meanwhile, on the plain ADDFD
+ *   path: the new fd gets that number, below min.
+ * Neither gives anything away.  Whatever the interleaving, the file
+ * installed is vigil's duplicate, which the rules decided on; only its
+ * number is in question, and the decision did not depend on it: result
+ * fields (evt.rawres, fd.num) are evaluated before the call with the new
+ * fd assumed 0 (result_field in event_live.c), so a rule on stdin matched
+ * already, even where a racing close lets the file land below min.  A
+ * file a racing thread loses is closed, not handed to anyone, and every
+ * later call naming that number is decided again on the object then
+ * behind it.  dup2/dup3 onto n under the same rules are performed by
+ * vigil itself, one notification after the other, so they are ordered
+ * as the kernel would order them. */
+static void
+dup_from_minimum (const struct fd_call *call, int listener, uint64_t id, struct seccomp_notif_addfd *add)
+{
+  struct fd_place p;
+  int r = fd_place_find (call->tid, (unsigned) call->args[2], &p);
+
+  if (r == 0 && !p.lowest)
+    {
+      add->flags |= SECCOMP_ADDFD_FLAG_SETFD;
+      add->newfd = p.n;
+    }
+  while (r == 0 && (r = addfd (listener, add)) == -EBUSY && !p.lowest && (r = fd_place_next (&p)) == 0)
+    add->newfd = p.n;
+  fd_place_release (&p);
+  /* SETFD past a limit lowered meanwhile is EBADF (replace_fd); the
+   * kernel's fcntl would find no number: EMFILE. */
+  if (r == -EBADF)
+    r = -EMFILE;
+  if (r < 0 && r != -ENOENT && r != -ESRCH) /* ENOENT, ESRCH: the target is gone */
+    seccomp_notif_fail (listener, id, -r);
+}
+
 /* Hand the duplicate over: the dup's own result. */
 static void
 dup_answer (const struct fd_call *call, int listener, uint64_t id)
 {
   bool to_number = strcmp (call->name, "dup2") == 0 || strcmp (call->name, "dup3") == 0;
+  bool fcntl_dup = strcmp (call->name, "fcntl") == 0;
   bool cloexec = strcmp (call->name, "dup3") == 0 ? (call->args[2] & O_CLOEXEC) != 0
-                                                  : strcmp (call->name, "fcntl") == 0 && call->args[1] == F_DUPFD_CLOEXEC;
+                                                  : fcntl_dup && call->args[1] == F_DUPFD_CLOEXEC;
   struct seccomp_notif_addfd add = {
     .id = id,
     .flags = SECCOMP_ADDFD_FLAG_SEND | (to_number ? SECCOMP_ADDFD_FLAG_SETFD : 0),
@@ -243,7 +301,7 @@ dup_answer (const struct fd_call *call, int listener, uint64_t id)
     .newfd = to_number ? (uint32_t) call->args[1] : 0,
     .newfd_flags = cloexec ? O_CLOEXEC : 0,
   };
-  int r;
+  unsigned long limit;
 
   /* dup2 onto itself changes nothing: the fd is valid, it is the answer. */
   if (strcmp (call->name, "dup2") == 0 && (int) call->args[1] == call->fd)
@@ -251,10 +309,17 @@ dup_answer (const struct fd_call *call, int listener, uint64_t id)
       seccomp_notif_return (listener, id, call->fd);
       return;
     }
-  while ((r = ioctl (listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) < 0 && errno == EINTR)
-    ;
-  if (r < 0 && errno != ENOENT) /* ENOENT: the target is gone */
-    seccomp_notif_fail (listener, id, errno);
+  if (fcntl_dup && (unsigned) call->args[2] > 0)
+    {
+      dup_from_minimum (call, listener, id, &add);
+      return;
+    }
+  int r = addfd (listener, &add);
+  /* fcntl from 0 under a limit of 0 is EINVAL, not EMFILE (f_dupfd). */
+  if (r == -EMFILE && fcntl_dup && fd_place_limit (call->tid, &limit) == 0 && limit == 0)
+    r = -EINVAL;
+  if (r < 0 && r != -ENOENT) /* ENOENT: the target is gone */
+    seccomp_notif_fail (listener, id, -r);
 }
 
 bool

@@ -824,7 +824,7 @@ evaluate_fd (struct supervisor *s, struct live_event *ev, int res, const struct 
 
 /* Fetch the object, decide on it, act on it.  Returns false when vigil
  * does not perform this call after all (fchmodat2 with a path: a path
- * call; fcntl(F_DUPFD) from a minimum above 0: errno-only). */
+ * call; fcntl other than F_DUPFD*: errno-only). */
 static bool
 handle_fd (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev)
 {
@@ -863,7 +863,11 @@ handle_fd (struct supervisor *s, const struct seccomp_notif *req, struct live_ev
         seccomp_notif_fail (s->listener, req->id, -res);
       else if (!performable)
         seccomp_notif_continue (s->listener, req->id);
-      else if (target_walk_assume (s, &w) < 0)
+      /* A dup checks no permission (ADDFD installs the file vigil holds),
+       * and an fcntl dup from a minimum reads the thread's fd table,
+       * which a non-dumpable target shows only to vigil's CAP_SYS_PTRACE:
+       * done with vigil's own credentials. */
+      else if (call.op != FD_DUP && target_walk_assume (s, &w) < 0)
         seccomp_notif_fail (s->listener, req->id, EPERM);
       else
         fd_call_perform (&call, s->listener, req->id);
@@ -1685,8 +1689,9 @@ handling_of (const struct ruleset *rs, enum vigil_mode mode, int t)
   if (nr >= 0 && path_call_supported (nr))
     return "emulated: performed by vigil on the objects its walk reached, with the target's credentials";
   if (strcmp (name, "fcntl") == 0)
-    return "emulated for F_DUPFD and F_DUPFD_CLOEXEC from 0: vigil fetches the open file (pidfd_getfd), decides "
-           "on it and hands it over with ADDFD; from a higher minimum, and other commands, errno-only";
+    return "emulated for F_DUPFD and F_DUPFD_CLOEXEC: vigil fetches the open file (pidfd_getfd), decides on it "
+           "and hands it over with ADDFD at the lowest free number from the minimum, read from the thread's fd "
+           "table; other commands errno-only";
   if (nr >= 0 && fd_call_supported (nr))
     return "emulated: vigil fetches the open file behind the fd (pidfd_getfd), decides on it and performs the "
            "call on it with the target's credentials (a dup hands it over with ADDFD)";

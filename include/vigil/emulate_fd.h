@@ -1,6 +1,6 @@
 /* vigil: syscalls that name an fd, performed by vigil on its own duplicate.
  *
- * fchmod, fchown, fsetxattr, listen, dup, dup2, dup3, fcntl(F_DUPFD*, 0)
+ * fchmod, fchown, fsetxattr, listen, dup, dup2, dup3, fcntl(F_DUPFD*)
  * and fchmodat2, fchownat(fd, "", AT_EMPTY_PATH) act on the object behind an fd
  * number.  Deciding on
  * /proc/<tid>/fd/N and then letting the call run can be raced: another
@@ -10,7 +10,8 @@
  * that object (fd.name and friends), and performs the call on it with the
  * target's credentials (fsetxattr: the name and value it read once, the
  * name being what the rules saw); a dup hands the duplicate over with
- * SECCOMP_IOCTL_NOTIF_ADDFD.  One row per syscall says where its fd is and
+ * SECCOMP_IOCTL_NOTIF_ADDFD (an fcntl dup from a minimum at the number the
+ * kernel would give: fd_place.h).  One row per syscall says where its fd is and
  * what is done with it. */
 #ifndef VIGIL_EMULATE_FD_H
 #define VIGIL_EMULATE_FD_H
@@ -39,7 +40,7 @@ struct fd_call {
 };
 
 /* fd_call_read: not a call vigil performs after all (fchmodat2 with a
- * path: a path call; fcntl other than F_DUPFD* from 0: errno-only). */
+ * path: a path call; fcntl other than F_DUPFD*: errno-only). */
 #define FD_CALL_NOT_PERFORMED 1
 
 /** Is nr (native arch) a call vigil can perform on an fd? */

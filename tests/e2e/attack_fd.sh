@@ -139,6 +139,8 @@ for who in "${whos[@]}"; do
   race fsetxattr "$tmp/fd.yaml" "$who" "fsetxattr(fd, system.posix_acl_access) while the fd flips"
   race dup "$tmp/fd.yaml" "$who" "dup2 while its fd flips"
   race fcntl "$tmp/fcntl.yaml" "$who" "fcntl(F_DUPFD_CLOEXEC, 0) while its fd flips"
+  race fcntl-min "$tmp/fcntl.yaml" "$who" "fcntl(F_DUPFD, 10) while its fd flips (numbers below 10 free: the new fd is the lowest free from 10)"
+  race fcntl-low "$tmp/fcntl.yaml" "$who" "fcntl(F_DUPFD, lowest free number) while its fd flips (the new fd is that number)"
   race opath "$tmp/open.yaml" "$who" "O_PATH open while the path flips (then fstat, and linkat AT_EMPTY_PATH where root)"
 done
 
@@ -247,6 +249,57 @@ for who in "${whos[@]}"; do
   fi
 done
 
+# ---- fcntl(F_DUPFD[_CLOEXEC], min) as the kernel does it ----
+# vigil hands its duplicate over at the number the kernel would give:
+# minimums 0, 1 and 10, with numbers below them free or used, the soft
+# limit - 1 and the limit (EINVAL), a bad fd (EBADF first), a full table
+# (EMFILE), FD_CLOEXEC on the new fd; the denied file denied.
+# Also from a workload that turned non-dumpable (vigil reads its fd table
+# with its own CAP_SYS_PTRACE, not the workload's credentials).
+for who in "${whos[@]}"; do
+  [ "$who" = vigil-user ] && continue
+  for phase in x nodump; do
+    setup "$who"
+    native=$(cd "$tmp" && run_as_native "$who" "$tmp/race_fd" dupfd $phase "$d" 0)
+    under=$(run_as "$who" "$tmp/fcntl.yaml" "$tmp/race_fd" dupfd $phase "$d" 0)
+    echo "    native: $native"
+    echo "    vigil:  $under"
+    what="fcntl(F_DUPFD[_CLOEXEC], min) (as $who$([ $phase = nodump ] && echo ", non-dumpable"))"
+    if [ -n "$native" ] && [ "${native% secret=*}" = "${under% secret=*}" ] && grep -q "secret=EACCES" <<< "$under" \
+       && grep -q "limit=EINVAL .*full10=EMFILE" <<< "$under"; then
+      ok "$what: numbers, FD_CLOEXEC, EINVAL, EBADF, EMFILE as the kernel's; the denied file denied"
+    else
+      ko "$what as the kernel" "native: $native" "vigil:  $under"
+    fi
+  done
+done
+
+# bash saves every fd it redirects, and places {var} redirections, with
+# fcntl(fd, F_DUPFD, 10): under a rule on the dup class its scripts run
+# as natively, with the same numbers.
+cat > "$tmp/script.sh" <<'SH'
+exec 3> "$1/out"
+echo x >&3
+{ echo y; } 2>&1 > /dev/null
+{ echo z >&2; } 2>&1
+exec 4< "$1/ok"; read -r line <&4; echo "read $line"
+cat <&4 5>&1 6>&2 7< "$1/ok2"
+( exec 9>&1; echo nine >&9 ) 8>&-
+echo to-out >&3; exec 3>&-
+exec {v}> "$1/var"; exec {w}< "$1/ok"; echo "v=$v w=$w"; exec {v}>&- {w}<&-
+cat "$1/out"
+ls -l /proc/self/fd/ 2> /dev/null | awk 'NR > 1 { print $9 }' | sort -n | tr '\n' ' '; echo
+SH
+setup root
+native=$(bash "$tmp/script.sh" "$d" 2>&1)
+setup root
+under=$("$vigil" run -r "$tmp/fcntl.yaml" -o stdout_output.enabled=false -- bash "$tmp/script.sh" "$d" 2>&1 | grep -v '^vigil:')
+if [ -n "$native" ] && [ "$native" = "$under" ]; then
+  ok "bash redirections under a rule on fcntl dups: as natively"
+else
+  ko "bash redirections under a rule on fcntl dups" "native:" "$native" "vigil:" "$under"
+fi
+
 # ---- fchown from a user namespace: ids as the workload's namespace
 # numbers them (vigil performs it from its own namespace) ----
 cat > "$tmp/chown.yaml" <<YAML
@@ -321,6 +374,13 @@ if grep -qE "^  fchmod +emulated: vigil fetches" <<< "$out" && grep -qE "^  dup2
   ok "run --explain: fchmod and dup2 are emulated on vigil's duplicate of the fd"
 else
   ko "run --explain" "$out"
+fi
+out=$("$vigil" run --explain -r "$tmp/fcntl.yaml" 2>&1)
+if grep -qE "^  fcntl +emulated for F_DUPFD and F_DUPFD_CLOEXEC: .*lowest free number from the minimum" <<< "$out" \
+   && ! grep -q "higher minimum" <<< "$out"; then
+  ok "run --explain: fcntl dups are emulated from any minimum"
+else
+  ko "run --explain (fcntl)" "$out"
 fi
 
 echo "attack_fd: $pass passed, $fail failed, $skip skipped"

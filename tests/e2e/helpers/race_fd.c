@@ -19,6 +19,11 @@
  *   dup-opath  the same with O_PATH fds
  *   fcntl      fcntl(F, F_DUPFD_CLOEXEC, 0) while F flips; X: times the
  *              new fd was S
+ *   fcntl-min  fcntl(F, F_DUPFD, 10) while F flips (numbers below 10 are
+ *              free: placed onto an exact number); a new fd other than
+ *              the lowest free number >= 10 counts as failed
+ *   fcntl-low  the same from the lowest free number (every number below
+ *              it in use: placed at the lowest free number)
  *   opath      open(path, O_PATH) while the path buffer flips between
  *              ok and S; X: fds that were S (by device and inode), plus
  *              (as root) the times linkat(fd, "", AT_EMPTY_PATH) gave S
@@ -29,7 +34,11 @@
  * (AT_FDCWD) and on S, and the modes they leave.  Mode xattr is no race
  * either: it prints what fsetxattr returns for odd arguments (bad flags,
  * empty or too long names, too big a size, bad fds and pointers...), on
- * ok, and on S. */
+ * ok, and on S.  Mode dupfd is no race: it prints what
+ * fcntl(F_DUPFD[_CLOEXEC], min) returns for minimums 0, 1, 10, one with
+ * free and used numbers below, the soft limit - 1 and the limit, a bad
+ * fd, a full table, and last on S (phase nodump: after turning
+ * non-dumpable). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +49,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sched.h>
 #include <signal.h>
@@ -73,6 +84,7 @@ static atomic_int stop, flips;
 static int fd_ok, fd_ok2, fd_secret;
 static char path[512], alt[2][512];
 static struct stat secret;
+static int dup_min, dup_want; /* fcntl-min, fcntl-low: the minimum, the number due */
 
 static void
 die (const char *what)
@@ -141,6 +153,16 @@ call_once (const char *mode, int *bad)
       close (r);
       return 0;
     }
+  if (strncmp (mode, "fcntl-", 6) == 0)
+    {
+      if ((r = fcntl (RACED_FD, F_DUPFD, dup_min)) < 0)
+        return -1;
+      if (fstat (r, &st) == 0 && is_secret (&st))
+        (*bad)++;
+      close (r);
+      errno = EXDEV; /* misplaced */
+      return r == dup_want ? 0 : -1;
+    }
   if (strncmp (mode, "dup", 3) == 0)
     {
       if ((r = dup2 (RACED_FD, DUP_TO)) >= 0 && fstat (DUP_TO, &st) == 0 && is_secret (&st))
@@ -180,7 +202,7 @@ race_calls (const char *mode, long n)
    * its parent's name. */
   static char stack[1 << 16];
   pid_t child = -1;
-  if (strcmp (mode, "fcntl") == 0)
+  if (strncmp (mode, "fcntl", 5) == 0)
     {
       child = clone (dup_process, stack + sizeof stack, CLONE_VM | CLONE_FILES | SIGCHLD, NULL);
       if (child < 0)
@@ -291,6 +313,109 @@ xattr_cases (void)
   return 0;
 }
 
+/* One fcntl dup: the new number (less base, if >= 0) and "e" for
+ * FD_CLOEXEC, or the error. */
+static void
+show_dup (const char *what, int fd, int cmd, int min, int base)
+{
+  int r = fcntl (fd, cmd, min);
+  if (r < 0)
+    {
+      printf ("%s=%s ", what, strerrorname_np (errno));
+      return;
+    }
+  int fl = fcntl (r, F_GETFD);
+  printf ("%s=%d%s ", what, base >= 0 ? r - base : r, fl >= 0 && (fl & FD_CLOEXEC) ? "e" : "");
+  close (r);
+}
+
+/* By fstat: a rule on fcntl may deny F_GETFD on S. */
+static bool
+in_use (int fd)
+{
+  struct stat st;
+  return fstat (fd, &st) == 0;
+}
+
+static int
+lowest_free (int i)
+{
+  while (in_use (i))
+    i++;
+  return i;
+}
+
+/* A thread with an fd table of its own, in which 12 is used (free in
+ * the process's): its fcntl(F_DUPFD, 12) is 13. */
+static void *
+own_table_thread (void *arg)
+{
+  (void) arg;
+  if (unshare (CLONE_FILES) < 0 || dup2 (fd_ok, 12) < 0)
+    die ("unshare");
+  show_dup ("thread12", fd_ok, F_DUPFD, 12, -1);
+  return NULL;
+}
+
+/* fcntl(F_DUPFD[_CLOEXEC], min), natively or under vigil: the same results. */
+static int
+dupfd_cases (void)
+{
+  struct rlimit rl, small;
+  if (getrlimit (RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < 128)
+    die ("getrlimit");
+  int soft = (int) rl.rlim_cur;
+  for (int min = 0; min <= 10; min += min ? 9 : 1)
+    {
+      char what[16];
+      snprintf (what, sizeof what, "m%d", min);
+      show_dup (what, fd_ok, F_DUPFD, min, -1);
+      snprintf (what, sizeof what, "c%d", min);
+      show_dup (what, fd_ok, F_DUPFD_CLOEXEC, min, -1);
+    }
+  /* 20, 21 and 23 used, 22 free; below 20 some free. */
+  if (dup2 (fd_ok, 20) < 0 || dup2 (fd_ok, 21) < 0 || dup2 (fd_ok, 23) < 0)
+    die ("dup2");
+  show_dup ("m20", fd_ok, F_DUPFD, 20, -1);
+  show_dup ("m22", fd_ok, F_DUPFD, 22, -1);
+  show_dup ("c23", fd_ok, F_DUPFD_CLOEXEC, 23, -1);
+  close (20), close (21), close (23);
+  int low = lowest_free (0);
+  show_dup ("low", fd_ok, F_DUPFD, low, low);
+  show_dup ("lowc", fd_ok, F_DUPFD_CLOEXEC, low, low);
+  show_dup ("limit-1", fd_ok, F_DUPFD, soft - 1, soft - 1);
+  show_dup ("limit", fd_ok, F_DUPFD, soft, -1);
+  show_dup ("limitc", fd_ok, F_DUPFD_CLOEXEC, soft, -1);
+  show_dup ("negative", fd_ok, F_DUPFD, -1, -1);
+  show_dup ("badfd", 999, F_DUPFD, 10, -1);
+  show_dup ("badfd_limit", 999, F_DUPFD, soft, -1);
+  pthread_t t;
+  if (in_use (12) || pthread_create (&t, NULL, own_table_thread, NULL) != 0 || pthread_join (t, NULL) != 0)
+    die ("own table thread");
+  show_dup ("process12", fd_ok, F_DUPFD, 12, -1);
+  /* A full table under a limit of 64 (RACED_FD, 50, stays). */
+  small = (struct rlimit){ 64, rl.rlim_max };
+  if (setrlimit (RLIMIT_NOFILE, &small) < 0)
+    die ("setrlimit");
+  for (int i = 0; i < 64; i++)
+    if (!in_use (i) && dup2 (fd_ok, i) < 0)
+      die ("dup2 fill");
+  show_dup ("full0", fd_ok, F_DUPFD, 0, -1);
+  show_dup ("full10", fd_ok, F_DUPFD, 10, -1);
+  show_dup ("full63", fd_ok, F_DUPFD_CLOEXEC, 63, -1);
+  show_dup ("full64", fd_ok, F_DUPFD, 64, -1);
+  close (40);
+  show_dup ("hole10", fd_ok, F_DUPFD, 10, -1);
+  show_dup ("hole41", fd_ok, F_DUPFD, 41, -1);
+  close (8), close (40);
+  show_dup ("holes9", fd_ok, F_DUPFD_CLOEXEC, 9, -1);
+  show_dup ("holes40", fd_ok, F_DUPFD, 40, -1);
+  show_dup ("holes41", fd_ok, F_DUPFD, 41, -1);
+  show_dup ("secret", fd_secret, F_DUPFD, 10, -1);
+  printf ("\n");
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -298,7 +423,7 @@ main (int argc, char **argv)
 
   if (argc != 5)
     {
-      fprintf (stderr, "usage: %s fchmod|fchmodat2|fsetxattr|dup|dup-opath|fcntl|opath|opath-fifo|emptypath|xattr control|race DIR N\n", argv[0]);
+      fprintf (stderr, "usage: %s fchmod|fchmodat2|fsetxattr|dup|dup-opath|fcntl|fcntl-min|fcntl-low|opath|opath-fifo|emptypath|xattr|dupfd control|race DIR N\n", argv[0]);
       return 2;
     }
   const char *mode = argv[1];
@@ -328,5 +453,13 @@ main (int argc, char **argv)
     return empty_path ();
   if (strcmp (mode, "xattr") == 0)
     return xattr_cases ();
+  /* Phase nodump: as a program that turned non-dumpable (its /proc/<tid>/fd
+   * is then readable only with CAP_SYS_PTRACE). */
+  if (strcmp (mode, "dupfd") == 0 && strcmp (argv[2], "nodump") == 0 && prctl (PR_SET_DUMPABLE, 0) < 0)
+    die ("prctl");
+  if (strcmp (mode, "dupfd") == 0)
+    return dupfd_cases ();
+  dup_min = strcmp (mode, "fcntl-low") == 0 ? lowest_free (0) : 10;
+  dup_want = lowest_free (dup_min);
   return race_calls (mode, atol (argv[4]));
 }
