@@ -4,8 +4,10 @@
  * handed over with ADDFD. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -24,6 +26,10 @@
 #include "vigil/evttypes.h"
 #include "vigil/limits.h"
 #include "vigil/source_seccomp.h"
+
+/* The kernel's "interrupted by a signal: restart if its handler says
+ * SA_RESTART, else EINTR" (not in the uapi headers). */
+#define ERESTARTSYS 512
 
 /* How often a waiting accept looks whether its notification is still
  * pending (the workload thread may have taken a signal). */
@@ -148,10 +154,54 @@ accept_waits (int sock)
          && listening;
 }
 
+static uint64_t
+status_mask (const char *line, const char *key)
+{
+  size_t n = strlen (key);
+  return strncmp (line, key, n) == 0 ? strtoull (line + n, NULL, 16) : 0;
+}
+
+/* Would the kernel have interrupted tid's wait by now?  vigil's filter
+ * waits killable once vigil holds the notification (only a fatal signal
+ * ends that wait), so vigil looks: a signal pending for tid, not blocked,
+ * that it catches or that stops it.  A signal pending for the whole
+ * process counts only when tid is its only thread: another thread could
+ * take it, and tid would return with the restart code and no signal to
+ * act on it. */
+static bool
+signal_would_interrupt (pid_t tid)
+{
+  const uint64_t stops = 1ull << (SIGSTOP - 1) | 1ull << (SIGTSTP - 1) | 1ull << (SIGTTIN - 1)
+                         | 1ull << (SIGTTOU - 1);
+  uint64_t own = 0, shared = 0, blocked = 0, ignored = 0, caught = 0;
+  long threads = 0;
+  char path[64], line[256];
+
+  snprintf (path, sizeof path, "/proc/%d/status", (int) tid);
+  FILE *f = fopen (path, "re");
+  if (f == NULL)
+    return false;
+  while (fgets (line, sizeof line, f))
+    {
+      if (strncmp (line, "Threads:", 8) == 0)
+        threads = strtol (line + 8, NULL, 10);
+      own |= status_mask (line, "SigPnd:");
+      shared |= status_mask (line, "ShdPnd:");
+      blocked |= status_mask (line, "SigBlk:");
+      ignored |= status_mask (line, "SigIgn:");
+      caught |= status_mask (line, "SigCgt:");
+    }
+  fclose (f);
+  uint64_t pending = own | (threads == 1 ? shared : 0);
+  return (pending & ~blocked & (caught | (stops & ~ignored))) != 0;
+}
+
 /* Wait for a connection while the notification is pending (poll wakes
  * every waiter, so a job whose notification is gone sees it before it
  * accepts), then accept it.  The new fd, or -errno; -ESRCH: the
- * notification is gone. */
+ * notification is gone; -ERESTARTSYS: a signal would have interrupted
+ * the kernel's wait (the target's return delivers it, and restarts the
+ * call or fails it with EINTR as its handler says). */
 static int
 accept_take (struct accept_job *j)
 {
@@ -163,6 +213,8 @@ accept_take (struct accept_job *j)
     {
       if (!seccomp_notif_valid (j->listener, j->id))
         return -ESRCH;
+      if (wait && signal_would_interrupt (j->call.tid))
+        return -ERESTARTSYS;
       if (wait)
         {
           int64_t left = deadline ? deadline - now_ms () : -1;

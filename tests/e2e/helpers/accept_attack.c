@@ -27,6 +27,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -173,6 +174,27 @@ accept_into (int l, const char *what, void *addr, socklen_t *len)
   close (c);
 }
 
+static atomic_int handled;
+static pthread_t main_thread;
+static struct timespec handled_at;
+
+static void
+on_signal (int sig)
+{
+  (void) sig;
+  handled++;
+  clock_gettime (CLOCK_MONOTONIC, &handled_at);
+}
+
+static void *
+late_kill (void *arg)
+{
+  (void) arg;
+  usleep (150 * 1000);
+  pthread_kill (main_thread, SIGUSR1);
+  return NULL;
+}
+
 static void *
 late_client (void *arg)
 {
@@ -252,9 +274,49 @@ control (void)
   tv.tv_usec = 0;
   setsockopt (l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 
-  /* (Signals: vigil's filter waits killable once vigil has the
-   * notification, so a caught signal waits for the emulated accept to end,
-   * unlike the kernel's EINTR: not compared here.) */
+  /* A signal without SA_RESTART: EINTR; the connection that comes next
+   * is the next accept's (no job left waiting takes it). */
+  struct sigaction sa = { .sa_handler = on_signal };
+  sigaction (SIGALRM, &sa, NULL);
+  sigaction (SIGUSR1, &sa, NULL);
+  struct itimerval it = { .it_value = { 0, 150 * 1000 } };
+  setitimer (ITIMER_REAL, &it, NULL);
+  result ("signal-eintr", accept (l, NULL, NULL));
+  for (int i = 0; i < 3; i++)
+    {
+      c = client (okport, false);
+      usleep (100 * 1000); /* an orphaned accept would take it now */
+      fd = accept4 (l, NULL, NULL, SOCK_NONBLOCK);
+      printf ("after-signal-%d: %s\n", i, fd >= 0 ? "ok" : strerrorname_np (errno));
+      if (fd >= 0)
+        close (fd);
+      close (c);
+    }
+  /* The same from another thread, at this one. */
+  main_thread = pthread_self ();
+  pthread_create (&t, NULL, late_kill, NULL);
+  result ("signal-thread", accept (l, NULL, NULL));
+  pthread_join (t, NULL);
+  /* With SA_RESTART: the accept goes on and gets the late connection. */
+  sa.sa_flags = SA_RESTART;
+  sigaction (SIGALRM, &sa, NULL);
+  setitimer (ITIMER_REAL, &it, NULL);
+  ms = 400;
+  pid_t child = fork (); /* not a thread: the signal is the only thread's */
+  if (child == 0)
+    {
+      late_client (&ms);
+      _exit (0);
+    }
+  fd = accept (l, NULL, NULL);
+  struct timespec back;
+  clock_gettime (CLOCK_MONOTONIC, &back);
+  result ("signal-restart", fd);
+  /* As the kernel: the handler ran while the accept waited. */
+  long gap_ms = (back.tv_sec - handled_at.tv_sec) * 1000 + (back.tv_nsec - handled_at.tv_nsec) / 1000000;
+  printf ("signal-restart: handler ran during the wait: %d\n", gap_ms > 100);
+  waitpid (child, NULL, 0);
+  printf ("handled: %d\n", handled);
   return 0;
 }
 
