@@ -162,17 +162,19 @@ status_mask (const char *line, const char *key)
 }
 
 /* Would the kernel have interrupted tid's wait by now?  vigil's filter
- * waits killable once vigil holds the notification (only a fatal signal
- * ends that wait), so vigil looks: a signal pending for tid, not blocked,
- * that it catches or that stops it.  A signal pending for the whole
- * process counts only when tid is its only thread: another thread could
- * take it, and tid would return with the restart code and no signal to
- * act on it. */
+ * waits killable once vigil holds the notification: only a signal made
+ * fatal on arrival ends that wait, and a caught signal pending first keeps
+ * even a later SIGTERM queued (the thread already has a signal pending, so
+ * the kernel wakes no one).  So vigil looks: a signal pending for tid, not
+ * blocked, whose action is not to ignore it.  A signal pending for the
+ * whole process counts only when tid is its only thread: another thread
+ * could take it, and tid would return with the restart code and no
+ * signal to act on it. */
 static bool
 signal_would_interrupt (pid_t tid)
 {
-  const uint64_t stops = 1ull << (SIGSTOP - 1) | 1ull << (SIGTSTP - 1) | 1ull << (SIGTTIN - 1)
-                         | 1ull << (SIGTTOU - 1);
+  const uint64_t ignored_by_default = 1ull << (SIGCHLD - 1) | 1ull << (SIGCONT - 1) | 1ull << (SIGURG - 1)
+                                      | 1ull << (SIGWINCH - 1);
   uint64_t own = 0, shared = 0, blocked = 0, ignored = 0, caught = 0;
   long threads = 0;
   char path[64], line[256];
@@ -193,7 +195,7 @@ signal_would_interrupt (pid_t tid)
     }
   fclose (f);
   uint64_t pending = own | (threads == 1 ? shared : 0);
-  return (pending & ~blocked & (caught | (stops & ~ignored))) != 0;
+  return (pending & ~blocked & ~ignored & ~(ignored_by_default & ~caught)) != 0;
 }
 
 /* Wait for a connection while the notification is pending (poll wakes

@@ -52,11 +52,11 @@ drop=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 run_as () {
   local who=$1; shift
   case $who in
-    root) timeout 60 "$vigil" run -r "$tmp/rules.yaml" -o stdout_output.enabled=false -- "$@" ;;
-    user) timeout 60 "$vigil" run -r "$tmp/rules.yaml" -o stdout_output.enabled=false -- "${drop[@]}" "$@" ;;
-    vigil-user) timeout 60 "${drop[@]}" "$vigil" run -r "$tmp/rules.yaml" -o stdout_output.enabled=false -- "$@" ;;
-    native-root) timeout 60 "$@" ;;
-    native-user) timeout 60 "${drop[@]}" "$@" ;;
+    root) timeout -k 5 60 "$vigil" run -r "$tmp/rules.yaml" -o stdout_output.enabled=false -- "$@" ;;
+    user) timeout -k 5 60 "$vigil" run -r "$tmp/rules.yaml" -o stdout_output.enabled=false -- "${drop[@]}" "$@" ;;
+    vigil-user) timeout -k 5 60 "${drop[@]}" "$vigil" run -r "$tmp/rules.yaml" -o stdout_output.enabled=false -- "$@" ;;
+    native-root) timeout -k 5 60 "$@" ;;
+    native-user) timeout -k 5 60 "${drop[@]}" "$@" ;;
   esac 2>/dev/null
 }
 
@@ -103,8 +103,30 @@ for who in root user; do
   fi
 done
 
+# ---- a caught signal, then SIGTERM, while accept waits ----
+# The kernel runs the handler, restarts the accept and then dies of the
+# SIGTERM.  vigil's filter waits killable: a caught signal left pending
+# would keep the SIGTERM queued too, and the workload would never end.
+for who in native-root root; do
+  rm -f "$tmp/pid"
+  run_as "$who" "$tmp/accept_attack" wait "$okport" "$tmp/pid" > /dev/null &
+  runner=$!
+  for _ in $(seq 50); do [ -s "$tmp/pid" ] && break; sleep 0.1; done
+  sleep 0.3
+  start=$(date +%s)
+  wpid=$(cat "$tmp/pid" 2>/dev/null)
+  [ -n "$wpid" ] && kill -USR1 "$wpid" && sleep 0.3 && kill -TERM "$wpid"
+  wait "$runner"; st=$?
+  took=$(($(date +%s) - start))
+  if [ -n "$wpid" ] && [ "$took" -le 10 ] && { [ "$st" = 143 ] || [ "$st" = 15 ]; }; then
+    ok "signals: SIGUSR1 (handled, SA_RESTART) then SIGTERM end a blocked accept (as $who, status $st)"
+  else
+    ko "signals: SIGUSR1 then SIGTERM end a blocked accept (as $who)" "status $st after ${took}s (pid $wpid)"
+  fi
+done
+
 # ---- the alert: the listener's fields, the call denied ----
-out=$(timeout 60 "$vigil" run -r "$tmp/rules.yaml" -o json_output=true -- "$tmp/accept_attack" deny "$denyport" 2>/dev/null)
+out=$(timeout -k 5 60 "$vigil" run -r "$tmp/rules.yaml" -o json_output=true -- "$tmp/accept_attack" deny "$denyport" 2>/dev/null)
 alert=$(grep '^{' <<< "$out")
 if grep -q '^deny: -1 EACCES' <<< "$out" && grep -q '"action":"deny"' <<< "$alert" \
    && grep -q "\"fd.sport\":$denyport" <<< "$alert" && grep -q '"fd.type":"ipv4"' <<< "$alert" \

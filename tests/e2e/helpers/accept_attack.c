@@ -332,6 +332,21 @@ deny (void)
   return 0;
 }
 
+/* Block in accept with a SIGUSR1 handler (SA_RESTART); the pid goes to
+ * pidfile.  A SIGUSR1 then a SIGTERM must end it, as natively. */
+static int
+wait_signals (const char *pidfile)
+{
+  int l = listener (okport, SOCK_STREAM);
+  struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+  sigaction (SIGUSR1, &sa, NULL);
+  FILE *f = fopen (pidfile, "w");
+  fprintf (f, "%d\n", (int) getpid ());
+  fclose (f);
+  result ("wait", accept (l, NULL, NULL));
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -345,6 +360,11 @@ main (int argc, char **argv)
     {
       okport = atoi (argv[2]);
       return control ();
+    }
+  if (argc == 4 && strcmp (argv[1], "wait") == 0)
+    {
+      okport = atoi (argv[2]);
+      return wait_signals (argv[3]);
     }
   if (argc == 3 && strcmp (argv[1], "deny") == 0)
     {
