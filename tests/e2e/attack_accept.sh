@@ -29,8 +29,12 @@ cc -O2 -pthread -o "$tmp/accept_attack" "$root/tests/e2e/helpers/accept_attack.c
 cp "$vigil" "$tmp/vigil" && chmod 755 "$tmp/vigil"
 vigil=$tmp/vigil
 
-okport=$((20000 + ($$ % 20000) * 2))
-denyport=$((okport + 1))
+# Two free ports below the ephemeral range (other tests' clients use that).
+for _ in $(seq 20); do
+  okport=$((10000 + (RANDOM % 10000) * 2))
+  denyport=$((okport + 1))
+  "$tmp/accept_attack" probe "$okport" "$denyport" 2>/dev/null && break
+done
 cat > "$tmp/rules.yaml" <<YAML
 - rule: No accept on the denied port
   desc: no connection is accepted on port $denyport

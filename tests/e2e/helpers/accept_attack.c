@@ -10,6 +10,10 @@
  *     accept's results, one per line, to compare with the kernel's.
  *   accept_attack deny DENYPORT
  *     one accept on a listener on DENYPORT (with a pending connection).
+ *   accept_attack wait OKPORT PIDFILE
+ *     a blocking accept with a SIGUSR1 handler (SA_RESTART).
+ *   accept_attack probe PORT PORT
+ *     exits 0 if both ports can be listened on.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -360,6 +364,13 @@ main (int argc, char **argv)
     {
       okport = atoi (argv[2]);
       return control ();
+    }
+  if (argc == 4 && strcmp (argv[1], "probe") == 0)
+    {
+      /* Both ports free to listen on?  (exits 2 if not) */
+      listener (atoi (argv[2]), SOCK_STREAM);
+      listener (atoi (argv[3]), SOCK_STREAM);
+      return 0;
     }
   if (argc == 4 && strcmp (argv[1], "wait") == 0)
     {
