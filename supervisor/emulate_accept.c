@@ -4,7 +4,6 @@
  * handed over with ADDFD. */
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -300,17 +299,22 @@ static void *
 accept_job_run (void *arg)
 {
   struct accept_job *j = arg;
+  struct creds_saved saved = { 0 };
   vigil_error_t err = NULL;
   timer_t timer;
   int fd = -EPERM;
 
-  if (j->switch_creds && target_creds_become (&j->creds, &err) < 0)
+  /* The new socket is made with the target's credentials (its owner);
+   * the address is written back with vigil's (a target that turned
+   * non-dumpable is reachable only with vigil's CAP_SYS_PTRACE). */
+  if (j->switch_creds && target_creds_assume (&j->creds, NULL, &saved, &err) < 0)
     vigil_error_release (&err);
   else if ((fd = recheck_timer_start (&timer)) == 0)
     {
       fd = accept_take (j);
       timer_delete (timer);
     }
+  target_creds_restore (&saved);
   if (fd >= 0)
     {
       int r = peer_write_back (j);

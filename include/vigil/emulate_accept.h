@@ -44,8 +44,8 @@ int accept_call_read (const struct seccomp_notif *req, struct accept_call *call)
  *  not take it). */
 int accept_call_fetch (const struct accept_call *call, const struct seccomp_notif *req, int listener);
 
-/** Accept on sock (vigil's fd, taken) on a thread of its own, which takes
- *  creds for good first (if not NULL), and answer req: the new socket
+/** Accept on sock (vigil's fd, taken) on a thread of its own, with creds
+ *  (if not NULL) while it accepts, and answer req: the new socket
  *  through ADDFD, the peer's address written back first.  Returns 0, or
  *  -errno if the thread could not be started (sock is then closed). */
 int accept_finish_async (int listener, uint64_t id, int sock, const struct accept_call *call,
