@@ -140,6 +140,18 @@ else
   ko "alert: accept on the denied port" "$out"
 fi
 
+# A unix listener has no server port: the rule on fd.sport does not match
+# it (vigil asks its own duplicate what the socket is).
+rm -f "$tmp/unix.sock"
+native=$(timeout -k 5 20 "$tmp/accept_attack" unix "$tmp/unix.sock" 2>&1)
+rm -f "$tmp/unix.sock"
+got=$(run_as root "$tmp/accept_attack" unix "$tmp/unix.sock")
+if [ "$native" = "unix: ok len=2" ] && [ "$got" = "$native" ]; then
+  ok "unix: an accept on a unix listener is not denied by a rule on fd.sport"
+else
+  ko "unix: an accept on a unix listener is not denied by a rule on fd.sport" "native: $native" "vigil: $got"
+fi
+
 # --explain says accept is performed by vigil.
 if "$vigil" run --explain -r "$tmp/rules.yaml" 2>&1 | grep -E '^ +accept4? ' | grep -q emulated; then
   ok "explain: accept and accept4 are emulated"

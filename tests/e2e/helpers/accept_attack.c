@@ -12,6 +12,8 @@
  *     one accept on a listener on DENYPORT (with a pending connection).
  *   accept_attack wait OKPORT PIDFILE
  *     a blocking accept with a SIGUSR1 handler (SA_RESTART).
+ *   accept_attack unix PATH
+ *     one accept on a unix listener at PATH.
  *   accept_attack probe PORT PORT
  *     exits 0 if both ports can be listened on.
  */
@@ -32,6 +34,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -343,6 +346,30 @@ deny (void)
   return 0;
 }
 
+/* An accept on a unix listener at path: its peer has no IP end, so a rule
+ * on fd.sport cannot match it. */
+static int
+unix_accept (const char *path)
+{
+  struct sockaddr_un a = { .sun_family = AF_UNIX };
+  snprintf (a.sun_path, sizeof a.sun_path, "%s", path);
+  int l = socket (AF_UNIX, SOCK_STREAM, 0), c = socket (AF_UNIX, SOCK_STREAM, 0);
+  if (bind (l, (struct sockaddr *) &a, sizeof a) < 0 || listen (l, 5) < 0
+      || connect (c, (struct sockaddr *) &a, sizeof a) < 0)
+    {
+      perror ("unix");
+      return 2;
+    }
+  struct sockaddr_un peer;
+  socklen_t n = sizeof peer;
+  int fd = accept (l, (struct sockaddr *) &peer, &n);
+  if (fd < 0)
+    printf ("unix: -1 %s\n", strerrorname_np (errno));
+  else
+    printf ("unix: ok len=%u\n", (unsigned) n);
+  return 0;
+}
+
 /* Block in accept with a SIGUSR1 handler (SA_RESTART); the pid goes to
  * pidfile.  A SIGUSR1 then a SIGTERM must end it, as natively. */
 static int
@@ -372,6 +399,8 @@ main (int argc, char **argv)
       okport = atoi (argv[2]);
       return control ();
     }
+  if (argc == 3 && strcmp (argv[1], "unix") == 0)
+    return unix_accept (argv[2]);
   if (argc == 4 && strcmp (argv[1], "probe") == 0)
     {
       /* Both ports free to listen on?  (exits 2 if not) */
