@@ -1197,10 +1197,39 @@ fd_table_field (struct live_event *ev, int fdarg, const char *f, struct value *o
  * exist only once the syscall returns.  Before it, the listening socket
  * tells the family, the protocol and the server end (vigil's host is the
  * server): its port, and its address unless it listens on every address. */
+/* Is f an address, port or network of a socket's ends? */
+static bool
+ip_end_field (const char *f)
+{
+  static const char *const ends[] = { "fd.sip",  "fd.cip",  "fd.lip",  "fd.rip",  "fd.sport", "fd.cport",
+                                      "fd.lport", "fd.rport", "fd.snet", "fd.cnet", "fd.lnet",  "fd.rnet" };
+  for (size_t i = 0; i < ARRAY_SIZE (ends); i++)
+    if (strcmp (f, ends[i]) == 0)
+      return true;
+  return false;
+}
+
+/* Does vigil's fd name an IP socket, or may it (the question failed)? */
+static bool
+held_may_be_ip (int fd)
+{
+  int domain;
+  socklen_t n = sizeof domain;
+  if (getsockopt (fd, SOL_SOCKET, SO_DOMAIN, &domain, &n) < 0)
+    return errno != ENOTSOCK;
+  return domain == AF_INET || domain == AF_INET6;
+}
+
 static enum value_state
 accept_field (struct live_event *ev, const char *f, struct value *out)
 {
   static const char *const from_listener[] = { "fd.typechar", "fd.type", "fd.l4proto", "fd.sockfamily", "fd.lport" };
+
+  /* A listener vigil holds that is no IP socket (unix, netlink) has no IP
+   * end: those fields have no value, as Falco shows a unix socket's, and a
+   * rule on them does not match (it used to apply blind). */
+  if (ev->fd_held && ev->fd_object >= 0 && ip_end_field (f) && !held_may_be_ip (ev->fd_object))
+    return VAL_ABSENT;
 
   for (size_t i = 0; i < ARRAY_SIZE (from_listener); i++)
     if (strcmp (f, from_listener[i]) == 0)

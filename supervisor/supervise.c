@@ -31,6 +31,7 @@
 #include <seccomp.h>
 
 #include "vigil/decision_cache.h"
+#include "vigil/emulate_accept.h"
 #include "vigil/emulate_fd.h"
 #include "vigil/emulate_net.h"
 #include "vigil/net_addr.h"
@@ -84,6 +85,7 @@ struct supervisor {
   bool emulating_paths;
   bool emulating_sends;
   bool emulating_fds;
+  bool emulating_accepts;
   struct creds_saved self; /* vigil's credentials, when self_known */
   bool self_known;
   struct root_cache *roots;
@@ -955,6 +957,58 @@ handle_connect (struct supervisor *s, const struct seccomp_notif *req, struct li
     emit_alerts (s, &ev->base);
 }
 
+/* ---- emulated accepts ---- */
+
+static bool
+emulates_accept (const struct supervisor *s, const struct live_event *ev)
+{
+  return s->emulating_accepts && ev->req->data.arch == s->native_arch && accept_call_supported (ev->req->data.nr)
+         && enforced (s, ev);
+}
+
+/* Decided on vigil's duplicate of the listening socket, before the
+ * accept (the client end is not known yet), and accepted on that very
+ * socket by a job that takes the target's credentials. */
+static void
+handle_accept (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev)
+{
+  struct accept_call call;
+  struct target_walk w;
+  int sock = -1, res = accept_call_read (req, &call);
+
+  if (answer_unread (s, req, ev, res))
+    return;
+  res = target_walk_begin (s, req, ev, false, &w);
+  if (res == 0)
+    res = sock = accept_call_fetch (&call, req, s->listener);
+  if (res == -EPERM)
+    fail_uninspectable (s, req, ev); /* no CAP_SYS_PTRACE for this target: never unseen */
+  else
+    {
+      ev->fd_held = true; /* -1 when the fetch failed: then no fd field is known */
+      ev->fd_object = sock;
+      if (res < 0)
+        live_event_set_result (ev, res);
+      evaluate_emulated (s, ev, res);
+      if (s->m.action != ACTION_LOG)
+        answer (s, req, s->m.action);
+      else if (res < 0)
+        seccomp_notif_fail (s->listener, req->id, -res);
+      else
+        {
+          int e = accept_finish_async (s->listener, req->id, sock, &call, walk_creds (s, &w));
+          sock = -1; /* the job's, or closed */
+          if (e < 0)
+            seccomp_notif_fail (s->listener, req->id, -e);
+        }
+    }
+  if (sock >= 0)
+    close (sock);
+  target_walk_end (&w);
+  if (s->m.n && res != -EPERM)
+    emit_alerts (s, &ev->base);
+}
+
 /* ---- syscalls vigil does not perform ---- */
 
 /* A deny/kill rule covers this syscall, vigil does not perform it, and it
@@ -1242,6 +1296,11 @@ handle_notification (struct supervisor *s, const struct seccomp_notif *req)
     }
   if (emulates_fd (s, &ev) && handle_fd (s, req, &ev))
     return;
+  if (emulates_accept (s, &ev))
+    {
+      handle_accept (s, req, &ev);
+      return;
+    }
   if (emulates_path (s, &ev))
     {
       handle_path (s, req, &ev);
@@ -1589,6 +1648,7 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   s.emulating_paths = o->engine->cfg.mode != MODE_MONITOR && path_emulation_needed (s.rs);
   s.emulating_sends = o->engine->cfg.mode != MODE_MONITOR && send_emulation_needed (s.rs);
   s.emulating_fds = o->engine->cfg.mode != MODE_MONITOR && fd_emulation_needed (s.rs);
+  s.emulating_accepts = o->engine->cfg.mode != MODE_MONITOR && accept_emulation_needed (s.rs);
   s.self_known = creds_snapshot (&s.self, NULL) == 0;
   s.roots = root_cache_new ();
   s.decisions = decision_cache_new (DECISIONS_REMEMBERED);
@@ -1680,6 +1740,9 @@ handling_of (const struct ruleset *rs, enum vigil_mode mode, int t)
            "object is decided without its path)";
   if (nr >= 0 && connect_call_supported (nr))
     return "emulated: vigil connects the target's socket with the address it checked";
+  if (nr >= 0 && accept_call_supported (nr))
+    return "emulated: vigil fetches the listening socket (pidfd_getfd), decides on it (the client end is not "
+           "known before the accept), accepts on it and hands the connection over with ADDFD";
   if (nr >= 0 && send_call_supported (nr))
     return "emulated: vigil sends the data and destination it checked (sendto without one: decided on the "
            "socket, continued)";
