@@ -203,8 +203,9 @@ fi
 
 # As an ordinary user: vigil seizes processes of its own uid.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-  chmod 755 "$tmp"
-  out=$(cd "$tmp" && setpriv --reuid=65534 --regid=65534 --clear-groups -- timeout 60 "$vigil" run -o log_level=warning \
+  # A copy nobody can reach: the checkout may be under /root (mode 0700).
+  chmod 755 "$tmp"; cp "$vigil" "$tmp/vigil"
+  out=$(cd "$tmp" && setpriv --reuid=65534 --regid=65534 --clear-groups -- timeout 60 "$tmp/vigil" run -o log_level=warning \
           -r "$tmp/kill.yaml" -- sh -c './denied.sh; echo "d=$?"; ./allowed.sh; echo "a=$?"' 2>&1)
   if printf '%s\n' "$out" | grep -q "^d=137" && printf '%s\n' "$out" | grep -q "^a=0" &&
      ! printf '%s\n' "$out" | grep -q DENIED-RAN; then

@@ -544,9 +544,10 @@ done
 
 # As an ordinary user (unprivileged seccomp notification needs only no_new_privs).
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-  chmod 755 "$tmp"
+  # A copy nobody can reach: the checkout may be under /root (mode 0700).
+  chmod 755 "$tmp"; cp "$vigil" "$tmp/vigil"
   out=$(setpriv --reuid=65534 --regid=65534 --clear-groups -- \
-          timeout 20 "$vigil" run -r "$tmp/rules.yaml" -- sh -c 'cat /etc/shadow; echo "cat=$?" >&2' 2>"$tmp/err")
+          timeout 20 "$tmp/vigil" run -r "$tmp/rules.yaml" -- sh -c 'cat /etc/shadow; echo "cat=$?" >&2' 2>"$tmp/err")
   if grep -q "cat=1" "$tmp/err" && printf '%s\n' "$out" | grep -q "shadow opened by cat"; then
     ok "unprivileged: nobody's open of /etc/shadow is seen (and fails on permissions)"
   else
