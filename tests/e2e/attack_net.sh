@@ -331,4 +331,34 @@ if [ "$out" = ENOSYS ]; then ok "io_uring_setup fails with ENOSYS under a connec
   ko "io_uring_setup under a connect rule" "result: $out"
 fi
 
+# A sockaddr flipped under a connect by a second thread, between the
+# allowed port and the denied one: vigil connects its own copy of the
+# address, so the denied port is never reached.  (Each attempt leaves a
+# TIME_WAIT socket: a quarter of RACE_N.)
+cc -O2 -pthread -o "$tmp/race_connect" "$root/tests/e2e/helpers/race_connect.c" || { ko "build race_connect"; finish; }
+free_port () { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+allowed=$(free_port); denied=$(free_port)
+cat > "$tmp/race-connect.yaml" <<YAML
+- rule: No connect to the denied port
+  desc: the race target
+  condition: evt.type = connect and fd.sport = $denied
+  output: "connect to %fd.sip:%fd.sport"
+  priority: WARNING
+  action: deny
+  errno: EACCES
+YAML
+n=$(( ${RACE_N:-20000} / 4 ))
+c=$(timeout 300 "$vigil" run -r "$tmp/race-connect.yaml" -o stdout_output.enabled=false -- \
+      "$tmp/race_connect" control "$allowed" "$denied" "$n" 2>/dev/null)
+r=$(timeout 300 "$vigil" run -r "$tmp/race-connect.yaml" -o stdout_output.enabled=false -- \
+      "$tmp/race_connect" race "$allowed" "$denied" "$n" 2>/dev/null)
+echo "    sockaddr race control: $c"
+echo "    sockaddr race:         $r"
+if grep -q "connected=$n .*denied_peer=0" <<< "$c" && grep -q "denied_peer=0$" <<< "$r" \
+   && ! grep -q "refused=0 " <<< "$r" && ! grep -q "connected=0 " <<< "$r"; then
+  ok "a sockaddr flipped under a connect never reaches the denied port"
+else
+  ko "sockaddr flipped under a connect" "control: $c" "race: $r"
+fi
+
 finish

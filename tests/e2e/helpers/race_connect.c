@@ -57,7 +57,7 @@ acceptor (void *arg)
 static int
 listen_on (int port)
 {
-  struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons (port), .sin_addr.s_addr = htonl (INADDR_ANY) };
+  struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons (port), .sin_addr.s_addr = htonl (INADDR_ANY) /* 127.0.0.1 and 127.0.0.2 */ };
   int one = 1, fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0 || setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0
       || bind (fd, (struct sockaddr *) &a, sizeof a) < 0 || listen (fd, 4096) < 0)
