@@ -110,6 +110,7 @@ cmd_replay (int argc, char **argv)
       return EXIT_USAGE;
     }
   const char *path = first < argc ? argv[first] : "-";
+  args.target = COMPILE_REPLAY;
   if (engine_load (&e, &args) < 0)
     {
       cli_print_diag (&e);

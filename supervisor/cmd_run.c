@@ -111,6 +111,7 @@ cmd_run (int argc, char **argv)
       free (args.opts);
       return EXIT_USAGE;
     }
+  args.target = COMPILE_LIVE;
   if (engine_load (&e, &args) < 0)
     {
       cli_print_diag (&e);

@@ -53,7 +53,7 @@ engine_load (struct engine *e, const struct engine_args *args)
     return -1;
   engine_load_rules (e, args);
   /* Compile even after load errors, so every problem is reported at once. */
-  struct compile_opts opts = { .min_priority = e->cfg.priority };
+  struct compile_opts opts = { .min_priority = e->cfg.priority, .target = args->target };
   e->rs = rules_compile (&e->defs, &opts, &e->diag);
   return e->diag.nerrors ? -1 : 0;
 }

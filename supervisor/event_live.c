@@ -1481,6 +1481,16 @@ find_param (const char *type, const struct field_ref *ref)
   return NULL;
 }
 
+/* Which parameters live supervision can read is exactly what find_param
+ * finds: arg_field answers every other one absent. */
+bool
+live_param_supplied (int type, const struct field_ref *ref)
+{
+  const char *name = evttype_name (type);
+
+  return name && find_param (name, ref) != NULL;
+}
+
 /* clone3's flags: the first member of its struct clone_args (args[0],
  * of size args[1]), where the filter cannot see them. */
 static enum value_state

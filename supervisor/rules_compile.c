@@ -13,6 +13,7 @@
 #include "vigil/arena.h"
 #include "vigil/cnode.h"
 #include "vigil/error.h"
+#include "vigil/event_live.h"
 #include "vigil/evtparams.h"
 #include "vigil/ops.h"
 #include "vigil/output.h"
@@ -89,6 +90,7 @@ struct compiler {
   uint32_t nprogs; /* branching programs built, to stamp cnode.fold_prog */
   struct arg_site *arg_sites; /* where conditions read evt.arg (rule_check_params) */
   size_t narg_sites, arg_sites_cap;
+  enum compile_for target; /* how parameters live supervision lacks are reported */
 };
 
 /* A comparison that reads a parameter of the event, and where its field
@@ -873,14 +875,59 @@ types_list (const struct evttype_set *types, char *buf, size_t size)
     snprintf (buf + len, size - len, " and %zu more", total - 6);
 }
 
+/* Whether vigil's live source can read the parameter for some type in
+ * `types`.  Only the types the condition names count: a class sibling
+ * (openat under a rule on open) is presented as the type the rule names
+ * and its parameters mapped onto that type's, and one it cannot map is
+ * unreadable, which makes a deny/kill rule apply (evtclass_arg).  Results
+ * (evt.arg.res, openat's fd, ...) are parameters of the exit event, which
+ * no decision taken before the call can read: they are reported like any
+ * other (evt.res and fd.num are the fields vigil answers as if the call
+ * succeeded). */
+static bool
+live_params_have (const struct evttype_set *types, const struct field_ref *ref)
+{
+  for (size_t t = 0, n = evttype_count (); t < n; t++)
+    if (evttype_set_has (types, (int) t) && live_param_supplied ((int) t, ref))
+      return true;
+  return false;
+}
+
 struct param_check {
   struct compiler *c;
   const struct rdef_rule *def;
   const struct rule *r;
-  size_t nbad;
+  size_t nbad; /* reads that make a deny/kill rule an error */
 };
 
-/* Report each read of a parameter no event type it can see has. */
+/* A parameter Falco has for some type but `vigil run` cannot read for
+ * any: the comparison is never true live.  For `vigil run` that is what
+ * the rule does (an error for deny/kill, which would silently never
+ * apply); validate only warns, as the rules may serve replay. */
+static void
+site_check_live (struct param_check *pc, const struct arg_site *site, const char *names)
+{
+  struct compiler *c = pc->c;
+  bool blocks = c->target == COMPILE_LIVE && pc->r->action != ACTION_LOG;
+  const char *what = site->ref->index >= 0 ? "parameter number" : "parameter";
+
+  if (c->target == COMPILE_REPLAY)
+    return;
+  if (c->target == COMPILE_LIVE)
+    diag_add (c->d, blocks ? DIAG_ERROR : DIAG_WARNING, site->loc,
+              "rule '%s': %s is never true under vigil run: vigil cannot read %s %s of %s live", pc->def->name,
+              site->ref->key, what, site->ref->arg, names);
+  else
+    diag_warn (c->d, site->loc,
+               "rule '%s': %s is not available to vigil run (it cannot read %s %s of %s live): %s",
+               pc->def->name, site->ref->key, what, site->ref->arg, names,
+               pc->r->action != ACTION_LOG ? "vigil run refuses this deny/kill rule"
+                                           : "under vigil run the comparison is false");
+  pc->nbad += blocks;
+}
+
+/* Report each read of a parameter no event type it can see has, in
+ * Falco's events or in what `vigil run` reads of them. */
 static void
 site_check (struct param_check *pc, const struct cnode *n, const struct evttype_set *types)
 {
@@ -890,13 +937,19 @@ site_check (struct param_check *pc, const struct cnode *n, const struct evttype_
   for (size_t i = 0; i < c->narg_sites; i++)
     {
       const struct arg_site *site = &c->arg_sites[i];
-      if (site->cn != n || params_have (types, site->ref))
+      if (site->cn != n)
         continue;
       types_list (types, names, sizeof names);
+      if (params_have (types, site->ref))
+        {
+          if (!live_params_have (types, site->ref))
+            site_check_live (pc, site, names);
+          continue;
+        }
       diag_add (c->d, pc->r->action == ACTION_LOG ? DIAG_WARNING : DIAG_ERROR, site->loc,
                 "rule '%s': %s is never true: no event of type %s has %s %s", pc->def->name, site->ref->key,
                 names, site->ref->index >= 0 ? "a parameter numbered" : "a parameter named", site->ref->arg);
-      pc->nbad++;
+      pc->nbad += pc->r->action != ACTION_LOG;
     }
 }
 
@@ -1785,7 +1838,7 @@ rule_decide (struct compiler *c, const struct rdef_rule *def, struct rule *r, st
       r->skip_reason = "error";
       return false;
     }
-  if (rule_check_params (c, def, r) && r->action != ACTION_LOG)
+  if (rule_check_params (c, def, r))
     {
       r->skip_reason = "error";
       return false;
@@ -1932,7 +1985,7 @@ ruleset_index (struct compiler *c)
 struct ruleset *
 rules_compile (const struct rules_defs *defs, const struct compile_opts *opts, struct diag_list *d)
 {
-  struct compiler c = { .defs = defs, .d = d };
+  struct compiler c = { .defs = defs, .d = d, .target = opts ? opts->target : COMPILE_CHECK };
   size_t nerrors = d->nerrors;
 
   c.rs = xcalloc (1, sizeof *c.rs);

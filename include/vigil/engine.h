@@ -25,6 +25,7 @@ struct engine_args {
   const char *config; /* -c */
   const char **opts;  /* -o KEY=VALUE, in order */
   size_t nopts;
+  enum compile_for target; /* the command that loads them */
 };
 
 /** Load the configuration, then the rules files (-r, else the config's

@@ -191,6 +191,11 @@ void live_event_init_held (struct live_event *ev, struct live_source *src, const
  *  evaluated afterwards and in alerts. */
 void live_event_set_result (struct live_event *ev, int64_t res);
 
+/** Whether `vigil run` can read parameter ref (evt.arg.NAME, evt.rawarg.NAME,
+ *  evt.arg[N]) of events of type `type` (as the type a rule names; class
+ *  siblings map theirs onto it).  Parameters it cannot read are absent. */
+bool live_param_supplied (int type, const struct field_ref *ref);
+
 /** After the answer: keep the process table true (an exec let through). */
 void live_event_after (struct live_event *ev, bool continued);
 

@@ -20,8 +20,17 @@
 struct output_format; /* output.h */
 struct cnode;         /* compiled condition, rules_eval.c */
 
+/* What the rules are compiled for: which of the parameters vigil's live
+ * source cannot read are reported, and how (rule_check_params). */
+enum compile_for {
+  COMPILE_CHECK,  /* validate, list: a warning (the rules may serve replay) */
+  COMPILE_LIVE,   /* run: an error for a deny/kill rule, a warning for log */
+  COMPILE_REPLAY, /* replay: recorded events carry them; not reported */
+};
+
 struct compile_opts {
   enum priority min_priority; /* rules below are not loaded (Falco's `priority`) */
+  enum compile_for target;
 };
 
 /* A type a deny/kill rule is enforced on without naming it: a sibling in

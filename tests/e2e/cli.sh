@@ -705,6 +705,42 @@ YAML
   sed -i 's/evt.arg.name startswith/evt.arg.path startswith/; s/evt.arg.filename = /evt.arg.name = /; s/evt.arg.path = \/x/evt.arg.newpath = \/x/' "$T/params.yaml"
   run "$vigil" validate "$T/params.yaml"
   expect_status "validate: the same rules with the right parameters pass" 0
+
+  # Parameters Falco has but vigil's live source does not read (openat's
+  # fd is a result; execve's are not read): under vigil run the rules
+  # would silently never apply.
+  cat > "$T/live.yaml" <<'YAML'
+- rule: No fd three
+  desc: d
+  condition: evt.type in (open, openat) and evt.arg.fd = 3
+  output: "o %evt.type"
+  priority: WARNING
+  action: deny
+- rule: No exec
+  desc: d
+  condition: evt.type = execve and evt.arg.filename = /bin/true
+  output: "o %evt.type"
+  priority: WARNING
+  action: kill
+YAML
+  rm -f "$T/started"
+  run "$vigil" run -r "$T/live.yaml" -- touch "$T/started"
+  if [ "$status" = 1 ] && [ ! -e "$T/started" ] \
+     && grep -qx "$T/live.yaml:3:45: error: rule 'No fd three': evt.arg.fd is never true under vigil run: vigil cannot read parameter fd of open, openat live" "$T/err" \
+     && grep -qx "$T/live.yaml:9:36: error: rule 'No exec': evt.arg.filename is never true under vigil run: vigil cannot read parameter filename of execve live" "$T/err"; then
+    pass "run: deny/kill rules on parameters vigil cannot read live are errors at the field, before the workload starts"
+  else
+    fail "run: parameters vigil cannot read live (status $status)"
+    show_output
+  fi
+  run "$vigil" validate "$T/live.yaml"
+  if [ "$status" = 0 ] \
+     && grep -qx "$T/live.yaml:3:45: warning: rule 'No fd three': evt.arg.fd is not available to vigil run (it cannot read parameter fd of open, openat live): vigil run refuses this deny/kill rule" "$T/err"; then
+    pass "validate: a parameter vigil cannot read live is a warning (replay may use the rules)"
+  else
+    fail "validate: parameters vigil cannot read live (status $status)"
+    show_output
+  fi
 }
 
 test_help

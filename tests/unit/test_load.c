@@ -1022,6 +1022,66 @@ START_TEST (test_params_never_true)
 }
 END_TEST
 
+static struct ruleset *
+compile_text_for (struct diag_list *d, const char *text, enum compile_for target)
+{
+  struct rules_defs defs = { 0 };
+  struct compile_opts opts = { .min_priority = PRIO_DEBUG, .target = target };
+  ck_assert_int_eq (load (&defs, d, text), 0);
+  struct ruleset *rs = rules_compile (&defs, &opts, d);
+  rules_defs_free (&defs);
+  return rs;
+}
+
+/* Rules reading parameters Falco's events have but vigil's live source
+ * does not read (openat's fd is a result; execve's are not read; the
+ * evt.arg[N] form is not answered live). */
+static const char live_lacks[]
+    = RULE_HEAD ("deny fd") "  action: deny\n"
+      "  condition: evt.type in (open, openat) and evt.arg.fd = 3\n"
+      RULE_HEAD ("kill exec") "  action: kill\n"
+      "  condition: evt.type = execve and evt.arg.filename = /x\n"
+      RULE_HEAD ("log index") "  condition: evt.type = unlink and evt.arg[0] = /x\n"
+      RULE_HEAD ("live ok") "  action: deny\n"
+      "  condition: evt.type in (execve, openat) and evt.arg.name = /x and evt.arg.flags contains O_CREAT\n";
+
+START_TEST (test_params_never_true_live)
+{
+  struct diag_list d = { 0 };
+
+  /* vigil run: deny/kill rules on them are errors at the field, each one
+   * (the ruleset does not load); a log rule warns; a rule where some type
+   * has it passes. */
+  ck_assert_ptr_null (compile_text_for (&d, live_lacks, COMPILE_LIVE));
+  expect_diag (&d, DIAG_ERROR, 6, 45, "rule 'deny fd': evt.arg.fd is never true under vigil run: vigil cannot read "
+                                      "parameter fd of open, openat live");
+  expect_diag (&d, DIAG_ERROR, 12, 36, "rule 'kill exec': evt.arg.filename is never true under vigil run");
+  expect_diag (&d, DIAG_WARNING, 17, 36, "rule 'log index': evt.arg[0] is never true under vigil run: vigil cannot "
+                                         "read parameter number 0 of unlink live");
+  ck_assert_uint_eq (d.nerrors, 2);
+  ck_assert_int_eq (find_diag (&d, "'live ok': evt.arg"), -1);
+  diag_list_free (&d);
+
+  /* validate: warnings (the rules may serve replay), nothing skipped. */
+  struct ruleset *rs = compile_text_for (&d, live_lacks, COMPILE_CHECK);
+  ck_assert_uint_eq (d.nerrors, 0);
+  ck_assert_uint_eq (rs->nskipped, 0);
+  expect_diag (&d, DIAG_WARNING, 6, 45, "rule 'deny fd': evt.arg.fd is not available to vigil run (it cannot read "
+                                        "parameter fd of open, openat live): vigil run refuses this deny/kill rule");
+  expect_diag (&d, DIAG_WARNING, 17, 36, "rule 'log index': evt.arg[0] is not available to vigil run");
+  ck_assert_int_eq (find_diag (&d, "'live ok': evt.arg"), -1);
+  ruleset_free (rs);
+  diag_list_free (&d);
+
+  /* replay reads recorded events, which carry them. */
+  rs = compile_text_for (&d, live_lacks, COMPILE_REPLAY);
+  ck_assert_uint_eq (d.nerrors, 0);
+  ck_assert_int_eq (find_diag (&d, "vigil run"), -1);
+  ruleset_free (rs);
+  diag_list_free (&d);
+}
+END_TEST
+
 /* ---- files ---- */
 
 static char *
@@ -1311,6 +1371,7 @@ load_suite (void)
   tcase_add_test (tc, test_engine_version);
   tcase_add_test (tc, test_condition_locations);
   tcase_add_test (tc, test_params_never_true);
+  tcase_add_test (tc, test_params_never_true_live);
   suite_add_tcase (s, tc);
 
   tcase_add_test (tu, test_redefinition_keeps_position);
