@@ -16,9 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD O_EXCL
-#endif
 
 #include "vigil/emulate_accept.h"
 #include "vigil/emulate_open.h"
@@ -76,22 +73,7 @@ accept_call_read (const struct seccomp_notif *req, struct accept_call *call)
 int
 accept_call_fetch (const struct accept_call *call, const struct seccomp_notif *req, int listener)
 {
-  /* The thread's own pidfd: a thread that unshared its fd table names
-   * its own fds. */
-  int pidfd = (int) syscall (SYS_pidfd_open, req->pid, PIDFD_THREAD);
-  if (pidfd < 0)
-    return errno == ESRCH ? -ESRCH : -EPERM;
-  if (!seccomp_notif_valid (listener, req->id))
-    {
-      close (pidfd);
-      return -ESRCH;
-    }
-  int sock = (int) syscall (SYS_pidfd_getfd, pidfd, call->sockfd, 0);
-  int e = errno;
-  close (pidfd);
-  if (sock >= 0)
-    return sock;
-  return e == EBADF || e == ESRCH ? -e : -EPERM;
+  return target_thread_fetch_fd (req, listener, call->sockfd);
 }
 
 struct accept_job {

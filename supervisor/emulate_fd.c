@@ -23,9 +23,6 @@
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
 #endif
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD O_EXCL
-#endif
 
 /* Where each syscall names its fd and what vigil does with the object:
  * one row per syscall.  path: the path argument of fchmodat2 and
@@ -158,29 +155,6 @@ fd_call_read (const struct seccomp_notif *req, int listener, struct fd_call *cal
   return r;
 }
 
-/* vigil's own reference to the open file behind the thread's fd: the
- * pidfd names the thread, so a thread with an fd table of its own
- * (unshare(CLONE_FILES)) is looked up in that table. */
-static int
-fetch_from_thread (const struct fd_call *call, const struct seccomp_notif *req, int listener)
-{
-  int pidfd = (int) syscall (SYS_pidfd_open, req->pid, PIDFD_THREAD);
-  if (pidfd < 0)
-    return errno == ESRCH ? -ESRCH : -EPERM;
-  /* Still pending: the tid the pidfd was opened on is the notifier. */
-  if (!seccomp_notif_valid (listener, req->id))
-    {
-      close (pidfd);
-      return -ESRCH;
-    }
-  int obj = (int) syscall (SYS_pidfd_getfd, pidfd, call->fd, 0);
-  int e = errno;
-  close (pidfd);
-  if (obj >= 0)
-    return obj;
-  return e == EBADF || e == ESRCH ? -e : -EPERM;
-}
-
 /* fchmodat2(AT_FDCWD, "", AT_EMPTY_PATH) acts on the cwd. */
 static int
 fetch_cwd (const struct seccomp_notif *req, int listener)
@@ -201,7 +175,7 @@ int
 fd_call_fetch (struct fd_call *call, const struct seccomp_notif *req, int listener)
 {
   int obj = call->path_arg >= 0 && call->fd == AT_FDCWD ? fetch_cwd (req, listener)
-                                                        : fetch_from_thread (call, req, listener);
+                                                        : target_thread_fetch_fd (req, listener, call->fd);
   if (obj < 0)
     return obj;
   call->object = obj;

@@ -288,17 +288,9 @@ fd_target (int fd)
 
 /* The notifier's fd, as vigil's own copy: >= 0, or -errno to answer. */
 static int
-fetch_fd (const struct seccomp_notif *req, int fd)
+fetch_fd (const struct seccomp_notif *req, int listener, int fd)
 {
-  struct procinfo pi;
-  int pidfd = (int) syscall (SYS_pidfd_open, req->pid, PIDFD_THREAD);
-
-  if (pidfd < 0 && errno == EINVAL && procinfo_read (-1, (pid_t) req->pid, PI_STATUS, &pi) == 0)
-    pidfd = (int) syscall (SYS_pidfd_open, pi.tgid, 0); /* before 6.9: the files are shared */
-  if (pidfd < 0)
-    return -EPERM;
-  int mine = target_fetch_fd (pidfd, fd);
-  close (pidfd);
+  int mine = target_thread_fetch_fd (req, listener, fd);
   if (mine == -EBADF)
     return -EBADF;
   return mine < 0 ? -EPERM : mine; /* not inspectable: fail closed */
@@ -346,7 +338,7 @@ signal_job_prepare (const struct signal_guard *g, int listener, const struct sec
   const __u64 *a = req->data.args;
   vigil_error_t err = NULL;
 
-  j->fd = fetch_fd (req, (int) a[0]);
+  j->fd = fetch_fd (req, listener, (int) a[0]);
   if (j->fd < 0)
     return -j->fd;
   if (is_vigil_thread (g, fd_target (j->fd)))

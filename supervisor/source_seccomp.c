@@ -16,6 +16,7 @@
 #include "vigil/emulate_net.h"
 #include "vigil/emulate_open.h"
 #include "vigil/emulate_path.h"
+#include "vigil/procinfo.h"
 #include "vigil/source_seccomp.h"
 #include "vigil/target_creds.h"
 
@@ -434,4 +435,41 @@ target_read_string (pid_t pid, uint64_t addr, char *buf, size_t size, bool *trun
   buf[got] = '\0';
   *truncated = true;
   return (ssize_t) got;
+}
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL /* Linux 6.9 */
+#endif
+
+int
+target_thread_pidfd (const struct seccomp_notif *req, int listener)
+{
+  struct procinfo pi;
+  int pidfd = (int) syscall (SYS_pidfd_open, req->pid, PIDFD_THREAD);
+
+  if (pidfd < 0 && errno == EINVAL && procinfo_read (-1, (pid_t) req->pid, PI_STATUS, &pi) == 0)
+    pidfd = (int) syscall (SYS_pidfd_open, pi.tgid, 0);
+  if (pidfd < 0)
+    return errno == ESRCH || errno == ENOENT ? -ESRCH : -EPERM;
+  /* Still pending: the tid the pidfd was opened on is the notifier. */
+  if (!seccomp_notif_valid (listener, req->id))
+    {
+      close (pidfd);
+      return -ESRCH;
+    }
+  return pidfd;
+}
+
+int
+target_thread_fetch_fd (const struct seccomp_notif *req, int listener, int fd)
+{
+  int pidfd = target_thread_pidfd (req, listener);
+  if (pidfd < 0)
+    return pidfd;
+  int mine = (int) syscall (SYS_pidfd_getfd, pidfd, fd, 0);
+  int e = errno;
+  close (pidfd);
+  if (mine >= 0)
+    return mine;
+  return e == EBADF || e == ESRCH ? -e : -EPERM;
 }

@@ -898,7 +898,7 @@ connect_perform (struct supervisor *s, const struct seccomp_notif *req, struct l
                  const struct connect_call *call, const struct target_walk *w)
 {
   struct connect_call via = *call;
-  int sock, pidfd;
+  int sock;
 
   if (w && w->r[0].fd >= 0)
     {
@@ -908,10 +908,10 @@ connect_perform (struct supervisor *s, const struct seccomp_notif *req, struct l
       snprintf (un->sun_path, sizeof un->sun_path, "/proc/self/fd/%d", w->r[0].fd);
       via.len = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (un->sun_path) + 1);
     }
-  pidfd = live_event_pidfd (ev);
-  sock = pidfd >= 0 ? target_fetch_fd (pidfd, call->sockfd) : -ESRCH;
-  if (sock == -EBADF)
-    seccomp_notif_fail (s->listener, req->id, EBADF);
+  /* From the thread's own fd table: one that unshared it names its own. */
+  sock = target_thread_fetch_fd (req, s->listener, call->sockfd);
+  if (sock == -EBADF || sock == -ESRCH)
+    seccomp_notif_fail (s->listener, req->id, -sock); /* ESRCH: nobody waits for the answer */
   else if (sock < 0)
     fail_uninspectable (s, req, ev); /* no CAP_SYS_PTRACE for this target: never unseen */
   else if ((sock = connect_finish_async (s->listener, req->id, sock, &via, w ? walk_creds (s, w) : NULL,
@@ -1191,11 +1191,16 @@ evaluate_send (struct supervisor *s, struct live_event *ev, struct send_call *ca
 static void
 send_perform (struct supervisor *s, const struct seccomp_notif *req, struct live_event *ev, struct send_call *call)
 {
-  int pidfd = live_event_pidfd (ev), sock, r;
+  /* The thread's own fd table, for the socket and the fds it passes. */
+  int pidfd = target_thread_pidfd (req, s->listener), sock, r;
   struct target_walk w;
 
+  if (pidfd == -ESRCH)
+    return; /* the notifier is gone: nobody waits for an answer */
   if (pidfd < 0 || target_walk_begin (s, req, ev, false, &w) < 0)
     {
+      if (pidfd >= 0)
+        close (pidfd);
       fail_uninspectable (s, req, ev);
       return;
     }
@@ -1213,6 +1218,7 @@ send_perform (struct supervisor *s, const struct seccomp_notif *req, struct live
   else if ((r = send_finish_async (s->listener, req->id, sock, call, walk_creds (s, &w))) < 0)
     seccomp_notif_fail (s->listener, req->id, -r);
   target_walk_end (&w);
+  close (pidfd);
 }
 
 static void

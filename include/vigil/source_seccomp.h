@@ -89,4 +89,15 @@ int target_read (pid_t pid, uint64_t addr, void *buf, size_t len);
  *  fails closed with EPERM. */
 int target_read_errno (void);
 
+/** A pidfd of the notifying thread req->pid, checked to still name it
+ *  (req is still pending), or -ESRCH (gone) or -EPERM.  Its fd table is
+ *  the thread's own, which a thread that unshared CLONE_FILES does not
+ *  share; before Linux 6.9 (no PIDFD_THREAD) the thread group's. */
+int target_thread_pidfd (const struct seccomp_notif *req, int listener);
+
+/** vigil's own copy of fd `fd` of the notifying thread (pidfd_getfd
+ *  from the thread's table): >= 0, or -EBADF (no such fd), -ESRCH (the
+ *  notifier is gone) or -EPERM (vigil may not look). */
+int target_thread_fetch_fd (const struct seccomp_notif *req, int listener, int fd);
+
 #endif

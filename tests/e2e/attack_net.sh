@@ -361,4 +361,39 @@ else
   ko "sockaddr flipped under a connect" "control: $c" "race: $r"
 fi
 
+# A thread with an fd table of its own (unshare(CLONE_FILES)) connects the
+# socket its own table names: vigil must fetch that one, not the socket
+# the thread group leader has under the same number.
+cat > "$tmp/own-table.py" <<'PY'
+import ctypes, os, socket, threading
+libc = ctypes.CDLL(None, use_errno=True)
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(5)
+shared = socket.socket(); fd = shared.fileno(); res = []
+def thread():
+    if libc.unshare(0x400) != 0:  # CLONE_FILES
+        res.append("unshare failed"); return
+    os.close(fd)
+    mine = socket.socket()
+    if mine.fileno() != fd:
+        os.dup2(mine.fileno(), fd)
+    s = socket.socket(fileno=fd)
+    try:
+        s.connect(srv.getsockname()); res.append("thread connected")
+    except OSError as e:
+        res.append(e.strerror)
+t = threading.Thread(target=thread); t.start(); t.join()
+try:
+    shared.getpeername(); res.append("leader's socket connected")
+except OSError:
+    res.append("leader's socket untouched")
+print(" / ".join(res))
+PY
+native=$(timeout 20 python3 "$tmp/own-table.py" 2>&1)
+under=$(timeout 20 "$vigil" run -r "$tmp/race-connect.yaml" -o stdout_output.enabled=false -- python3 "$tmp/own-table.py" 2>&1 | grep -v '^vigil:')
+if [ "$native" = "thread connected / leader's socket untouched" ] && [ "$under" = "$native" ]; then
+  ok "a thread with an fd table of its own connects its own socket under a connect rule"
+else
+  ko "connect from a thread with its own fd table" "native: $native" "vigil: $under"
+fi
+
 finish
