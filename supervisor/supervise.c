@@ -1622,6 +1622,21 @@ holds_capabilities (void)
   return (d[0].permitted | d[1].permitted | d[0].effective | d[1].effective) != 0;
 }
 
+/* Which calls vigil performs itself: those a deny/kill rule covers,
+ * unless monitoring, where every call is continued. */
+static void
+plan_emulation (struct supervisor *s)
+{
+  if (s->o->engine->cfg.mode == MODE_MONITOR)
+    return;
+  s->emulating_opens = open_emulation_needed (s->rs);
+  s->emulating_connects = connect_emulation_needed (s->rs);
+  s->emulating_paths = path_emulation_needed (s->rs);
+  s->emulating_sends = send_emulation_needed (s->rs);
+  s->emulating_fds = fd_emulation_needed (s->rs);
+  s->emulating_accepts = accept_emulation_needed (s->rs);
+}
+
 int
 supervise_run (const struct supervise_opts *o, vigil_error_t *err)
 {
@@ -1649,12 +1664,7 @@ supervise_run (const struct supervise_opts *o, vigil_error_t *err)
   if (limits_init (err) < 0)
     goto out;
   s.privileged = holds_capabilities ();
-  s.emulating_opens = o->engine->cfg.mode != MODE_MONITOR && open_emulation_needed (s.rs);
-  s.emulating_connects = o->engine->cfg.mode != MODE_MONITOR && connect_emulation_needed (s.rs);
-  s.emulating_paths = o->engine->cfg.mode != MODE_MONITOR && path_emulation_needed (s.rs);
-  s.emulating_sends = o->engine->cfg.mode != MODE_MONITOR && send_emulation_needed (s.rs);
-  s.emulating_fds = o->engine->cfg.mode != MODE_MONITOR && fd_emulation_needed (s.rs);
-  s.emulating_accepts = o->engine->cfg.mode != MODE_MONITOR && accept_emulation_needed (s.rs);
+  plan_emulation (&s);
   s.self_known = creds_snapshot (&s.self, NULL) == 0;
   s.roots = root_cache_new ();
   s.decisions = decision_cache_new (DECISIONS_REMEMBERED);
