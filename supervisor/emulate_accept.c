@@ -35,13 +35,7 @@ bool
 accept_emulation_needed (const struct ruleset *rs)
 {
   static const char *const accepts[] = { "accept", "accept4" };
-  for (size_t i = 0; i < sizeof accepts / sizeof accepts[0]; i++)
-    {
-      int t = evttype_lookup (accepts[i]);
-      if (t >= 0 && rs->need[t].enforce)
-        return true;
-    }
-  return false;
+  return ruleset_enforces_any (rs, accepts, sizeof accepts / sizeof accepts[0]);
 }
 
 bool

@@ -21,8 +21,7 @@
 bool
 connect_emulation_needed (const struct ruleset *rs)
 {
-  int t = evttype_lookup ("connect");
-  return t >= 0 && rs->need[t].enforce;
+  return ruleset_enforces (rs, "connect");
 }
 
 bool
@@ -149,13 +148,7 @@ bool
 send_emulation_needed (const struct ruleset *rs)
 {
   static const char *const sends[] = { "sendto", "sendmsg", "sendmmsg" };
-  for (size_t i = 0; i < sizeof sends / sizeof sends[0]; i++)
-    {
-      int t = evttype_lookup (sends[i]);
-      if (t >= 0 && rs->need[t].enforce)
-        return true;
-    }
-  return false;
+  return ruleset_enforces_any (rs, sends, sizeof sends / sizeof sends[0]);
 }
 
 bool

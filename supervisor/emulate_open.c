@@ -34,13 +34,7 @@ bool
 open_emulation_needed (const struct ruleset *rs)
 {
   static const char *const opens[] = { "open", "openat", "openat2", "creat" };
-  for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++)
-    {
-      int t = evttype_lookup (opens[i]);
-      if (t >= 0 && rs->need[t].enforce)
-        return true;
-    }
-  return false;
+  return ruleset_enforces_any (rs, opens, sizeof opens / sizeof opens[0]);
 }
 
 /* The kernel's own flag values (glibc's O_LARGEFILE is 0 on 64-bit). */

@@ -129,11 +129,8 @@ bool
 path_emulation_needed (const struct ruleset *rs)
 {
   for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
-    {
-      int t = evttype_lookup (shapes[i].name);
-      if (t >= 0 && rs->need[t].enforce)
-        return true;
-    }
+    if (ruleset_enforces (rs, shapes[i].name))
+      return true;
   return false;
 }
 

@@ -2099,3 +2099,19 @@ ruleset_free (struct ruleset *rs)
   free (p);
   free (rs);
 }
+
+bool
+ruleset_enforces (const struct ruleset *rs, const char *type)
+{
+  int t = evttype_lookup (type);
+  return t >= 0 && rs->need[t].enforce;
+}
+
+bool
+ruleset_enforces_any (const struct ruleset *rs, const char *const *types, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (ruleset_enforces (rs, types[i]))
+      return true;
+  return false;
+}

@@ -123,6 +123,13 @@ struct ruleset *rules_compile (const struct rules_defs *defs, const struct compi
 
 void ruleset_free (struct ruleset *rs);
 
+/** Does a deny/kill rule cover syscall `type` (by name; false for a
+ *  name this build does not know)? */
+bool ruleset_enforces (const struct ruleset *rs, const char *type);
+
+/** Does a deny/kill rule cover any of types[0..n)? */
+bool ruleset_enforces_any (const struct ruleset *rs, const char *const *types, size_t n);
+
 /* ---- evaluation ---- */
 
 struct rule_match {
